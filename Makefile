@@ -1,0 +1,75 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+
+# The services the suite talks to (see README, "Configuration").
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/householdsvc
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: run test lint bench venv deps-local deps-test browser services migrate demo worker beat clean
+
+$(VENV)/bin/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.local-installed: requirements/base.txt requirements/local.txt | $(VENV)/bin/activate
+	$(PIP) install --quiet -r requirements/local.txt
+	touch $@
+
+$(VENV)/.test-installed: requirements/base.txt requirements/test.txt | $(VENV)/bin/activate
+	$(PIP) install --quiet -r requirements/test.txt
+	touch $@
+
+deps-local: $(VENV)/.local-installed
+deps-test: $(VENV)/.test-installed
+
+## Embedded demo: SQLite, in-process tasks, served over ASGI on http://127.0.0.1:8000
+run: deps-local
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo_data
+	$(PY) manage.py run_scheduled_jobs
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(VENV)/bin/uvicorn householdsvc.asgi:application --host 127.0.0.1 --port 8000
+
+# Debian's Chromium for the browser tests (Playwright cannot download its own here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# Start PostgreSQL and Redis if they have stopped (no-ops when they run).
+services:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect 15 main start
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || \
+	  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+
+## The whole suite on the machine's PostgreSQL and Redis
+test: deps-test browser services
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+	  $(PY) manage.py makemigrations --check --dry-run --settings=householdsvc.settings.test
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+	  $(PY) -m pytest --create-db $(PYTEST_ARGS)
+
+lint: deps-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+## Benchmarks on PostgreSQL (slow: loads a million rows once and keeps them)
+bench: deps-test services
+	@command -v wrk >/dev/null 2>&1 || { \
+	  (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/householdsvc_bench REDIS_URL=redis://127.0.0.1:6379/14 \
+	  $(PY) -m bench
+
+## Production-style background processes (needs REDIS_URL and DATABASE_URL in the environment)
+worker: deps-local
+	$(VENV)/bin/celery -A householdsvc worker --loglevel=INFO
+
+beat: deps-local
+	$(VENV)/bin/celery -A householdsvc beat --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

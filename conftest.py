@@ -1,0 +1,85 @@
+"""Shared fixtures: alice/bob-style users for each role, and API clients acting as them."""
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from accounts.models import VerificationStatus
+from tests.accounts.factories import AdminFactory, CustomerFactory, ProfessionalFactory
+from tests.catalog.factories import DispatchServiceFactory, ServiceFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Throttles and cached pages live in Redis; each test starts with none.
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def service(db):
+    return ServiceFactory(name="Deep cleaning")
+
+
+@pytest.fixture
+def dispatch_service(db):
+    return DispatchServiceFactory(name="Flat tyre")
+
+
+@pytest.fixture
+def customer(db):
+    return CustomerFactory(email="alice@example.com", full_name="Alice Customer")
+
+
+@pytest.fixture
+def other_customer(db):
+    return CustomerFactory(email="bob@example.com", full_name="Bob Customer")
+
+
+@pytest.fixture
+def professional(db, service):
+    return ProfessionalFactory(
+        email="carol@example.com", full_name="Carol Pro", professional_profile__service=service
+    )
+
+
+@pytest.fixture
+def other_professional(db, service):
+    return ProfessionalFactory(
+        email="dave@example.com", full_name="Dave Pro", professional_profile__service=service
+    )
+
+
+@pytest.fixture
+def pending_professional(db, service):
+    return ProfessionalFactory(
+        email="erin@example.com",
+        full_name="Erin Pending",
+        professional_profile__service=service,
+        professional_profile__verification_status=VerificationStatus.PENDING,
+    )
+
+
+@pytest.fixture
+def admin_user(db):
+    return AdminFactory(email="admin@example.com", full_name="Ada Admin")
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.fixture
+def client_for():
+    """``client_for(user)``: an APIClient sending that user's JWT access token, as an app does."""
+
+    def make(user):
+        client = APIClient()
+        if user is not None:
+            token = RefreshToken.for_user(user).access_token
+            client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+        return client
+
+    return make

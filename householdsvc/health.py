@@ -1,0 +1,55 @@
+"""Probes for load balancers and orchestrators.
+
+``/healthz`` says the process answers; ``/readyz`` says whether it can do work: the
+database, the cache and the Celery broker all reachable, else 503 naming what is down.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    return JsonResponse({"status": "ok"})
+
+
+def _check_database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _check_cache():
+    cache.set("readyz-probe", "1", 5)
+    if cache.get("readyz-probe") != "1":
+        raise RuntimeError("cache did not return what was stored")
+
+
+def _check_broker():
+    if settings.CELERY_TASK_ALWAYS_EAGER and settings.CELERY_BROKER_URL.startswith("memory://"):
+        return  # tasks run in-process: there is no broker to reach
+    from householdsvc.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+
+
+CHECKS = {"database": _check_database, "cache": _check_cache, "broker": _check_broker}
+
+
+@never_cache
+@require_GET
+def readyz(request):
+    down = {}
+    for name, check in CHECKS.items():
+        try:
+            check()
+        except Exception as exc:
+            down[name] = f"{type(exc).__name__}: {exc}"[:200]
+    if down:
+        return JsonResponse({"status": "unavailable", "down": down}, status=503)
+    return JsonResponse({"status": "ok", "checks": list(CHECKS)})

@@ -1,0 +1,28 @@
+"""Tests: the PostgreSQL and Redis on the machine (URLs from the environment, see README)."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+SECRET_KEY = "test-key-only-for-the-test-suite-0123456789abcdef"
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+DEBUG = False
+# A fast hasher: Argon2 costs ~50 ms a password, which the suite pays thousands of times.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tasks run in-process unless a test starts a real worker (see tests/conftest.py).
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"login": "1000/min", "register": "1000/min"}  # noqa: F405
+
+# Uploaded documents and export files go to a fresh folder per run, never the working tree.
+import tempfile  # noqa: E402
+
+MEDIA_ROOT = tempfile.mkdtemp(prefix="hs-media-")
+STATIC_ROOT = tempfile.mkdtemp(prefix="hs-static-")
+PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="hs-private-")
+STORAGES["private"] = {  # noqa: F405
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+}

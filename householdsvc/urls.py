@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from householdsvc import health
+
+api_v1 = [
+    path("", include("accounts.api.urls")),
+    path("", include("catalog.api.urls")),
+    path("", include("requests_app.api.urls")),
+    path("", include("reviews.api.urls")),
+    path("", include("exports.api.urls")),
+    path("", include("tracking.api.urls")),
+]
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("accounts/", include("accounts.urls")),
+    path("services/", include("catalog.urls")),
+    path("requests/", include("requests_app.urls")),
+    path("exports/", include("exports.urls")),
+    path("", include("accounts.home_urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,97 @@
+"""Settings modules loaded in a fresh process, as a deployment or `make run` would."""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# Variables a developer's shell or the test run may hold, which would hide what we check.
+CLEARED = (
+    "DJANGO_SETTINGS_MODULE",
+    "DJANGO_SECRET_KEY",
+    "DJANGO_ALLOWED_HOSTS",
+    "DJANGO_DEBUG",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "EMAIL_URL",
+    "CELERY_BROKER_URL",
+    "CELERY_TASK_ALWAYS_EAGER",
+    # set by the browser tests' conftest for Playwright; a deployment never has it
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+)
+
+
+def run(args, settings_module, **env):
+    environment = {key: value for key, value in os.environ.items() if key not in CLEARED}
+    environment.update(DJANGO_SETTINGS_MODULE=settings_module, **env)
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run(
+        ["manage.py", "check"], "householdsvc.settings.production", DJANGO_ALLOWED_HOSTS="example.com"
+    )
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_a_short_secret_key():
+    result = run(
+        ["manage.py", "check"],
+        "householdsvc.settings.production",
+        DJANGO_SECRET_KEY="too-short",
+        DJANGO_ALLOWED_HOSTS="example.com",
+    )
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = run(
+        ["manage.py", "check"],
+        "householdsvc.settings.production",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+    )
+
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_deploy_check_is_clean_with_both_set():
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        "householdsvc.settings.production",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="example.com",
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_local_settings_with_nothing_set_run_embedded():
+    probe = (
+        "import json, django; django.setup(); from django.conf import settings as s; print(json.dumps({"
+        "'db': s.DATABASES['default']['ENGINE'], 'cache': s.CACHES['default']['BACKEND'],"
+        "'eager': s.CELERY_TASK_ALWAYS_EAGER, 'channels': s.CHANNEL_LAYERS['default']['BACKEND'],"
+        "'email': s.EMAIL_BACKEND, 'debug': s.DEBUG}))"
+    )
+
+    result = run(["-c", probe], "householdsvc.settings.local")
+
+    assert result.returncode == 0, result.stderr
+    loaded = json.loads(result.stdout.strip().splitlines()[-1])
+    assert loaded == {
+        "db": "django.db.backends.sqlite3",
+        "cache": "django.core.cache.backends.locmem.LocMemCache",
+        "eager": True,
+        "channels": "channels.layers.InMemoryChannelLayer",
+        "email": "django.core.mail.backends.console.EmailBackend",
+        "debug": True,
+    }
