@@ -1,0 +1,132 @@
+"""Forms of the accounts pages. They check shapes; the rules are in accounts.services."""
+
+from django import forms
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import AuthenticationForm
+
+from accounts.backends import blocked_account, blocked_message
+from catalog.selectors import services_visible_to
+
+
+def add_service_errors(form: forms.Form, exc) -> None:
+    """Show a service's ValidationFailed on the form: per field where the form has the field."""
+    for field_name, messages in (exc.errors or {}).items():
+        form.add_error(field_name if field_name in form.fields else None, messages)
+    if not exc.errors:
+        form.add_error(None, exc.detail)
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    """Log in with email and password; a blocked user is told so (only with the right password)."""
+
+    username = forms.EmailField(
+        label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "Please enter a correct email and password.",
+    }
+
+    def clean(self):
+        email = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if email and password:
+            self.user_cache = authenticate(self.request, email=email, password=password)
+            if self.user_cache is None:
+                blocked = blocked_account(email=email, password=password)
+                if blocked is not None:
+                    raise forms.ValidationError(blocked_message(blocked), code="blocked")
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+
+class SignupForm(forms.Form):
+    full_name = forms.CharField(max_length=255, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password = forms.CharField(
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 8 characters, not only digits, not a common password.",
+    )
+    phone = forms.CharField(
+        max_length=32, required=False, widget=forms.TextInput(attrs={"autocomplete": "tel"})
+    )
+    address = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    pin_code = forms.CharField(max_length=12, required=False, label="Pin code")
+
+
+class ProfessionalSignupForm(SignupForm):
+    service = forms.ModelChoiceField(queryset=None, empty_label="Choose the service you offer")
+    experience_years = forms.IntegerField(min_value=0, max_value=80, initial=0, label="Years of experience")
+    company_name = forms.CharField(max_length=255, required=False)
+    vehicle_registration = forms.CharField(
+        max_length=32, required=False, help_text="Roadside operators: the vehicle you come with."
+    )
+    document = forms.FileField(
+        label="Verification document",
+        help_text="Your ID or trade licence: a PDF, JPEG or PNG file of at most 5 MB. Only admins see it.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/*"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = services_visible_to(None)
+
+
+class ProfileForm(forms.Form):
+    """The fields a user may change about themselves, for their role."""
+
+    full_name = forms.CharField(max_length=255)
+    phone = forms.CharField(max_length=32, required=False)
+    address = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    pin_code = forms.CharField(max_length=12, required=False, label="Pin code")
+    # Customers
+    latitude = forms.DecimalField(max_digits=9, decimal_places=6, required=False)
+    longitude = forms.DecimalField(max_digits=9, decimal_places=6, required=False)
+    # Professionals
+    contact_phone = forms.CharField(max_length=32, required=False)
+    company_name = forms.CharField(max_length=255, required=False)
+    vehicle_registration = forms.CharField(max_length=32, required=False)
+    experience_years = forms.IntegerField(min_value=0, max_value=80, label="Years of experience")
+    service_radius_km = forms.IntegerField(min_value=1, label="Service radius (km)")
+    is_available = forms.BooleanField(required=False, label="Available for work now")
+    ev_certified = forms.BooleanField(required=False, label="EV certified")
+
+    CUSTOMER_FIELDS = ("latitude", "longitude")
+    PROFESSIONAL_FIELDS = (
+        "contact_phone",
+        "company_name",
+        "vehicle_registration",
+        "experience_years",
+        "service_radius_km",
+        "is_available",
+        "ev_certified",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        keep = {"full_name", "phone"}
+        if user.is_customer:
+            keep |= {"address", "pin_code", *self.CUSTOMER_FIELDS}
+        elif user.is_professional:
+            keep |= {"address", "pin_code", *self.PROFESSIONAL_FIELDS}
+        for name in list(self.fields):
+            if name not in keep:
+                del self.fields[name]
+        if not self.is_bound:
+            self.initial = self._current_values(user, keep)
+
+    @staticmethod
+    def _current_values(user, names) -> dict:
+        profile = None
+        if user.is_customer:
+            profile = getattr(user, "customer_profile", None)
+        elif user.is_professional:
+            profile = getattr(user, "professional_profile", None)
+        values = {}
+        for name in names:
+            source = user if name in ("full_name", "phone") else profile
+            if source is not None:
+                values[name] = getattr(source, name)
+        return values

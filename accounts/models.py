@@ -1,0 +1,230 @@
+from decimal import Decimal
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+
+from accounts.storage import private_storage
+
+LATITUDE_VALIDATORS = [MinValueValidator(Decimal("-90")), MaxValueValidator(Decimal("90"))]
+LONGITUDE_VALIDATORS = [MinValueValidator(Decimal("-180")), MaxValueValidator(Decimal("180"))]
+
+
+def position_constraints(prefix: str, lat: str, lng: str) -> list[models.CheckConstraint]:
+    """Range checks for a (latitude, longitude) pair of nullable decimal fields."""
+    return [
+        models.CheckConstraint(
+            condition=Q(**{f"{lat}__isnull": True}) | Q(**{f"{lat}__gte": -90, f"{lat}__lte": 90}),
+            name=f"{prefix}_{lat}_range",
+        ),
+        models.CheckConstraint(
+            condition=Q(**{f"{lng}__isnull": True}) | Q(**{f"{lng}__gte": -180, f"{lng}__lte": 180}),
+            name=f"{prefix}_{lng}_range",
+        ),
+        models.CheckConstraint(
+            condition=Q(**{f"{lat}__isnull": True, f"{lng}__isnull": True})
+            | Q(**{f"{lat}__isnull": False, f"{lng}__isnull": False}),
+            name=f"{prefix}_{lat}_{lng}_together",
+        ),
+    ]
+
+
+class Role(models.TextChoices):
+    CUSTOMER = "customer", "Customer"
+    PROFESSIONAL = "professional", "Professional"
+    ADMIN = "admin", "Admin"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.CUSTOMER)
+        extra_fields.setdefault("is_staff", extra_fields["role"] == Role.ADMIN)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.update(role=Role.ADMIN, is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Anyone who signs in: a customer, a professional (an "operator" in roadside wording) or
+    an admin. The role is fixed at registration. ``is_active`` is the block flag: a blocked user
+    can neither log in nor use a token."""
+
+    email = models.EmailField("email address", max_length=254)
+    full_name = models.CharField(max_length=255)
+    phone = models.CharField(max_length=32, blank=True)
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.CUSTOMER)
+    is_active = models.BooleanField(
+        default=True, help_text="Unticked when the account is blocked; a blocked user can do nothing."
+    )
+    is_staff = models.BooleanField(default=False, help_text="Admins only: may use the back office.")
+    blocked_at = models.DateTimeField(null=True, blank=True)
+    block_reason = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="user_role_valid"),
+            # The admin role and back-office access go together, both ways.
+            models.CheckConstraint(
+                condition=Q(role=Role.ADMIN, is_staff=True) | (~Q(role=Role.ADMIN) & Q(is_staff=False)),
+                name="user_staff_iff_admin",
+            ),
+        ]
+        indexes = [models.Index(fields=["role", "is_active"], name="user_role_active_idx")]
+
+    def __str__(self):
+        return f"{self.full_name} <{self.email}>"
+
+    @property
+    def is_customer(self) -> bool:
+        return self.role == Role.CUSTOMER
+
+    @property
+    def is_professional(self) -> bool:
+        return self.role == Role.PROFESSIONAL
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN and self.is_staff
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class CustomerProfile(models.Model):
+    """A customer's home: where household jobs are done unless a request names another place."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, primary_key=True, related_name="customer_profile"
+    )
+    address = models.TextField(blank=True)
+    pin_code = models.CharField(max_length=12, blank=True, db_index=True)
+    latitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True, validators=LATITUDE_VALIDATORS
+    )
+    longitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True, validators=LONGITUDE_VALIDATORS
+    )
+
+    class Meta:
+        constraints = position_constraints("customer", "latitude", "longitude")
+
+    def __str__(self):
+        return f"Customer profile of {self.user}"
+
+
+class VerificationStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+def verification_document_path(instance, filename):
+    return f"verification/{instance.user_id}/{filename}"
+
+
+class ProfessionalProfile(models.Model):
+    """A professional offers one catalogue service from a base address. They work only after an
+    admin has checked their verification document and approved them. Roadside operators also
+    carry a company, a vehicle, a service radius and a live position."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, primary_key=True, related_name="professional_profile"
+    )
+    service = models.ForeignKey("catalog.Service", on_delete=models.PROTECT, related_name="professionals")
+    experience_years = models.PositiveSmallIntegerField(default=0)
+    address = models.TextField(blank=True)
+    pin_code = models.CharField(max_length=12, blank=True)
+    contact_phone = models.CharField(max_length=32, blank=True)
+
+    verification_status = models.CharField(
+        max_length=16, choices=VerificationStatus.choices, default=VerificationStatus.PENDING
+    )
+    verified_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    verified_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.CharField(max_length=255, blank=True)
+    document = models.FileField(upload_to=verification_document_path, storage=private_storage, max_length=255)
+    document_content_type = models.CharField(max_length=64, blank=True)
+
+    company_name = models.CharField(max_length=255, blank=True)
+    vehicle_registration = models.CharField(max_length=32, blank=True)
+    service_radius_km = models.PositiveIntegerField(default=50)
+    is_available = models.BooleanField(default=False)
+    current_latitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True, validators=LATITUDE_VALIDATORS
+    )
+    current_longitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True, validators=LONGITUDE_VALIDATORS
+    )
+    position_updated_at = models.DateTimeField(null=True, blank=True)
+    ev_certified = models.BooleanField(default=False)
+
+    # Kept in step with the reviews in the same transaction (reviews.services).
+    average_rating = models.DecimalField(max_digits=3, decimal_places=2, default=Decimal("0"))
+    rating_count = models.PositiveIntegerField(default=0)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(verification_status__in=VerificationStatus.values),
+                name="professional_verification_status_valid",
+            ),
+            models.CheckConstraint(condition=Q(service_radius_km__gt=0), name="professional_radius_positive"),
+            models.CheckConstraint(
+                condition=Q(average_rating__gte=0, average_rating__lte=5), name="professional_rating_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(experience_years__lte=80), name="professional_experience_range"
+            ),
+            *position_constraints("professional", "current_latitude", "current_longitude"),
+        ]
+        indexes = [
+            models.Index(fields=["verification_status", "-created_at"], name="pro_verification_idx"),
+            # Offering a request: approved professionals of a service in a pin code.
+            models.Index(fields=["service", "pin_code"], name="pro_service_pin_idx"),
+            models.Index(fields=["is_available", "ev_certified"], name="pro_availability_idx"),
+            # Nearest-available matching: a bounding box on latitude, then longitude.
+            models.Index(fields=["current_latitude", "current_longitude"], name="pro_position_idx"),
+            models.Index(fields=["-average_rating"], name="pro_rating_idx"),
+        ]
+
+    def __str__(self):
+        return f"Professional profile of {self.user}"
+
+    @property
+    def is_approved(self) -> bool:
+        return self.verification_status == VerificationStatus.APPROVED

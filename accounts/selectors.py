@@ -1,0 +1,101 @@
+"""Every read of accounts, scoped by the acting user."""
+
+from django.db.models import QuerySet
+
+from accounts.filters import ProfessionalFilter
+from accounts.models import ProfessionalProfile, User, VerificationStatus
+from householdsvc import errors
+
+
+def _is_admin(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_admin)
+
+
+def _filtered(filterset_class, data: dict, queryset: QuerySet) -> QuerySet:
+    filterset = filterset_class(data, queryset=queryset)
+    if not filterset.is_valid():
+        raise errors.ValidationFailed(
+            "Invalid filter.", errors={field: list(messages) for field, messages in filterset.errors.items()}
+        )
+    return filterset.qs
+
+
+def me_get(*, user) -> User:
+    """The acting user with their profile (and a professional's service) in one query."""
+    if user is None or not user.is_authenticated:
+        raise errors.NotFound("No such user.")
+    return User.objects.select_related(
+        "customer_profile", "professional_profile__service", "professional_profile__verified_by"
+    ).get(pk=user.pk)
+
+
+def professionals_visible_to(user) -> QuerySet[ProfessionalProfile]:
+    """Admins see every professional with their verification status; everybody else (even
+    anonymous visitors) sees only approved professionals whose account is not blocked."""
+    queryset = ProfessionalProfile.objects.select_related("user", "service")
+    if _is_admin(user):
+        return queryset.select_related("verified_by").order_by("-created_at", "-user_id")
+    return queryset.filter(verification_status=VerificationStatus.APPROVED, user__is_active=True).order_by(
+        "-average_rating", "-user_id"
+    )
+
+
+def professional_list(
+    *,
+    user,
+    service=None,
+    pin_code=None,
+    available=None,
+    ev_certified=None,
+    near=None,
+    radius_km=None,
+    verification_status=None,
+) -> QuerySet[ProfessionalProfile]:
+    """Professionals the user may see, filtered like the API's ``professionals/`` list.
+    ``near`` is ``(latitude, longitude)`` or ``"lat,lng"``; with it the rows carry
+    ``distance_km`` and come nearest first."""
+    if isinstance(near, tuple | list):
+        near = f"{near[0]},{near[1]}"
+    data = {
+        "service": getattr(service, "pk", service),
+        "pin_code": pin_code,
+        "available": available,
+        "ev_certified": ev_certified,
+        "near": near,
+        "radius_km": radius_km,
+        "verification_status": verification_status,
+    }
+    data = {name: value for name, value in data.items() if value is not None}
+    queryset = professionals_visible_to(user)
+    return _filtered(ProfessionalFilter, data, queryset) if data else queryset
+
+
+def professional_get(*, user, professional_id) -> ProfessionalProfile:
+    """One professional the user may see (a professional may always see themselves)."""
+    queryset = professionals_visible_to(user)
+    profile = queryset.filter(user_id=professional_id).first()
+    if (
+        profile is None
+        and user is not None
+        and user.is_authenticated
+        and str(user.pk) == str(professional_id)
+    ):
+        profile = (
+            ProfessionalProfile.objects.select_related("user", "service").filter(user_id=user.pk).first()
+        )
+    if profile is None:
+        raise errors.NotFound("No such professional.")
+    return profile
+
+
+def professional_document_get(*, user, professional_id) -> ProfessionalProfile:
+    """The profile whose private verification document the user may download: their own, or
+    anyone's for an admin. For everyone else the document does not exist (NotFound)."""
+    if user is None or not user.is_authenticated:
+        raise errors.NotFound("No such document.")
+    if not (_is_admin(user) or str(user.pk) == str(professional_id)):
+        raise errors.NotFound("No such document.")
+    profile = ProfessionalProfile.objects.select_related("user").filter(user_id=professional_id).first()
+    if profile is None or not profile.document:
+        raise errors.NotFound("No such document.")
+    return profile

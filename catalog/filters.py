@@ -1,0 +1,41 @@
+"""The catalogue search, shared by the API and the public pages (one FilterSet, one rule)."""
+
+import django_filters
+from django.db.models import Exists, OuterRef
+
+from accounts.models import ProfessionalProfile, VerificationStatus
+from catalog.models import Service, ServiceKind
+
+
+class ServiceFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(
+        method="filter_search", label="Search", help_text="Part of the service's name, any case."
+    )
+    kind = django_filters.ChoiceFilter(choices=ServiceKind.choices, label="Kind")
+    pin_code = django_filters.CharFilter(
+        method="filter_pin_code",
+        label="Pin code",
+        help_text="Only services an approved professional offers in this pin code.",
+    )
+
+    class Meta:
+        model = Service
+        fields = ["search", "kind", "pin_code"]
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(name__icontains=value) if value else queryset
+
+    def filter_pin_code(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        # EXISTS over the (service, pin_code) index rather than a join that would repeat a
+        # service once per professional.
+        offered_here = ProfessionalProfile.objects.filter(
+            service=OuterRef("pk"),
+            pin_code=value,
+            verification_status=VerificationStatus.APPROVED,
+            user__is_active=True,
+        )
+        return queryset.filter(Exists(offered_here))

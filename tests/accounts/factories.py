@@ -1,0 +1,83 @@
+from decimal import Decimal
+
+import factory
+from django.core.files.base import ContentFile
+
+from accounts.models import CustomerProfile, ProfessionalProfile, Role, User, VerificationStatus
+from tests.catalog.factories import ServiceFactory
+
+PASSWORD = "correct-horse-battery-staple"
+# The smallest file that `filetype` recognises as a PDF by its content.
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG_BYTES = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    full_name = factory.Faker("name")
+    phone = factory.Sequence(lambda n: f"+44 7700 9{n:05d}")
+    role = Role.CUSTOMER
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class CustomerFactory(UserFactory):
+    role = Role.CUSTOMER
+    customer_profile = factory.RelatedFactory(
+        "tests.accounts.factories.CustomerProfileFactory", factory_related_name="user"
+    )
+
+
+class CustomerProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CustomerProfile
+
+    user = factory.SubFactory(UserFactory, role=Role.CUSTOMER)
+    address = factory.Faker("street_address")
+    pin_code = "560001"
+    latitude = Decimal("12.971600")
+    longitude = Decimal("77.594600")
+
+
+class AdminFactory(UserFactory):
+    role = Role.ADMIN
+    is_staff = True
+    is_superuser = True
+
+
+class ProfessionalFactory(UserFactory):
+    """An approved, available professional; pass ``professional_profile__...`` to change it."""
+
+    role = Role.PROFESSIONAL
+    professional_profile = factory.RelatedFactory(
+        "tests.accounts.factories.ProfessionalProfileFactory", factory_related_name="user"
+    )
+
+
+class ProfessionalProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProfessionalProfile
+
+    user = factory.SubFactory(UserFactory, role=Role.PROFESSIONAL)
+    service = factory.SubFactory(ServiceFactory)
+    experience_years = 5
+    address = factory.Faker("street_address")
+    pin_code = "560001"
+    contact_phone = factory.Sequence(lambda n: f"+44 7700 8{n:05d}")
+    verification_status = VerificationStatus.APPROVED
+    document = factory.LazyFunction(lambda: ContentFile(PDF_BYTES, name="licence.pdf"))
+    document_content_type = "application/pdf"
+    is_available = True
+    current_latitude = Decimal("12.971600")
+    current_longitude = Decimal("77.594600")

@@ -1,0 +1,28 @@
+"""The OpenAPI schema describes the accounts and catalogue endpoints with their errors."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_schema_lists_the_endpoints_with_their_error_responses(client):
+    response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    assert set(paths["/api/v1/professionals/{id}/approve/"]["post"]["responses"]) == {
+        "200",
+        "401",
+        "403",
+        "404",
+        "409",
+    }
+    assert "429" in paths["/api/v1/auth/token/"]["post"]["responses"]
+    register = paths["/api/v1/auth/register/"]["post"]["requestBody"]["content"]
+    assert {"application/json", "multipart/form-data"} <= set(register)
+    assert {"search", "kind", "pin_code"} <= {
+        p["name"] for p in paths["/api/v1/services/"]["get"]["parameters"]
+    }
+    assert {"near", "radius_km", "service", "available", "ev_certified"} <= {
+        p["name"] for p in paths["/api/v1/professionals/"]["get"]["parameters"]
+    }
