@@ -1,0 +1,13 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from reviews.api.views import RequestReviewView, ReviewViewSet
+
+router = SimpleRouter()
+router.register("reviews", ReviewViewSet, basename="review")
+
+urlpatterns = [
+    # The request's own router has no ``review`` route; this one sits beside it.
+    path("requests/<int:request_id>/review/", RequestReviewView.as_view(), name="request-review"),
+    *router.urls,
+]
