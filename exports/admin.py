@@ -1,0 +1,139 @@
+"""The back office for exports: the job list, a "New export" form, each job's live progress
+and download link, and the record of scheduled emails sent. Every write goes through
+exports.services; admins start jobs but never edit them by hand."""
+
+from django.contrib import admin, messages
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+
+from exports.forms import ExportStartForm
+from exports.models import ExportJob, ExportStatus, SentNotification
+from exports.services import export_job_create
+from householdsvc.errors import ServiceError, ValidationFailed
+
+
+def _is_admin(request) -> bool:
+    return bool(request.user.is_active and request.user.is_admin)
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "kind",
+        "status",
+        "progress_display",
+        "row_count",
+        "requested_by",
+        "created_at",
+        "finished_at",
+        "download_link",
+    ]
+    list_filter = ["status", "kind"]
+    list_select_related = ["requested_by"]
+    search_fields = ["requested_by__email"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    readonly_fields = [
+        "kind",
+        "filters",
+        "status",
+        "progress_display",
+        "rows_done",
+        "rows_total",
+        "row_count",
+        "download_link",
+        "error",
+        "requested_by",
+        "task_id",
+        "created_at",
+        "started_at",
+        "finished_at",
+    ]
+    fields = readonly_fields
+    change_form_template = "admin/exports/exportjob/change_form.html"
+
+    # Exports are an admin tool; the jobs themselves are written only by the services.
+    def has_view_permission(self, request, obj=None):
+        return _is_admin(request)
+
+    def has_add_permission(self, request):
+        return _is_admin(request)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_module_permission(self, request):
+        return _is_admin(request)
+
+    @admin.display(description="progress")
+    def progress_display(self, job):
+        if job.progress is None:
+            return "—" if job.status == ExportStatus.PENDING else f"{job.rows_done} rows"
+        return f"{job.progress:.0%} ({job.rows_done} / {job.rows_total or job.rows_done})"
+
+    @admin.display(description="file")
+    def download_link(self, job):
+        if job.status != ExportStatus.COMPLETED or not job.file:
+            return "—"
+        return format_html('<a href="{}">Download CSV</a>', reverse("exports:download", args=[job.pk]))
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """ "New export": choose a kind and its filters; the job starts in the background."""
+        if not self.has_add_permission(request):
+            return redirect("admin:index")
+        form = ExportStartForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                job = export_job_create(
+                    actor=request.user, kind=form.cleaned_data["kind"], filters=form.export_filters()
+                )
+            except ValidationFailed as exc:
+                form.add_service_errors(exc.errors)
+            except ServiceError as exc:
+                self.message_user(request, exc.detail, messages.ERROR)
+            else:
+                self.message_user(request, f"Export #{job.pk} started.", messages.SUCCESS)
+                return redirect("admin:exports_exportjob_change", job.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "New export",
+            "opts": self.model._meta,
+            "form": form,
+            "has_view_permission": True,
+        }
+        return TemplateResponse(request, "admin/exports/exportjob/new_export.html", context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "status_url": reverse("exports:status", args=[object_id]) if str(object_id).isdigit() else "",
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(SentNotification)
+class SentNotificationAdmin(admin.ModelAdmin):
+    """Who was sent which scheduled email for which day or month (read-only)."""
+
+    list_display = ["sent_at", "kind", "recipient", "period_key", "item_count"]
+    list_filter = ["kind"]
+    list_select_related = ["recipient"]
+    search_fields = ["recipient__email", "period_key"]
+    date_hierarchy = "sent_at"
+    show_full_result_count = False
+    readonly_fields = list_display
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

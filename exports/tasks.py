@@ -1,0 +1,83 @@
+"""Celery tasks of the exports app: thin wrappers that take ids and call the services.
+
+Every task is acked late and rejected back to the broker when its worker process dies, so a
+killed worker's export is delivered again and redone from scratch (``export_job_run`` treats a
+job found running as orphaned). Transient database and file-system errors are retried a few
+times with backoff; when a task gives up, the job is marked failed with the error.
+"""
+
+from celery import shared_task
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+
+from exports.reports import monthly_reports_send
+from exports.services import export_files_prune, export_job_fail, export_job_run, export_jobs_fail_stale
+
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, OSError)
+EXPORT_SOFT_TIME_LIMIT = getattr(settings, "EXPORT_TASK_SOFT_TIME_LIMIT", 30 * 60)
+EXPORT_TIME_LIMIT = getattr(settings, "EXPORT_TASK_TIME_LIMIT", 35 * 60)
+
+
+def _give_up(job_id: int, exc: BaseException) -> None:
+    export_job_fail(job_id=job_id, error=f"{type(exc).__name__}: {exc}")
+
+
+@shared_task(
+    bind=True,
+    name="exports.tasks.run_export",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=EXPORT_SOFT_TIME_LIMIT,
+    time_limit=EXPORT_TIME_LIMIT,
+    autoretry_for=TRANSIENT_ERRORS,
+    max_retries=3,
+    retry_backoff=3,
+    retry_backoff_max=120,
+    retry_jitter=True,
+)
+def run_export(self, job_id: int) -> dict:
+    # The job is failed here, in the task body, rather than in an on_failure hook: eager
+    # execution (the embedded default) propagates errors before any hook would run.
+    try:
+        job = export_job_run(job_id=job_id)
+    except TRANSIENT_ERRORS as exc:
+        # Retried through the broker (autoretry_for) until max_retries; run eagerly there is
+        # no broker to retry through, so the job fails at once.
+        if self.request.is_eager or self.request.retries >= self.max_retries:
+            _give_up(job_id, exc)
+        raise
+    except Exception as exc:  # includes the soft time limit
+        _give_up(job_id, exc)
+        raise
+    # A hard time limit kills the process before anything here can run; prune_export_files
+    # fails such stale jobs later.
+    return {"job_id": job_id, "status": job.status if job else None}
+
+
+@shared_task(
+    name="exports.tasks.prune_export_files",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=10 * 60,
+    time_limit=12 * 60,
+    autoretry_for=TRANSIENT_ERRORS,
+    max_retries=3,
+    retry_backoff=30,
+)
+def prune_export_files() -> dict:
+    return {"expired": export_files_prune(), "failed_stale": export_jobs_fail_stale()}
+
+
+@shared_task(
+    name="exports.tasks.send_monthly_reports",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=50 * 60,
+    time_limit=55 * 60,
+    autoretry_for=TRANSIENT_ERRORS,
+    max_retries=3,
+    retry_backoff=60,
+)
+def send_monthly_reports() -> dict:
+    # Safe to retry or run twice: each customer's report is recorded as sent with it.
+    return {"sent": monthly_reports_send()}
