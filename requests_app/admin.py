@@ -1,0 +1,199 @@
+"""Back office for service requests.
+
+A request's page is read-only: its state changes only through the status machine, so the
+admin's changes are actions (assign, cancel) that call ``requests_app.services`` — the same
+functions the API and the web pages call. The changelist is built for a million rows: an
+estimated count, filters on indexed columns, every related row joined in one query.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from catalog.models import Service
+from exports.admin_actions import export_selected_as_csv
+from exports.models import ExportKind
+from requests_app import admin_paginator, admin_views
+from requests_app.models import TRANSITIONS, Action, RequestEvent, ServiceRequest
+from reviews.models import Review
+
+
+class ReadOnlyAdminMixin:
+    """Shows rows without letting anyone add, edit or delete them here: they are written by
+    services (and audit trails are never edited)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ServiceFilter(admin.SimpleListFilter):
+    """Requests of one catalogue service. The choices come from the small catalogue table,
+    not from a DISTINCT over the requests as RelatedOnlyFieldListFilter would do."""
+
+    title = "service"
+    parameter_name = "service"
+
+    def lookups(self, request, model_admin):
+        return list(Service.objects.order_by("name").values_list("pk", "name"))
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(service_id=int(self.value()))
+        return queryset
+
+
+class RequestEventInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = RequestEvent
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "action", "from_status", "to_status", "actor", "note")
+    readonly_fields = fields
+    ordering = ("created_at", "id")
+    verbose_name = "event"
+    verbose_name_plural = "audit trail"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+class ReviewInline(ReadOnlyAdminMixin, admin.StackedInline):
+    model = Review
+    extra = 0
+    can_delete = False
+    fields = ("rating", "comment", "customer", "professional", "created_at", "updated_at")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("customer", "professional")
+
+
+@admin.register(ServiceRequest)
+class ServiceRequestAdmin(ReadOnlyAdminMixin, admin_paginator.ScalableChangelistMixin, admin.ModelAdmin):
+    list_display = (
+        "id",
+        "service",
+        "customer",
+        "professional",
+        "status",
+        "pin_code",
+        "created_at",
+        "scheduled_for",
+        "price_estimate",
+        "final_price",
+        "payment_status",
+    )
+    list_display_links = ("id",)
+    list_select_related = ("service", "customer", "professional")
+    list_filter = (
+        "status",
+        "service__kind",
+        ServiceFilter,
+        "payment_status",
+        "created_at",
+    )
+    # Shown as the search box; get_search_results does the searching through indexed columns.
+    search_fields = ("=id", "=pin_code", "^customer__email", "customer__full_name", "^professional__email")
+    search_help_text = (
+        "A request id, a pin code, or a customer or professional: "
+        "the start of their email or part of their name."
+    )
+    date_hierarchy = "created_at"
+    raw_id_fields = ("service", "customer", "professional")
+    ordering = ("-created_at", "-id")
+    inlines = (RequestEventInline, ReviewInline)
+    actions = ("assign_professional", "cancel_requests", export_selected_as_csv(ExportKind.SERVICE_REQUESTS))
+    fieldsets = (
+        (None, {"fields": ("service", "customer", "professional", "status", "location_points")}),
+        (
+            "Where and when",
+            {
+                "fields": (
+                    "description",
+                    "address",
+                    "pin_code",
+                    "latitude",
+                    "longitude",
+                    "vehicle_type",
+                    "scheduled_for",
+                    "remarks",
+                )
+            },
+        ),
+        (
+            "Price and payment",
+            {"fields": ("price_estimate", "final_price", "payment_status", "payment_reference")},
+        ),
+        (
+            "Timeline",
+            {
+                "fields": (
+                    "created_at",
+                    "assigned_at",
+                    "started_at",
+                    "arrived_at",
+                    "completed_at",
+                    "closed_at",
+                    "cancelled_at",
+                    "cancel_reason",
+                    "updated_at",
+                )
+            },
+        ),
+    )
+    readonly_fields = ("location_points",)
+    REQUEST_PAGE_ACTIONS = (
+        ("assign_professional", "Assign a professional", Action.ASSIGN),
+        ("cancel_requests", "Cancel", Action.CANCEL),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("service", "customer", "professional")
+
+    def get_search_results(self, request, queryset, search_term):
+        found = admin_paginator.search_people_and_numbers(queryset, search_term, text_fields=("pin_code",))
+        return found, False
+
+    @admin.display(description="location points")
+    def location_points(self, service_request):
+        url = reverse("admin:tracking_locationupdate_changelist")
+        return format_html('<a href="{}?request__id__exact={}">Show the points</a>', url, service_request.pk)
+
+    @admin.action(description="Assign a professional to the selected requests…")
+    def assign_professional(self, request, queryset):
+        return admin_views.assign_action(self, request, queryset)
+
+    @admin.action(description="Cancel the selected requests, with a reason…")
+    def cancel_requests(self, request, queryset):
+        return admin_views.cancel_action(self, request, queryset)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        service_request = self.get_object(request, object_id)
+        # Offer only the transitions the status machine allows from here; the service still
+        # decides (the state may change before the button is pressed).
+        extra_context = {
+            **(extra_context or {}),
+            "request_actions": [
+                (name, label)
+                for name, label, action in self.REQUEST_PAGE_ACTIONS
+                if service_request is not None and service_request.status in TRANSITIONS[action][0]
+            ],
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        dashboard = self.admin_site.admin_view(self.dashboard_view)
+        return [
+            path("dashboard/", dashboard, name="requests_app_servicerequest_dashboard"),
+            *super().get_urls(),
+        ]
+
+    def dashboard_view(self, request):
+        return admin_views.dashboard(request, admin_site=self.admin_site)

@@ -1,0 +1,208 @@
+"""Admin changelists that stay fast over millions of rows: the count, the search and the date
+drill-down. Any app's ModelAdmin may reuse them.
+
+Django's paginator counts the whole filtered table (``SELECT COUNT(*)``) on every page. At a
+million service requests that count alone costs more than the page. ``EstimatedCountPaginator``
+answers instead with:
+
+- for an unfiltered changelist on PostgreSQL, the planner's row estimate (``pg_class.reltuples``,
+  kept current by autovacuum) — one catalogue lookup, whatever the table's size;
+- otherwise, a count capped at ``COUNT_CAP + 1`` rows: exact for small results, and "more than
+  COUNT_CAP" for large ones, which no admin pages through anyway (they filter or search).
+
+Use it with ``show_full_result_count = False`` so the admin does not count the table a second
+time for its "N total" label.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import Max, Min, Q, QuerySet
+from django.utils import formats, timezone
+from django.utils.functional import cached_property
+from django.utils.text import capfirst
+
+# Beyond this many matches the admin shows "10,000" pages' worth as the count: an admin looking
+# for something narrows the search long before page 100.
+COUNT_CAP = 10_000
+
+
+def capped_count(queryset: QuerySet, cap: int | None = None) -> int:
+    """The number of rows, but never more than ``cap + 1`` (COUNT_CAP + 1 by default):
+    ``COUNT(*)`` over a ``LIMIT``ed subquery, so the database stops reading there."""
+    cap = COUNT_CAP if cap is None else cap
+    return queryset.order_by()[: cap + 1].count()
+
+
+def planner_row_estimate(queryset: QuerySet) -> int | None:
+    """PostgreSQL's estimate of the rows in the queryset's table, or ``None`` when there is no
+    usable one (another database, or a table never analysed: reltuples is -1 or 0)."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(%s)",
+            [connection.ops.quote_name(queryset.model._meta.db_table)],
+        )
+        row = cursor.fetchone()
+    if not row or row[0] is None or row[0] <= 0:
+        return None
+    return int(row[0])
+
+
+def is_unfiltered(queryset: QuerySet) -> bool:
+    """True when the queryset reads its whole table (no WHERE, no DISTINCT, no slicing)."""
+    query = queryset.query
+    return not query.where and not query.distinct and not query.is_sliced and not query.combinator
+
+
+class EstimatedCountPaginator(Paginator):
+    """A paginator whose ``count`` never scans the table (see the module docstring)."""
+
+    @cached_property
+    def count(self) -> int:
+        object_list = self.object_list
+        if not isinstance(object_list, QuerySet):
+            return len(object_list)
+        if is_unfiltered(object_list):
+            estimate = planner_row_estimate(object_list)
+            # A small or freshly loaded table has no trustworthy estimate; counting it is cheap.
+            if estimate is not None and estimate > COUNT_CAP:
+                return estimate
+        return capped_count(object_list)
+
+
+# --- Search ---------------------------------------------------------------------------------
+
+# A search term naming more people than this is too vague to be useful; the first ones do.
+USER_SEARCH_LIMIT = 500
+
+
+def matching_user_ids(term: str) -> list[int]:
+    """The users a search term names: the start of their email (any case), or, for a term
+    without "@", part of their full name. Looked up in the users table first — far smaller
+    than the requests — so the requests are then found through their indexed customer and
+    professional columns instead of a LIKE over a join of a million rows."""
+    users = get_user_model().objects.order_by()
+    matches = Q(email__istartswith=term)
+    if "@" not in term:
+        matches |= Q(full_name__icontains=term)
+    return list(users.filter(matches).values_list("pk", flat=True)[:USER_SEARCH_LIMIT])
+
+
+def search_people_and_numbers(queryset, term: str, *, number_fields=("pk",), text_fields=()):
+    """Rows of ``queryset`` whose customer or professional the term names, or — for a number —
+    whose ``number_fields`` equal it; ``text_fields`` are compared whole (pin codes)."""
+    term = term.strip().lstrip("#")
+    if not term:
+        return queryset
+    exact = Q(pk__in=[])
+    for field in text_fields:
+        exact |= Q(**{field: term})
+    if term.isdigit() and len(term) <= 18:
+        for field in number_fields:
+            exact |= Q(**{field: int(term)})
+        return queryset.filter(exact)
+    people = matching_user_ids(term)
+    return queryset.filter(exact | Q(customer_id__in=people) | Q(professional_id__in=people))
+
+
+# --- Date drill-down --------------------------------------------------------------------------
+
+
+def bounded_date_hierarchy(cl) -> dict | None:
+    """What the admin's ``date_hierarchy`` tag shows, without its ``SELECT DISTINCT`` over every
+    matching row (a full scan at a million requests): the years offered are those between the
+    table's first and last date (an indexed MIN/MAX), a year offers its twelve months and a
+    month its days. A period may come up empty; the page stays fast."""
+    field_name = cl.date_hierarchy
+    if not field_name:
+        return None
+    year_field, month_field, day_field = (f"{field_name}__{part}" for part in ("year", "month", "day"))
+    year, month, day = (cl.params.get(name) for name in (year_field, month_field, day_field))
+    year, month, day = (
+        int(value[-1] if isinstance(value, list) else value) if value else None
+        for value in (year, month, day)
+    )
+
+    def link(filters):
+        return cl.get_query_string(filters, [f"{field_name}__"])
+
+    if year and month and day:
+        date = datetime.date(year, month, day)
+        return {
+            "back": {
+                "link": link({year_field: year, month_field: month}),
+                "title": capfirst(formats.date_format(date, "YEAR_MONTH_FORMAT")),
+            },
+            "choices": [{"title": capfirst(formats.date_format(date, "MONTH_DAY_FORMAT"))}],
+        }
+    if year and month:
+        days = calendar.monthrange(year, month)[1]
+        return {
+            "back": {"link": link({year_field: year}), "title": str(year)},
+            "choices": [
+                {
+                    "link": link({year_field: year, month_field: month, day_field: number}),
+                    "title": capfirst(
+                        formats.date_format(datetime.date(year, month, number), "MONTH_DAY_FORMAT")
+                    ),
+                }
+                for number in range(1, days + 1)
+            ],
+        }
+    if year:
+        return {
+            "back": {"link": link({}), "title": "All dates"},
+            "choices": [
+                {
+                    "link": link({year_field: year, month_field: number}),
+                    "title": capfirst(
+                        formats.date_format(datetime.date(year, number, 1), "YEAR_MONTH_FORMAT")
+                    ),
+                }
+                for number in range(1, 13)
+            ],
+        }
+    # The whole table's first and last dates: two probes of the index. The same over a filtered
+    # queryset can walk most of that index looking for a rare match.
+    bounds = cl.root_queryset.order_by().aggregate(first=Min(field_name), last=Max(field_name))
+    if not bounds["first"]:
+        return {"back": None, "choices": []}
+    first, last = (
+        timezone.localtime(value) if timezone.is_aware(value) else value for value in bounds.values()
+    )
+    return {
+        "back": None,
+        "choices": [
+            {"link": link({year_field: str(number)}), "title": str(number)}
+            for number in range(first.year, last.year + 1)
+        ],
+    }
+
+
+# --- Together, for a ModelAdmin ----------------------------------------------------------------
+
+
+class ScalableChangelistMixin:
+    """No COUNT(*) over the table per page, and a date drill-down that does not scan it."""
+
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    # Facet counts are a COUNT per filter choice over the whole table: never offered here.
+    show_facets = admin.ShowFacets.NEVER
+    change_list_template = "admin/bounded_change_list.html"
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        context = getattr(response, "context_data", None)
+        if context and "cl" in context:
+            context["bounded_date_hierarchy"] = bounded_date_hierarchy(context["cl"])
+        return response
