@@ -1,0 +1,202 @@
+"""Input and output shapes of the service-request API.
+
+Output hides what a professional may not see before the job is theirs: to a professional who
+is only being offered the request, the customer is a first name, the address is blank and the
+position is rounded to about a kilometre; the pin code stays, so they can judge the trip.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from requests_app.models import RequestEvent, ServiceRequest, VehicleType
+
+# Two decimal places of a degree: about 1.1 km, enough to judge the distance, not to find the door.
+APPROXIMATE_POSITION = Decimal("0.01")
+
+
+# --- Errors (the shape householdsvc.api.exception_handler renders) ------------------------
+
+
+class ErrorSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable machine-readable code, e.g. invalid_transition.")
+    detail = serializers.CharField(help_text="Human-readable explanation.")
+
+
+class ValidationErrorSerializer(ErrorSerializer):
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Messages per input field.",
+    )
+
+
+# --- Output -------------------------------------------------------------------------------
+
+
+class ServiceSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+
+
+class PersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    full_name = serializers.CharField()
+    phone = serializers.CharField(allow_null=True, help_text="Hidden (null) until the job is yours.")
+
+
+def details_hidden_from(viewer, service_request: ServiceRequest) -> bool:
+    """A professional sees the customer's contact and exact place only once assigned."""
+    return bool(
+        viewer is not None and viewer.is_professional and service_request.professional_id != viewer.pk
+    )
+
+
+class ServiceRequestSerializer(serializers.ModelSerializer):
+    service = ServiceSummarySerializer(read_only=True)
+    customer = serializers.SerializerMethodField()
+    professional = serializers.SerializerMethodField()
+    details_hidden = serializers.SerializerMethodField(
+        help_text="True when the customer's contact, address and exact position are withheld."
+    )
+
+    class Meta:
+        model = ServiceRequest
+        fields = [
+            "id",
+            "service",
+            "customer",
+            "professional",
+            "description",
+            "address",
+            "pin_code",
+            "latitude",
+            "longitude",
+            "vehicle_type",
+            "scheduled_for",
+            "remarks",
+            "status",
+            "price_estimate",
+            "final_price",
+            "payment_status",
+            "cancel_reason",
+            "details_hidden",
+            "created_at",
+            "assigned_at",
+            "started_at",
+            "arrived_at",
+            "completed_at",
+            "closed_at",
+            "cancelled_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def _hidden(self, service_request) -> bool:
+        request = self.context.get("request")
+        return details_hidden_from(getattr(request, "user", None), service_request)
+
+    @extend_schema_field(PersonSerializer)
+    def get_customer(self, service_request):
+        customer = service_request.customer
+        if self._hidden(service_request):
+            return {"id": customer.pk, "full_name": customer.get_short_name(), "phone": None}
+        return {"id": customer.pk, "full_name": customer.full_name, "phone": customer.phone or None}
+
+    @extend_schema_field(PersonSerializer(allow_null=True))
+    def get_professional(self, service_request):
+        professional = service_request.professional
+        if professional is None:
+            return None
+        return {
+            "id": professional.pk,
+            "full_name": professional.full_name,
+            "phone": professional.phone or None,
+        }
+
+    def get_details_hidden(self, service_request) -> bool:
+        return self._hidden(service_request)
+
+    def to_representation(self, service_request):
+        data = super().to_representation(service_request)
+        if self._hidden(service_request):
+            data["address"] = ""
+            for field in ("latitude", "longitude"):
+                value = getattr(service_request, field)
+                if value is not None:
+                    data[field] = str(value.quantize(APPROXIMATE_POSITION, rounding=ROUND_HALF_UP))
+        return data
+
+
+class ActorSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    full_name = serializers.CharField()
+    role = serializers.CharField()
+
+
+class RequestEventSerializer(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RequestEvent
+        fields = ["id", "action", "from_status", "to_status", "actor", "note", "created_at"]
+        read_only_fields = fields
+
+    @extend_schema_field(ActorSerializer(allow_null=True))
+    def get_actor(self, event):
+        if event.actor is None:
+            return None
+        return {"id": event.actor.pk, "full_name": event.actor.full_name, "role": event.actor.role}
+
+
+# --- Input --------------------------------------------------------------------------------
+# Shapes and types only: every rule (active service, position for roadside help, dates, price
+# bounds) lives in requests_app.services, so the web pages and the back office share it.
+
+
+class PositionField(serializers.DecimalField):
+    """Degrees as sent by a GPS: any number of decimals, rounded to six by the service."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=None, decimal_places=None, required=False, allow_null=True, **kwargs)
+
+
+class ServiceRequestCreateSerializer(serializers.Serializer):
+    service = serializers.IntegerField(help_text="Id of an active catalogue service.")
+    description = serializers.CharField()
+    address = serializers.CharField(required=False, allow_blank=True, default="")
+    pin_code = serializers.CharField(required=False, allow_blank=True, default="", max_length=12)
+    latitude = PositionField(help_text="Required for dispatch (roadside) services.")
+    longitude = PositionField(help_text="Required for dispatch (roadside) services.")
+    vehicle_type = serializers.ChoiceField(
+        choices=VehicleType.choices, required=False, allow_blank=True, default=""
+    )
+    scheduled_for = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    remarks = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ServiceRequestEditSerializer(serializers.Serializer):
+    description = serializers.CharField(required=False)
+    address = serializers.CharField(required=False, allow_blank=True)
+    pin_code = serializers.CharField(required=False, allow_blank=True, max_length=12)
+    scheduled_for = serializers.DateTimeField(required=False)
+    remarks = serializers.CharField(required=False, allow_blank=True)
+
+
+class RejectSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AssignSerializer(serializers.Serializer):
+    professional = serializers.IntegerField(help_text="Id of an approved professional of the service.")
+
+
+class CompleteSerializer(serializers.Serializer):
+    final_price = serializers.DecimalField(
+        max_digits=14, decimal_places=2, help_text="The price charged, ≥ 0."
+    )
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=255)

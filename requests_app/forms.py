@@ -1,0 +1,121 @@
+"""Forms of the request pages: they parse and check input, the services decide."""
+
+from decimal import Decimal
+
+from django import forms
+
+from catalog.models import Service, ServiceKind
+from requests_app.models import ServiceRequest, Status, VehicleType
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    """The phone's native date-and-time picker."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format=DATETIME_LOCAL)
+
+
+def _preferred_time_field() -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label="Preferred date and time",
+        required=False,
+        widget=DateTimeLocalInput(),
+        input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+    )
+
+
+class ServiceSelect(forms.Select):
+    """Marks each option with its service's kind, so the page can tell a dispatch service
+    (which needs a position) without another request to the server."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-kind"] = instance.kind
+        return option
+
+
+class ServiceRequestForm(forms.Form):
+    """A new booking. A dispatch service is sent to a GPS position, so it needs one."""
+
+    service = forms.ModelChoiceField(
+        queryset=Service.objects.none(), widget=ServiceSelect, empty_label="Choose a service…"
+    )
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    address = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=1000)
+    pin_code = forms.CharField(max_length=12, required=False, label="Pin code")
+    latitude = forms.DecimalField(
+        max_digits=9, decimal_places=6, min_value=Decimal("-90"), max_value=Decimal("90"), required=False
+    )
+    longitude = forms.DecimalField(
+        max_digits=9, decimal_places=6, min_value=Decimal("-180"), max_value=Decimal("180"), required=False
+    )
+    vehicle_type = forms.ChoiceField(
+        choices=[("", "—"), *VehicleType.choices], required=False, label="Vehicle type"
+    )
+    scheduled_for = _preferred_time_field()
+    remarks = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
+
+    def __init__(self, *args, services=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if services is not None:
+            self.fields["service"].queryset = services
+
+    def clean(self):
+        cleaned = super().clean()
+        service = cleaned.get("service")
+        if service is not None and service.kind == ServiceKind.DISPATCH:
+            for field in ("latitude", "longitude"):
+                if cleaned.get(field) is None and field not in self.errors:
+                    self.add_error(field, "Roadside help is sent to a position: give your location.")
+        one_coordinate = (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None)
+        if one_coordinate and "latitude" not in self.errors and "longitude" not in self.errors:
+            self.add_error("longitude", "Give both latitude and longitude, or neither.")
+        return cleaned
+
+
+class ServiceRequestEditForm(forms.Form):
+    """What a customer may still change while nobody has taken the request."""
+
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    address = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=1000)
+    pin_code = forms.CharField(max_length=12, required=False, label="Pin code")
+    scheduled_for = _preferred_time_field()
+    remarks = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
+
+    @classmethod
+    def for_request(cls, service_request: ServiceRequest, data=None):
+        initial = {name: getattr(service_request, name) for name in cls.base_fields}
+        return cls(data=data, initial=initial)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(max_length=255, required=False, label="Reason")
+
+
+class RejectForm(forms.Form):
+    note = forms.CharField(max_length=255, required=False, label="Why not? (optional)")
+
+
+class CompleteForm(forms.Form):
+    final_price = forms.DecimalField(
+        label="Final price", max_digits=10, decimal_places=2, min_value=Decimal("0")
+    )
+
+
+class ReviewForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        choices=[(n, f"{n} ★") for n in range(5, 0, -1)], coerce=int, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000)
+
+
+class StatusFilterForm(forms.Form):
+    """The list's filter; an unknown status is ignored rather than an error page."""
+
+    status = forms.ChoiceField(choices=[("", "All"), *Status.choices], required=False)

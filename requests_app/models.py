@@ -1,0 +1,211 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from accounts.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, position_constraints
+
+
+class Status(models.TextChoices):
+    REQUESTED = "requested", "Requested"
+    ASSIGNED = "assigned", "Assigned"
+    EN_ROUTE = "en_route", "En route"
+    ON_SITE = "on_site", "On site"
+    COMPLETED = "completed", "Completed"
+    CLOSED = "closed", "Closed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Action(models.TextChoices):
+    CREATE = "create", "Create"
+    EDIT = "edit", "Edit"
+    ACCEPT = "accept", "Accept"
+    REJECT = "reject", "Reject"
+    ASSIGN = "assign", "Assign"
+    START = "start", "Start"
+    ARRIVE = "arrive", "Arrive"
+    COMPLETE = "complete", "Complete"
+    CLOSE = "close", "Close"
+    CANCEL = "cancel", "Cancel"
+
+
+# The status machine: for each action, the states it may start from and the state it leads
+# to. requests_app.services reads this and nothing else decides what may follow what.
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    Action.ACCEPT: (frozenset({Status.REQUESTED}), Status.ASSIGNED),
+    Action.REJECT: (frozenset({Status.REQUESTED}), Status.REQUESTED),
+    Action.ASSIGN: (frozenset({Status.REQUESTED}), Status.ASSIGNED),
+    Action.START: (frozenset({Status.ASSIGNED}), Status.EN_ROUTE),
+    Action.ARRIVE: (frozenset({Status.EN_ROUTE}), Status.ON_SITE),
+    Action.COMPLETE: (frozenset({Status.ASSIGNED, Status.EN_ROUTE, Status.ON_SITE}), Status.COMPLETED),
+    Action.CLOSE: (frozenset({Status.COMPLETED}), Status.CLOSED),
+    Action.CANCEL: (frozenset({Status.REQUESTED, Status.ASSIGNED, Status.EN_ROUTE}), Status.CANCELLED),
+    Action.EDIT: (frozenset({Status.REQUESTED}), Status.REQUESTED),
+}
+
+# States in which somebody is working on the request, so a professional must be set.
+STATUSES_WITH_PROFESSIONAL = (
+    Status.ASSIGNED,
+    Status.EN_ROUTE,
+    Status.ON_SITE,
+    Status.COMPLETED,
+    Status.CLOSED,
+)
+OPEN_STATUSES = (Status.REQUESTED, Status.ASSIGNED, Status.EN_ROUTE, Status.ON_SITE)
+# While the professional travels or works, the customer may watch their position.
+TRACKABLE_STATUSES = (Status.EN_ROUTE, Status.ON_SITE)
+
+
+class VehicleType(models.TextChoices):
+    CAR = "car", "Car"
+    MOTORCYCLE = "motorcycle", "Motorcycle"
+    VAN = "van", "Van"
+    TRUCK = "truck", "Truck"
+    EV = "ev", "Electric vehicle"
+    OTHER = "other", "Other"
+
+
+class PaymentStatus(models.TextChoices):
+    UNPAID = "unpaid", "Unpaid"
+    PENDING = "pending", "Pending"
+    PAID = "paid", "Paid"
+    REFUNDED = "refunded", "Refunded"
+    FAILED = "failed", "Failed"
+
+
+class ServiceRequest(models.Model):
+    """A customer's booking of one service: a household job at an address or roadside help at
+    a position. It moves through the status machine above; every move is stamped here and
+    recorded as a RequestEvent. The estimate comes from the service's base price, the final
+    price from the professional on completion."""
+
+    service = models.ForeignKey("catalog.Service", on_delete=models.PROTECT, related_name="requests")
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="service_requests"
+    )
+    professional = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_requests",
+    )
+    # Professionals who turned the request down are not offered it again.
+    rejected_by = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="rejected_requests"
+    )
+
+    description = models.TextField()
+    address = models.TextField(blank=True)
+    pin_code = models.CharField(max_length=12, blank=True)
+    latitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True, validators=LATITUDE_VALIDATORS
+    )
+    longitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True, validators=LONGITUDE_VALIDATORS
+    )
+    vehicle_type = models.CharField(max_length=16, choices=VehicleType.choices, blank=True)
+    scheduled_for = models.DateTimeField(null=True, blank=True, help_text="Preferred date and time.")
+    remarks = models.TextField(blank=True)
+
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.REQUESTED)
+    price_estimate = models.DecimalField(
+        max_digits=10, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
+    )
+    final_price = models.DecimalField(
+        max_digits=10, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
+    )
+    payment_status = models.CharField(
+        max_length=16, choices=PaymentStatus.choices, default=PaymentStatus.UNPAID
+    )
+    payment_reference = models.CharField(max_length=255, blank=True, help_text="Stripe payment id.")
+    cancel_reason = models.CharField(max_length=255, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    arrived_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="request_status_valid"),
+            models.CheckConstraint(
+                condition=Q(price_estimate__isnull=True) | Q(price_estimate__gte=0),
+                name="request_estimate_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(final_price__isnull=True) | Q(final_price__gte=0),
+                name="request_final_price_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=STATUSES_WITH_PROFESSIONAL) | Q(professional__isnull=False),
+                name="request_professional_when_working",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.REQUESTED) | Q(professional__isnull=True),
+                name="request_no_professional_when_open",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=(Status.COMPLETED, Status.CLOSED)) | Q(final_price__isnull=False),
+                name="request_final_price_when_completed",
+            ),
+            models.CheckConstraint(
+                condition=Q(payment_status__in=PaymentStatus.values), name="request_payment_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(vehicle_type="") | Q(vehicle_type__in=VehicleType.values),
+                name="request_vehicle_type_valid",
+            ),
+            *position_constraints("request", "latitude", "longitude"),
+        ]
+        indexes = [
+            # The default ordering, and every list's keyset.
+            models.Index(fields=["-created_at", "-id"], name="request_created_idx"),
+            models.Index(fields=["status", "-created_at"], name="request_status_created_idx"),
+            models.Index(fields=["customer", "-created_at"], name="request_customer_idx"),
+            models.Index(fields=["professional", "status"], name="request_professional_idx"),
+            # Offers to professionals: open requests of a service in a pin code.
+            models.Index(fields=["service", "status", "pin_code"], name="request_offer_idx"),
+            # Offers by radius: open requests of a service inside a latitude/longitude box.
+            models.Index(
+                fields=["service", "status", "latitude", "longitude"], name="request_offer_position_idx"
+            ),
+            models.Index(fields=["pin_code"], name="request_pin_code_idx"),
+        ]
+
+    def __str__(self):
+        return f"Request #{self.pk} ({self.service_id}, {self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class RequestEvent(models.Model):
+    """One line of a request's audit trail: what happened (creation, an edit, each transition),
+    from which state to which, who did it and when. Written in the same transaction as the
+    change it records, and never changed afterwards."""
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=16, choices=Action.choices)
+    from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["request", "created_at"], name="request_event_request_idx")]
+
+    def __str__(self):
+        return f"{self.action}: {self.from_status or '-'} → {self.to_status}"

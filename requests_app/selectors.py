@@ -1,0 +1,252 @@
+"""Every read of service requests, scoped by the acting user (see "Who sees what" in DESIGN.md).
+
+- admins see every request;
+- customers see their own;
+- professionals see the open requests *offered* to them (they are approved and active, the
+  request is still ``requested``, of their service, in their area, and they have not turned it
+  down) plus the ones assigned to them.
+
+"In their area" means the same pin code, or — when both positions are known — within their
+service radius of their current position. At scale the radius check is a bounding box on the
+request's indexed latitude/longitude first, then the exact great-circle distance, in SQL, so it
+runs the same on PostgreSQL and on the embedded SQLite.
+"""
+
+from __future__ import annotations
+
+import math
+
+from django.contrib.auth import get_user_model
+from django.db.models import Case, Exists, F, FloatField, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import ASin, Cast, Cos, Least, Power, Radians, Sin, Sqrt
+
+from accounts.models import ProfessionalProfile, Role, VerificationStatus
+from householdsvc.errors import NotFound
+from requests_app.models import RequestEvent, ServiceRequest, Status
+
+EARTH_RADIUS_KM = 6371.0088
+
+
+# --- Geo maths ----------------------------------------------------------------------------
+
+
+def haversine_km(lat1, lng1, lat2, lng2) -> float:
+    """Great-circle distance between two positions, in kilometres."""
+    lat1, lng1, lat2, lng2 = (math.radians(float(v)) for v in (lat1, lng1, lat2, lng2))
+    a = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lng2 - lng1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def bounding_box(lat, lng, radius_km) -> tuple[float, float, float | None, float | None]:
+    """(min_lat, max_lat, min_lng, max_lng) enclosing the circle on the same sphere as
+    ``haversine_km``; longitudes are ``None`` when the circle reaches a pole or crosses the
+    antimeridian (latitude alone then narrows the search)."""
+    lat, lng = float(lat), float(lng)
+    angular = float(radius_km) / EARTH_RADIUS_KM
+    dlat = math.degrees(angular)
+    min_lat, max_lat = lat - dlat, lat + dlat
+    if min_lat <= -90.0 or max_lat >= 90.0:
+        return max(min_lat, -90.0), min(max_lat, 90.0), None, None
+    # The widest longitude the circle spans (not the latitude's own, which is narrower).
+    dlng = math.degrees(math.asin(math.sin(angular) / math.cos(math.radians(lat))))
+    if lng - dlng < -180.0 or lng + dlng > 180.0:
+        return min_lat, max_lat, None, None
+    return min_lat, max_lat, lng - dlng, lng + dlng
+
+
+def distance_km_expression(lat, lng, lat_field: str = "latitude", lng_field: str = "longitude"):
+    """The haversine distance from (lat, lng) to each row's position, as a SQL expression."""
+    lat0 = math.radians(float(lat))
+    lat_r = Radians(Cast(F(lat_field), FloatField()))
+    lng_r = Radians(Cast(F(lng_field), FloatField()))
+    half_dlat = (lat_r - Value(lat0, output_field=FloatField())) / Value(2.0)
+    half_dlng = (lng_r - Value(math.radians(float(lng)), output_field=FloatField())) / Value(2.0)
+    a = Power(Sin(half_dlat), 2) + Value(math.cos(lat0), output_field=FloatField()) * Cos(lat_r) * Power(
+        Sin(half_dlng), 2
+    )
+    # Rounding can push sqrt(a) a hair above 1, where ASIN is undefined.
+    return Value(2 * EARTH_RADIUS_KM, output_field=FloatField()) * ASin(
+        Least(Sqrt(a), Value(1.0, output_field=FloatField()))
+    )
+
+
+# --- Offers ---------------------------------------------------------------------------------
+
+
+def _professional_profile(user) -> ProfessionalProfile | None:
+    try:
+        return user.professional_profile
+    except ProfessionalProfile.DoesNotExist:
+        return None
+
+
+def _may_receive_offers(user, profile: ProfessionalProfile | None) -> bool:
+    return bool(
+        profile is not None
+        and user.is_active
+        and user.role == Role.PROFESSIONAL
+        and profile.verification_status == VerificationStatus.APPROVED
+    )
+
+
+def _area_q(profile: ProfessionalProfile) -> Q:
+    """Requests in the professional's area: their pin code, or within their radius."""
+    area = Q(pk__in=[])  # matches nothing; widened below by what the profile knows
+    if profile.pin_code:
+        area |= Q(pin_code=profile.pin_code)
+    if profile.current_latitude is not None and profile.current_longitude is not None:
+        min_lat, max_lat, min_lng, max_lng = bounding_box(
+            profile.current_latitude, profile.current_longitude, profile.service_radius_km
+        )
+        near = Q(
+            latitude__gte=min_lat, latitude__lte=max_lat, offer_distance_km__lte=profile.service_radius_km
+        )
+        if min_lng is not None:
+            near &= Q(longitude__gte=min_lng, longitude__lte=max_lng)
+        area |= near
+    return area
+
+
+def _offered_to(queryset: QuerySet, user, profile: ProfessionalProfile) -> tuple[QuerySet, Q]:
+    """The queryset (with the distance alias the area filter needs) and the offer condition."""
+    if profile.current_latitude is not None and profile.current_longitude is not None:
+        queryset = queryset.alias(
+            offer_distance_km=distance_km_expression(profile.current_latitude, profile.current_longitude)
+        )
+    rejected = ServiceRequest.rejected_by.through.objects.filter(
+        servicerequest_id=OuterRef("pk"), user_id=user.pk
+    )
+    offered = (
+        Q(status=Status.REQUESTED, service_id=profile.service_id, service__is_active=True)
+        & _area_q(profile)
+        & ~Exists(rejected)
+    )
+    return queryset, offered
+
+
+def in_professionals_area(profile: ProfessionalProfile, service_request: ServiceRequest) -> bool:
+    """The Python twin of the area filter, for one request already in memory."""
+    if profile.pin_code and profile.pin_code == service_request.pin_code:
+        return True
+    positions = (
+        profile.current_latitude,
+        profile.current_longitude,
+        service_request.latitude,
+        service_request.longitude,
+    )
+    if any(value is None for value in positions):
+        return False
+    return haversine_km(*positions) <= profile.service_radius_km
+
+
+def professional_may_take(user, service_request: ServiceRequest) -> bool:
+    """An approved, active professional of the request's service, in whose area it lies.
+
+    An inactive service is offered to nobody. This ignores the status and earlier refusals on
+    purpose: such a professional may have seen
+    the offer, so telling them it has been taken (409) or that they refused it (403) leaks
+    nothing, and the loser of a race for the same request gets a 409 rather than a 404.
+    """
+    profile = _professional_profile(user)
+    return (
+        _may_receive_offers(user, profile)
+        and profile.service_id == service_request.service_id
+        and service_request.service.is_active
+        and in_professionals_area(profile, service_request)
+    )
+
+
+def has_rejected(user, service_request: ServiceRequest) -> bool:
+    return service_request.rejected_by.filter(pk=user.pk).exists()
+
+
+def is_offered_to(user, service_request: ServiceRequest) -> bool:
+    """Whether the open request is on offer to this professional right now."""
+    return (
+        service_request.status == Status.REQUESTED
+        and professional_may_take(user, service_request)
+        and not has_rejected(user, service_request)
+    )
+
+
+def can_see(user, service_request: ServiceRequest) -> bool:
+    """The row-level rule of ``service_request_list`` for one request already in memory."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_admin:
+        return True
+    if user.role == Role.CUSTOMER:
+        return service_request.customer_id == user.pk
+    if user.role == Role.PROFESSIONAL:
+        return service_request.professional_id == user.pk or is_offered_to(user, service_request)
+    return False
+
+
+# --- Selectors ------------------------------------------------------------------------------
+
+
+def service_request_list(*, user) -> QuerySet[ServiceRequest]:
+    """The requests this user may see, newest first, with what a list page shows joined in."""
+    queryset = ServiceRequest.objects.select_related("service", "customer", "professional")
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.is_admin:
+        return queryset
+    if user.role == Role.CUSTOMER:
+        return queryset.filter(customer_id=user.pk)
+    if user.role == Role.PROFESSIONAL:
+        assigned = Q(professional_id=user.pk)
+        profile = _professional_profile(user)
+        if not _may_receive_offers(user, profile):
+            return queryset.filter(assigned)
+        queryset, offered = _offered_to(queryset, user, profile)
+        return queryset.filter(assigned | offered)
+    return queryset.none()
+
+
+def service_request_get(*, user, request_id) -> ServiceRequest:
+    """One request the user may see; ``NotFound`` otherwise (even when it exists)."""
+    try:
+        return service_request_list(user=user).get(pk=int(request_id))
+    except (ServiceRequest.DoesNotExist, TypeError, ValueError) as exc:
+        raise NotFound("No such service request.") from exc
+
+
+def service_request_events(*, user, request_id) -> QuerySet[RequestEvent]:
+    """The audit trail of a request the user may see, oldest first."""
+    service_request = service_request_get(user=user, request_id=request_id)
+    return (
+        RequestEvent.objects.filter(request_id=service_request.pk)
+        .select_related("actor")
+        .order_by("created_at", "id")
+    )
+
+
+def professionals_suitable_for(*, service_request: ServiceRequest) -> QuerySet:
+    """Professionals an admin may assign: approved, active, of the request's service.
+
+    Those in the request's pin code come first, then the best rated; those who turned the
+    request down are still listed (an admin may overrule them) but last.
+    """
+    user_model = get_user_model()
+    rejected = ServiceRequest.rejected_by.through.objects.filter(
+        servicerequest_id=service_request.pk, user_id=OuterRef("pk")
+    )
+    same_pin = Value(0)
+    if service_request.pin_code:
+        same_pin = Case(
+            When(professional_profile__pin_code=service_request.pin_code, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    return (
+        user_model.objects.filter(
+            role=Role.PROFESSIONAL,
+            is_active=True,
+            professional_profile__verification_status=VerificationStatus.APPROVED,
+            professional_profile__service_id=service_request.service_id,
+        )
+        .select_related("professional_profile")
+        .annotate(has_rejected=Exists(rejected), same_pin_code=same_pin)
+        .order_by("has_rejected", "-same_pin_code", "-professional_profile__average_rating", "id")
+    )

@@ -1,0 +1,27 @@
+import pytest
+
+from requests_app.models import Status
+from tests.requests_app.factories import ServiceRequestFactory, request_in_state
+
+
+@pytest.fixture
+def open_request(customer, service):
+    """Alice's open request for a deep clean in pin code 560001, where Carol and Dave work."""
+    return ServiceRequestFactory(customer=customer, service=service)
+
+
+@pytest.fixture
+def assigned_request(customer, service, professional):
+    return request_in_state(Status.ASSIGNED, customer=customer, service=service, professional=professional)
+
+
+@pytest.fixture
+def in_state(customer, service, professional):
+    """``in_state(status)``: Alice's request in that status, worked by Carol where it needs one."""
+
+    def make(status, **fields):
+        fields.setdefault("customer", customer)
+        fields.setdefault("service", service)
+        return request_in_state(status, professional=professional, **fields)
+
+    return make

@@ -1,0 +1,205 @@
+"""The request list: scoped per role, filtered, ordered, and a fixed number of queries
+whatever the page size."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from requests_app.models import ServiceRequest, Status
+from tests.accounts.factories import CustomerFactory, ProfessionalFactory
+from tests.catalog.factories import ServiceFactory
+from tests.requests_app.factories import ServiceRequestFactory, request_in_state
+
+pytestmark = pytest.mark.django_db
+
+# The signed-in user + the page (no COUNT); a professional's profile adds one.
+LIST_QUERIES = {"admin_user": 2, "customer": 2, "professional": 3}
+
+
+@pytest.fixture
+def many_requests(customer, service, professional):
+    """100 of Alice's requests offered to Carol and 20 assigned to her, plus others' noise."""
+    customers = CustomerFactory.create_batch(3)
+    offered = ServiceRequestFactory.create_batch(100, customer=customer, service=service)
+    assigned = [
+        request_in_state(
+            Status.ASSIGNED, customer=customers[index % 3], service=service, professional=professional
+        )
+        for index in range(20)
+    ]
+    ServiceRequestFactory.create_batch(10, customer=customers[0], service=ServiceFactory(), pin_code="999999")
+    return offered, assigned
+
+
+@pytest.mark.parametrize("role", ["admin_user", "customer", "professional"])
+def test_list_runs_the_same_queries_for_1_or_100_rows(
+    request, client_for, many_requests, django_assert_max_num_queries, role
+):
+    client = client_for(request.getfixturevalue(role))
+    for page_size in (1, 100):
+        with django_assert_max_num_queries(LIST_QUERIES[role]):
+            response = client.get(f"/api/v1/requests/?page_size={page_size}")
+        assert response.status_code == 200
+        assert len(response.json()["results"]) == page_size
+
+
+def test_events_list_runs_a_fixed_number_of_queries(
+    client_for, customer, professional, open_request, django_assert_max_num_queries
+):
+    from requests_app import services
+
+    for index in range(30):
+        services.service_request_edit(
+            request_id=open_request.pk, actor=customer, description=f"Version {index}"
+        )
+    client = client_for(customer)
+    for page_size in (1, 30):
+        # the signed-in user + the visibility check + the page
+        with django_assert_max_num_queries(3):
+            response = client.get(f"/api/v1/requests/{open_request.pk}/events/?page_size={page_size}")
+        assert len(response.json()["results"]) == page_size
+
+
+def test_each_role_lists_only_what_it_may_see(
+    client_for, many_requests, customer, professional, other_customer
+):
+    offered, assigned = many_requests
+
+    def listed(user):
+        client, rows, url = client_for(user), [], "/api/v1/requests/?page_size=100"
+        while url:
+            body = client.get(url).json()
+            rows += body["results"]
+            url = body["next"]
+        return {row["id"] for row in rows}
+
+    assert listed(customer) == {r.pk for r in offered}
+    assert listed(other_customer) == set()
+    assert listed(professional) == {r.pk for r in offered} | {r.pk for r in assigned}
+
+
+def test_pages_link_forward_without_counting(client_for, admin_user, service):
+    ServiceRequestFactory.create_batch(3, service=service)
+    body = client_for(admin_user).get("/api/v1/requests/?page_size=2").json()
+    assert set(body) == {"next", "previous", "results"}
+    assert "page=2" in body["next"]
+    assert client_for(admin_user).get(body["next"]).json()["next"] is None
+
+
+def test_filters_by_status_service_pin_code_and_professional(client_for, admin_user, service, professional):
+    open_one = ServiceRequestFactory(service=service, pin_code="560002")
+    assigned = request_in_state(Status.ASSIGNED, service=service, professional=professional)
+    elsewhere = ServiceRequestFactory(service=ServiceFactory())
+    client = client_for(admin_user)
+
+    def ids(query):
+        response = client.get(f"/api/v1/requests/?{query}")
+        assert response.status_code == 200, response.content
+        return [row["id"] for row in response.json()["results"]]
+
+    assert ids("status=assigned") == [assigned.pk]
+    assert set(ids(f"service={service.pk}")) == {open_one.pk, assigned.pk}
+    assert ids("pin_code=560002") == [open_one.pk]
+    assert ids(f"professional={professional.pk}") == [assigned.pk]
+    assert elsewhere.pk in ids("")
+
+
+def test_bad_filter_is_a_400(client_for, admin_user):
+    response = client_for(admin_user).get("/api/v1/requests/?status=sleeping")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+
+
+def test_filters_by_creation_date_range(client_for, admin_user, service):
+    old = ServiceRequestFactory(service=service)
+    ServiceRequest.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=10))
+    new = ServiceRequestFactory(service=service)
+    client = client_for(admin_user)
+    cutoff = (timezone.now() - timedelta(days=5)).date().isoformat()
+
+    after = client.get(f"/api/v1/requests/?created_after={cutoff}").json()["results"]
+    before = client.get(f"/api/v1/requests/?created_before={cutoff}").json()["results"]
+
+    assert [row["id"] for row in after] == [new.pk]
+    assert [row["id"] for row in before] == [old.pk]
+
+
+def test_orders_by_preferred_time_and_status(client_for, admin_user, service, professional):
+    soon = ServiceRequestFactory(service=service, scheduled_for=timezone.now() + timedelta(days=1))
+    later = ServiceRequestFactory(service=service, scheduled_for=timezone.now() + timedelta(days=3))
+    assigned = request_in_state(
+        Status.ASSIGNED,
+        service=service,
+        professional=professional,
+        scheduled_for=timezone.now() + timedelta(days=2),
+    )
+    client = client_for(admin_user)
+
+    def ids(ordering):
+        return [row["id"] for row in client.get(f"/api/v1/requests/?ordering={ordering}").json()["results"]]
+
+    assert ids("scheduled_for") == [soon.pk, assigned.pk, later.pk]
+    assert ids("-scheduled_for") == [later.pk, assigned.pk, soon.pk]
+    assert ids("status")[0] == assigned.pk
+    assert ids("created_at") == [soon.pk, later.pk, assigned.pk]
+    assert ids("") == [assigned.pk, later.pk, soon.pk]
+
+
+def test_professional_sees_only_the_area_and_no_contact_before_the_job_is_theirs(
+    client_for, customer, professional, service
+):
+    service_request = ServiceRequestFactory(
+        customer=customer, service=service, address="12 Secret Lane", latitude=Decimal("12.971234")
+    )
+    client = client_for(professional)
+
+    offered = client.get(f"/api/v1/requests/{service_request.pk}/").json()
+    listed = client.get("/api/v1/requests/").json()["results"][0]
+
+    for row in (offered, listed):
+        assert row["details_hidden"] is True
+        assert row["address"] == ""
+        assert row["pin_code"] == "560001"
+        assert row["latitude"] == "12.97"
+        assert row["customer"] == {"id": customer.pk, "full_name": "Alice", "phone": None}
+
+    accepted = client.post(f"/api/v1/requests/{service_request.pk}/accept/").json()
+    assert accepted["details_hidden"] is False
+    assert accepted["address"] == "12 Secret Lane"
+    assert accepted["latitude"] == "12.971234"
+    assert accepted["customer"] == {"id": customer.pk, "full_name": "Alice Customer", "phone": customer.phone}
+
+
+def test_customer_sees_their_professional_once_assigned(client_for, customer, assigned_request, professional):
+    body = client_for(customer).get(f"/api/v1/requests/{assigned_request.pk}/").json()
+    assert body["professional"] == {
+        "id": professional.pk,
+        "full_name": professional.full_name,
+        "phone": professional.phone,
+    }
+    assert body["details_hidden"] is False
+
+
+def test_events_show_the_trail_to_the_customer(client_for, customer, professional, open_request):
+    client_for(professional).post(f"/api/v1/requests/{open_request.pk}/accept/")
+    events = client_for(customer).get(f"/api/v1/requests/{open_request.pk}/events/").json()["results"]
+    assert [(e["action"], e["from_status"], e["to_status"]) for e in events] == [
+        ("accept", "requested", "assigned")
+    ]
+    assert events[0]["actor"] == {
+        "id": professional.pk,
+        "full_name": professional.full_name,
+        "role": "professional",
+    }
+
+
+def test_far_professional_is_offered_nothing(client_for, service, open_request):
+    far = ProfessionalFactory(
+        professional_profile__service=service,
+        professional_profile__pin_code="110001",
+        professional_profile__current_latitude=Decimal("28.6139"),
+        professional_profile__current_longitude=Decimal("77.2090"),
+    )
+    assert client_for(far).get("/api/v1/requests/").json()["results"] == []
