@@ -1,0 +1,66 @@
+"""``python -m bench [api|export]``: make sure the bench database holds the data, run the
+benchmarks, print every figure as ``name: value unit (baseline value, ratio r)``."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+import time
+
+from bench import configure_environment
+
+TARGET = {"requests": 1_000_000, "professionals": 100_000, "customers": 100_000, "services": 24}
+
+
+def ensure_database() -> None:
+    """Create the bench database if missing, migrate it, and load the data (kept for next time)."""
+    import psycopg
+    from django.conf import settings
+    from django.core.management import call_command
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        raise SystemExit("The benchmarks need PostgreSQL: set DATABASE_URL (see `make bench`).")
+    server = psycopg.connect(
+        host=database["HOST"],
+        port=database["PORT"] or 5432,
+        user=database["USER"],
+        password=database["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+    )
+    with server:
+        exists = server.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database["NAME"]]).fetchone()
+        if not exists:
+            server.execute(f'CREATE DATABASE "{database["NAME"]}"')
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("load_bulk_data", **TARGET)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("which", nargs="?", choices=["api", "export", "all"], default="all")
+    which = parser.parse_args().which
+    private_media = tempfile.mkdtemp(prefix="hs-bench-private-")
+    configure_environment(private_media)
+    try:
+        import django
+
+        django.setup()
+        ensure_database()
+        from bench import api, export
+
+        benches = {"api": api.run, "export": export.run}
+        for name, run in benches.items():
+            if which in (name, "all"):
+                started = time.monotonic()
+                print(f"# running the {name} bench…", flush=True)
+                for line in run():
+                    print(line, flush=True)
+                print(f"# {name} bench took {time.monotonic() - started:.0f} s", flush=True)
+    finally:
+        shutil.rmtree(private_media, ignore_errors=True)
+
+
+main()

@@ -1,0 +1,55 @@
+"""The yardstick for the requests API: a bare Django view returning the same page of rows.
+
+Same rows, same order (newest first, then id), same joins (service, customer, professional),
+the same columns the API shows, and for a customer the same scope (``?customer=<id>``); but
+``.values()`` straight into ``JsonResponse``: no authentication, no DRF, no serializer, no
+filter set. What the API costs above this is the price of those layers.
+"""
+
+from django.http import JsonResponse
+from django.views.decorators.http import require_GET
+
+from requests_app.models import ServiceRequest
+
+PAGE_SIZE = 50
+COLUMNS = [
+    "id",
+    "service_id",
+    "service__name",
+    "service__kind",
+    "customer_id",
+    "customer__full_name",
+    "customer__phone",
+    "professional_id",
+    "professional__full_name",
+    "professional__phone",
+    "description",
+    "address",
+    "pin_code",
+    "latitude",
+    "longitude",
+    "vehicle_type",
+    "scheduled_for",
+    "remarks",
+    "status",
+    "price_estimate",
+    "final_price",
+    "payment_status",
+    "cancel_reason",
+    "created_at",
+    "assigned_at",
+    "started_at",
+    "arrived_at",
+    "completed_at",
+    "closed_at",
+    "cancelled_at",
+    "updated_at",
+]
+
+
+@require_GET
+def requests_baseline(request):
+    rows = ServiceRequest.objects.order_by("-created_at", "-id")
+    if request.GET.get("customer"):
+        rows = rows.filter(customer_id=int(request.GET["customer"]))
+    return JsonResponse({"results": list(rows.values(*COLUMNS)[:PAGE_SIZE])})
