@@ -42,3 +42,34 @@ def test_services_page_query_count_is_pinned(client, django_assert_max_num_queri
     ServiceFactory.create_batch(20)
     with django_assert_max_num_queries(1):
         client.get("/services/")
+
+
+def test_services_page_offers_a_booking_link_that_preselects_the_service(client, customer, service):
+    # Given a customer browsing the catalogue
+    client.force_login(customer)
+
+    # When they follow the service's "Book" link
+    page = client.get("/services/").content.decode()
+    booking_url = f"/requests/new/?service={service.pk}"
+    assert f'href="{booking_url}"' in page
+    form = client.get(booking_url).context["form"]
+
+    # Then the request form opens with that service chosen
+    assert form.initial["service"] == service.pk
+
+
+def test_services_page_offers_no_booking_link_for_an_inactive_service(client, admin_user):
+    retired = ServiceFactory(name="Retired chimney sweep", is_active=False)
+    client.force_login(admin_user)
+
+    page = client.get("/services/").content.decode()
+
+    assert "Retired chimney sweep" in page
+    assert f"/requests/new/?service={retired.pk}" not in page
+
+
+def test_services_page_booking_link_sends_a_visitor_to_log_in_first(client, service):
+    response = client.get(f"/requests/new/?service={service.pk}")
+
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/")
