@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "rest_framework_simplejwt",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "channels",
     "django_celery_results",
     "django_celery_beat",
@@ -212,6 +213,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Swagger UI from the drf-spectacular-sidecar package: the docs page needs no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     # Stable enum names where two choice sets share a field name ("role", "kind").
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "accounts.models.Role",
@@ -231,6 +236,17 @@ EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
 SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000")
 REVIEW_EDIT_WINDOW_DAYS = 7
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
+
+# --- Payments (Stripe) ----------------------------------------------------------------
+# Without a secret key the pay endpoint answers 503 `payments_unavailable`; without a webhook
+# secret the webhook does too (Stripe then retries the event later).
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+# Prices are in rupees (pin codes are Indian): charged in paise.
+STRIPE_CURRENCY = env("STRIPE_CURRENCY", default="inr").lower()
+# Only to point the client at a Stripe stand-in (stripe-mock, a test server); empty = Stripe.
+STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
+STRIPE_TIMEOUT_SECONDS = env.int("STRIPE_TIMEOUT_SECONDS", default=20)
 
 LOGGING = {
     "version": 1,

@@ -26,3 +26,11 @@ def test_schema_lists_the_endpoints_with_their_error_responses(client):
     assert {"near", "radius_km", "service", "available", "ev_certified"} <= {
         p["name"] for p in paths["/api/v1/professionals/"]["get"]["parameters"]
     }
+
+
+def test_swagger_ui_loads_its_assets_from_our_static_files_not_a_cdn(client):
+    page = client.get("/api/docs/").content.decode()
+
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in page
+    assert "cdn.jsdelivr.net" not in page
+    assert "http://" not in page.replace("http://testserver", "")
