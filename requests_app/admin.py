@@ -16,7 +16,7 @@ from catalog.models import Service
 from exports.admin_actions import export_selected_as_csv
 from exports.models import ExportKind
 from requests_app import admin_paginator, admin_views
-from requests_app.models import TRANSITIONS, Action, RequestEvent, ServiceRequest
+from requests_app.models import TRANSITIONS, Action, RequestEvent, ServiceRequest, StripeEvent
 from reviews.models import Review
 
 
@@ -197,3 +197,19 @@ class ServiceRequestAdmin(ReadOnlyAdminMixin, admin_paginator.ScalableChangelist
 
     def dashboard_view(self, request):
         return admin_views.dashboard(request, admin_site=self.admin_site)
+
+
+@admin.register(StripeEvent)
+class StripeEventAdmin(ReadOnlyAdminMixin, admin_paginator.ScalableChangelistMixin, admin.ModelAdmin):
+    """Stripe's webhook events as received: what each did to which request, or why nothing.
+    A few per paid request, so built like the requests' changelist (no count, no DISTINCT)."""
+
+    list_display = ("event_id", "type", "received_at", "processed", "outcome", "service_request")
+    list_select_related = ("service_request",)
+    list_filter = ("processed",)
+    search_fields = ("=event_id",)
+    raw_id_fields = ("service_request",)
+    ordering = ("-received_at", "-id")
+    date_hierarchy = "received_at"
+    fields = ("event_id", "type", "received_at", "processed", "outcome", "service_request")
+    readonly_fields = fields

@@ -29,6 +29,8 @@ class Action(models.TextChoices):
     COMPLETE = "complete", "Complete"
     CLOSE = "close", "Close"
     CANCEL = "cancel", "Cancel"
+    # Not a transition: a note in the trail when a payment starts, succeeds, fails or is refunded.
+    PAYMENT = "payment", "Payment"
 
 
 # The status machine: for each action, the states it may start from and the state it leads
@@ -178,6 +180,12 @@ class ServiceRequest(models.Model):
                 fields=["service", "status", "latitude", "longitude"], name="request_offer_position_idx"
             ),
             models.Index(fields=["pin_code"], name="request_pin_code_idx"),
+            # Stripe's refund events name the PaymentIntent, not the request.
+            models.Index(
+                fields=["payment_reference"],
+                name="request_payment_ref_idx",
+                condition=~Q(payment_reference=""),
+            ),
         ]
 
     def __str__(self):
@@ -209,3 +217,27 @@ class RequestEvent(models.Model):
 
     def __str__(self):
         return f"{self.action}: {self.from_status or '-'} → {self.to_status}"
+
+
+class StripeEvent(models.Model):
+    """One Stripe webhook event as it was received, kept so that a redelivered event (Stripe
+    retries until it gets a 2xx, and may deliver the same event twice at once) is applied only
+    once: the unique ``event_id`` is claimed in the same transaction that applies the event."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100)
+    received_at = models.DateTimeField(auto_now_add=True)
+    processed = models.BooleanField(
+        default=False, help_text="Whether the event changed a request; if not, the outcome says why."
+    )
+    outcome = models.CharField(max_length=255, blank=True)
+    service_request = models.ForeignKey(
+        ServiceRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="stripe_events"
+    )
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["-received_at", "-id"], name="stripe_event_received_idx")]
+
+    def __str__(self):
+        return f"{self.type} {self.event_id}"

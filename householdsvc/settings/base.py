@@ -248,6 +248,17 @@ STRIPE_CURRENCY = env("STRIPE_CURRENCY", default="inr").lower()
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 STRIPE_TIMEOUT_SECONDS = env.int("STRIPE_TIMEOUT_SECONDS", default=20)
 
+# --- Payments (Stripe) ----------------------------------------------------------------
+# Without a secret key the pay endpoint answers 503 `payments_unavailable`; without a webhook
+# secret the webhook does too (Stripe then retries the event later).
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+# Prices are in rupees (pin codes are Indian): charged in paise.
+STRIPE_CURRENCY = env("STRIPE_CURRENCY", default="inr").lower()
+# Only to point the client at a Stripe stand-in (stripe-mock, a test server); empty = Stripe.
+STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
+STRIPE_TIMEOUT_SECONDS = env.int("STRIPE_TIMEOUT_SECONDS", default=20)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -26,3 +26,10 @@ STORAGES["private"] = {  # noqa: F405
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
 }
+
+# Stripe: test secrets, and an API base on the discard port so that a test can never reach the
+# real Stripe; the payment tests point it at their own local stand-in server.
+STRIPE_SECRET_KEY = "sk_test_householdsvc"
+STRIPE_WEBHOOK_SECRET = "whsec_test_householdsvc"
+STRIPE_CURRENCY = "inr"
+STRIPE_API_BASE = "http://127.0.0.1:9"
