@@ -36,7 +36,7 @@ DEMO_REQUESTS = [
         "Deep clean of a two-bedroom flat before guests arrive.",
         "meena.clean@householdsvc.local",
         Status.COMPLETED,
-        {"final_price": "48.00"},
+        {"final_price": "2699.00"},
     ),
     (
         "ben@householdsvc.local",

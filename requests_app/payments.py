@@ -135,7 +135,7 @@ def payment_start(*, request_id, customer) -> PaymentStart:
     changed, when a new one replaces it.
     """
     client = stripe_client()
-    currency = settings.STRIPE_CURRENCY
+    currency = settings.CURRENCY.lower()
     _ensure_active(customer)
     with transaction.atomic():
         # The row stays locked during the call to Stripe, so a double tap waits for the first
@@ -304,7 +304,7 @@ def _on_intent_succeeded(intent: dict):
         return None, False, why
     if service_request.payment_status in (PaymentStatus.PAID, PaymentStatus.REFUNDED):
         return service_request, False, f"Ignored: the payment is already {service_request.payment_status}."
-    currency = settings.STRIPE_CURRENCY
+    currency = settings.CURRENCY.lower()
     expected = to_minor_units(service_request.final_price, currency)
     received = intent.get("amount_received", intent.get("amount"))
     if (received, intent.get("currency")) != (expected, currency):

@@ -236,25 +236,16 @@ EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
 SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000")
 REVIEW_EDIT_WINDOW_DAYS = 7
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
+# The one currency of every price: shown on the pages and e-mails, and charged through Stripe.
+# Rupees by default, as pin codes are Indian.
+CURRENCY = env("DJANGO_CURRENCY", default="INR").upper()
 
 # --- Payments (Stripe) ----------------------------------------------------------------
 # Without a secret key the pay endpoint answers 503 `payments_unavailable`; without a webhook
 # secret the webhook does too (Stripe then retries the event later).
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
-# Prices are in rupees (pin codes are Indian): charged in paise.
-STRIPE_CURRENCY = env("STRIPE_CURRENCY", default="inr").lower()
-# Only to point the client at a Stripe stand-in (stripe-mock, a test server); empty = Stripe.
-STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
-STRIPE_TIMEOUT_SECONDS = env.int("STRIPE_TIMEOUT_SECONDS", default=20)
-
-# --- Payments (Stripe) ----------------------------------------------------------------
-# Without a secret key the pay endpoint answers 503 `payments_unavailable`; without a webhook
-# secret the webhook does too (Stripe then retries the event later).
-STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
-STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
-# Prices are in rupees (pin codes are Indian): charged in paise.
-STRIPE_CURRENCY = env("STRIPE_CURRENCY", default="inr").lower()
+# Charged in CURRENCY's smallest unit (paise for rupees).
 # Only to point the client at a Stripe stand-in (stripe-mock, a test server); empty = Stripe.
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 STRIPE_TIMEOUT_SECONDS = env.int("STRIPE_TIMEOUT_SECONDS", default=20)

@@ -31,5 +31,5 @@ STORAGES["private"] = {  # noqa: F405
 # real Stripe; the payment tests point it at their own local stand-in server.
 STRIPE_SECRET_KEY = "sk_test_householdsvc"
 STRIPE_WEBHOOK_SECRET = "whsec_test_householdsvc"
-STRIPE_CURRENCY = "inr"
+CURRENCY = "INR"
 STRIPE_API_BASE = "http://127.0.0.1:9"

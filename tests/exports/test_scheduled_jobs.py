@@ -146,13 +146,13 @@ def test_each_active_customer_gets_an_html_report_of_last_month(
     figures = [
         ("Requests opened", "3"),
         ("Requests completed", "2"),
-        ("Amount spent", "65.50"),
+        ("Amount spent", "₹65.50"),
         ("Reviews given", "1"),
     ]
     for label, value in figures:
         assert label in html
         assert f">{value}</td>" in html
-    assert "Amount spent:        65.50" in message.body
+    assert "Amount spent:        ₹65.50" in message.body
 
 
 def test_monthly_reports_run_twice_send_nothing_twice(customer, service, mailoutbox):

@@ -30,37 +30,37 @@ STEPS = [
     "requests_app.demo.load_demo_requests",
 ]
 
-# name, kind, base price, minutes, description
+# name, kind, base price (in settings.CURRENCY, rupees by default), minutes, description
 CATALOGUE = [
     (
         "Home deep cleaning",
         ServiceKind.AT_ADDRESS,
-        "45.00",
+        "2499.00",
         240,
         "Kitchen, bathrooms and floors, top to bottom.",
     ),
-    ("Plumbing repair", ServiceKind.AT_ADDRESS, "30.00", 60, "Leaks, taps, blocked drains, water heaters."),
-    ("Electrical repair", ServiceKind.AT_ADDRESS, "30.00", 60, "Switches, sockets, wiring faults, fittings."),
-    ("AC repair and service", ServiceKind.AT_ADDRESS, "40.00", 90, "Gas top-up, cleaning, cooling problems."),
-    ("Carpentry", ServiceKind.AT_ADDRESS, "35.00", 120, "Doors, hinges, furniture assembly and repair."),
-    ("Pest control", ServiceKind.AT_ADDRESS, "50.00", 120, "Cockroaches, ants, termites; safe for pets."),
+    ("Plumbing repair", ServiceKind.AT_ADDRESS, "349.00", 60, "Leaks, taps, blocked drains, water heaters."),
+    ("Electrical repair", ServiceKind.AT_ADDRESS, "299.00", 60, "Switches, sockets, wiring faults, fittings."),
+    ("AC repair and service", ServiceKind.AT_ADDRESS, "599.00", 90, "Gas top-up, cleaning, cooling problems."),
+    ("Carpentry", ServiceKind.AT_ADDRESS, "399.00", 120, "Doors, hinges, furniture assembly and repair."),
+    ("Pest control", ServiceKind.AT_ADDRESS, "1199.00", 120, "Cockroaches, ants, termites; safe for pets."),
     (
         "Flat tyre",
         ServiceKind.DISPATCH,
-        "25.00",
+        "499.00",
         30,
         "Puncture repair or spare wheel fitted where you stopped.",
     ),
-    ("Battery jump start", ServiceKind.DISPATCH, "20.00", 20, "A dead battery started on the spot."),
-    ("EV charge", ServiceKind.DISPATCH, "35.00", 45, "A mobile charger brings an electric car enough range."),
+    ("Battery jump start", ServiceKind.DISPATCH, "399.00", 20, "A dead battery started on the spot."),
+    ("EV charge", ServiceKind.DISPATCH, "899.00", 45, "A mobile charger brings an electric car enough range."),
     (
         "Lock-out assistance",
         ServiceKind.DISPATCH,
-        "30.00",
+        "699.00",
         30,
         "Keys locked in the car: opened without damage.",
     ),
-    ("Towing", ServiceKind.DISPATCH, "80.00", 60, "Taken to the garage of your choice."),
+    ("Towing", ServiceKind.DISPATCH, "1999.00", 60, "Taken to the garage of your choice."),
 ]
 
 # email, full name, address, pin code, latitude, longitude
