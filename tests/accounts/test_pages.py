@@ -33,6 +33,17 @@ def test_home_page_shows_the_active_services_and_sign_up_links(client, service):
     assert reverse("accounts:login").encode() in response.content
 
 
+def test_home_page_offers_booking_to_customers_but_not_to_professionals(
+    client, customer, professional, service
+):
+    booking_link = f'href="/requests/new/?service={service.pk}"'
+    client.force_login(customer)
+    assert booking_link in client.get("/").content.decode()
+
+    client.force_login(professional)
+    assert booking_link not in client.get("/").content.decode()
+
+
 def test_customer_signs_up_and_is_logged_in(client):
     response = client.post(reverse("accounts:signup"), signup_data())
 
