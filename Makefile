@@ -43,6 +43,10 @@ services:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect 15 main start
 	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || \
 	  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+	@# The database named by TEST_DATABASE_URL, which makemigrations --check reads the history of
+	@# (pytest makes its own test_ copy of it).
+	@psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'householdsvc'" | grep -q 1 || \
+	  createdb -h 127.0.0.1 -U postgres householdsvc
 
 ## The whole suite on the machine's PostgreSQL and Redis
 test: deps-test browser services

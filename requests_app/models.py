@@ -180,6 +180,8 @@ class ServiceRequest(models.Model):
                 fields=["service", "status", "latitude", "longitude"], name="request_offer_position_idx"
             ),
             models.Index(fields=["pin_code"], name="request_pin_code_idx"),
+            # The back office filters by payment state, newest first.
+            models.Index(fields=["payment_status", "-created_at"], name="request_payment_created_idx"),
             # Stripe's refund events name the PaymentIntent, not the request.
             models.Index(
                 fields=["payment_reference"],

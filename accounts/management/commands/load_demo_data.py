@@ -40,8 +40,20 @@ CATALOGUE = [
         "Kitchen, bathrooms and floors, top to bottom.",
     ),
     ("Plumbing repair", ServiceKind.AT_ADDRESS, "349.00", 60, "Leaks, taps, blocked drains, water heaters."),
-    ("Electrical repair", ServiceKind.AT_ADDRESS, "299.00", 60, "Switches, sockets, wiring faults, fittings."),
-    ("AC repair and service", ServiceKind.AT_ADDRESS, "599.00", 90, "Gas top-up, cleaning, cooling problems."),
+    (
+        "Electrical repair",
+        ServiceKind.AT_ADDRESS,
+        "299.00",
+        60,
+        "Switches, sockets, wiring faults, fittings.",
+    ),
+    (
+        "AC repair and service",
+        ServiceKind.AT_ADDRESS,
+        "599.00",
+        90,
+        "Gas top-up, cleaning, cooling problems.",
+    ),
     ("Carpentry", ServiceKind.AT_ADDRESS, "399.00", 120, "Doors, hinges, furniture assembly and repair."),
     ("Pest control", ServiceKind.AT_ADDRESS, "1199.00", 120, "Cockroaches, ants, termites; safe for pets."),
     (
@@ -52,7 +64,13 @@ CATALOGUE = [
         "Puncture repair or spare wheel fitted where you stopped.",
     ),
     ("Battery jump start", ServiceKind.DISPATCH, "399.00", 20, "A dead battery started on the spot."),
-    ("EV charge", ServiceKind.DISPATCH, "899.00", 45, "A mobile charger brings an electric car enough range."),
+    (
+        "EV charge",
+        ServiceKind.DISPATCH,
+        "899.00",
+        45,
+        "A mobile charger brings an electric car enough range.",
+    ),
     (
         "Lock-out assistance",
         ServiceKind.DISPATCH,
