@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-websocket_urlpatterns = []
+from tracking.consumers import RequestTrackingConsumer
+
+websocket_urlpatterns = [
+    path("ws/requests/<int:request_id>/", RequestTrackingConsumer.as_asgi()),
+]

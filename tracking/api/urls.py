@@ -1,5 +1,12 @@
 from rest_framework.routers import SimpleRouter
 
+from tracking.api.views import RequestLocationViewSet
+
 router = SimpleRouter()
+# Beside the request's own routes (requests_app.api.urls). Any id reaches the view, whose
+# selector answers the project's JSON 404 for one that is not a number.
+router.register(
+    r"requests/(?P<request_id>[^/.]+)/locations", RequestLocationViewSet, basename="request-location"
+)
 
 urlpatterns = router.urls

@@ -1,0 +1,47 @@
+"""Shapes of the tracking API and of the WebSocket's ``location`` message (the same point)."""
+
+from rest_framework import serializers
+
+from tracking.models import LocationUpdate
+from tracking.validation import MAX_ACCURACY_METRES, MAX_BATCH_SIZE
+
+
+class LocationPointSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LocationUpdate
+        fields = ["id", "source", "latitude", "longitude", "accuracy", "recorded_at", "received_at"]
+        read_only_fields = fields
+
+
+# --- Input: documents the body; tracking.validation checks it (the service is the only judge,
+# so the API, the web pages and any other caller get the same 400 naming the point and field).
+
+
+class LocationPointInputSerializer(serializers.Serializer):
+    latitude = serializers.FloatField(
+        min_value=-90, max_value=90, help_text="Degrees (a numeric string too), kept to 6 decimal places."
+    )
+    longitude = serializers.FloatField(
+        min_value=-180, max_value=180, help_text="Degrees (a numeric string too), kept to 6 decimal places."
+    )
+    accuracy = serializers.FloatField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=MAX_ACCURACY_METRES,
+        help_text="Metres, rounded to a whole metre.",
+    )
+    recorded_at = serializers.DateTimeField(
+        help_text="When the phone took the fix: at most 2 minutes ahead of the server's clock, at "
+        "most 24 hours old. Without a zone, the server's zone."
+    )
+
+
+class LocationBatchSerializer(serializers.Serializer):
+    points = serializers.ListField(
+        child=LocationPointInputSerializer(), min_length=1, max_length=MAX_BATCH_SIZE
+    )
+
+
+class LocationBatchResultSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="How many points were recorded (not counting repeats).")

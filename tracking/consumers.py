@@ -1,0 +1,156 @@
+"""The live-tracking WebSocket: ``/ws/requests/<request_id>/``.
+
+Authorised like the request itself (``requests_app.selectors.service_request_get``): by the
+session cookie (web pages) or ``?token=<JWT access token>`` (app clients, see ``ws_auth``).
+The socket is read-only. It carries two kinds of message, both JSON objects with a ``type``:
+
+- ``status``: the request's status, sent on connect and after each transition
+  (``requests_app.events``);
+- ``location``: ``{request_id, professional_id, point: {id, source, latitude, longitude,
+  accuracy, recorded_at, received_at}}``, the newest point of each batch (``tracking.events``)
+  and, on connect, the latest one — each only to a watcher who may see it at that moment
+  (``tracking.selectors.may_see_point``: the customer only while the request is ``en_route``
+  or ``on_site``).
+
+A client may send ``{"type": "ping"}`` (answered with ``pong``); anything else is answered with
+an ``error`` message and otherwise ignored. Refusals accept the handshake and then close with
+a code the app can act on (a refused handshake reaches a browser only as 1006):
+
+- 4401: not signed in, or the token is not valid;
+- 4403: the account is blocked;
+- 4404: no such request, or the user may not see it (also sent when they stop being able to
+  see it, e.g. another professional took the request they were offered).
+"""
+
+from __future__ import annotations
+
+import json
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.contrib.auth import get_user_model
+from django.utils.dateparse import parse_datetime
+
+from householdsvc.errors import NotFound
+from requests_app.events import request_group_name, status_message
+from requests_app.selectors import service_request_get
+from tracking.events import location_message
+from tracking.selectors import location_latest, may_see_point
+
+CLOSE_NOT_AUTHENTICATED = 4401
+CLOSE_BLOCKED = 4403
+CLOSE_NOT_FOUND = 4404
+
+
+@database_sync_to_async
+def _snapshot(user, request_id):
+    """(request, latest visible point) for a user who may see the request, else None."""
+    try:
+        service_request = service_request_get(user=user, request_id=request_id)
+    except NotFound:
+        return None
+    return service_request, location_latest(user=user, service_request=service_request)
+
+
+@database_sync_to_async
+def _reload(user_id, request_id):
+    """(user, request) read afresh, or None once the user may no longer see the request
+    (blocked since, or no longer offered it). Run on each status change, which is rare."""
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None:
+        return None
+    try:
+        return user, service_request_get(user=user, request_id=request_id)
+    except NotFound:
+        return None
+
+
+class RequestTrackingConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self):
+        self.request_id = self.scope["url_route"]["kwargs"]["request_id"]
+        self.group_name = request_group_name(self.request_id)
+        self.joined = False
+        self.last_recorded_at = None
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            blocked = self.scope.get("auth_error") == "account_blocked"
+            await self._refuse(CLOSE_BLOCKED if blocked else CLOSE_NOT_AUTHENTICATED)
+            return
+        self.user = user
+        # Join before reading the state, so no change between the read and the join is lost
+        # (one that lands in both is merely sent twice).
+        await self.channel_layer.group_add(self.group_name, self.channel_name)
+        self.joined = True
+        snapshot = await _snapshot(user, self.request_id)
+        if snapshot is None:
+            await self._refuse(CLOSE_NOT_FOUND)
+            return
+        self.service_request, latest = snapshot
+        await self.accept()
+        await self.send_json(status_message(self.service_request))
+        if latest is not None:
+            self.last_recorded_at = latest.recorded_at
+            await self.send_json(location_message(latest))
+
+    async def disconnect(self, code):
+        await self._leave()
+
+    async def _leave(self):
+        if self.joined:
+            self.joined = False
+            await self.channel_layer.group_discard(self.group_name, self.channel_name)
+
+    async def _refuse(self, code: int):
+        await self._leave()
+        await self.accept()
+        await self.close(code=code)
+
+    # --- From the client: read-only -----------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        try:
+            content = json.loads(text_data) if text_data else None
+        except ValueError:
+            content = None
+        if isinstance(content, dict) and content.get("type") == "ping":
+            await self.send_json({"type": "pong"})
+            return
+        await self.send_json(
+            {
+                "type": "error",
+                "code": "read_only",
+                "detail": "This socket only sends. Report positions with "
+                f"POST /api/v1/requests/{self.request_id}/locations/.",
+            }
+        )
+
+    # --- From the request's group ---------------------------------------------------------
+
+    async def status(self, event):
+        if not self.joined:
+            return
+        fresh = await _reload(self.user.pk, self.request_id)
+        if fresh is None:
+            await self._leave()
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        # The event is what happened; the fresh read decides what this watcher may see next.
+        self.user, self.service_request = fresh
+        await self.send_json(event)
+
+    async def location(self, event):
+        if not self.joined:
+            return
+        recorded_at = parse_datetime(event["point"]["recorded_at"])
+        # A batch flushed late by a phone must not move the marker back in time.
+        if self.last_recorded_at is not None and recorded_at <= self.last_recorded_at:
+            return
+        if not may_see_point(
+            self.user,
+            self.service_request,
+            reported_by_id=event["professional_id"],
+            recorded_at=recorded_at,
+        ):
+            return
+        self.last_recorded_at = recorded_at
+        await self.send_json(event)

@@ -1,0 +1,110 @@
+"""Input checks of a batch of GPS points, shared by every caller of the ingest service.
+
+A phone that was offline sends what it buffered, so a batch may span hours; but a point from the
+future (beyond a little clock skew) or from days ago is a broken clock, not a position. Errors
+name the point and the field, ``points[3].latitude``, in the project's flat ``errors`` map, and
+any error refuses the whole batch: nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from requests_app.validation import coordinate, invalid
+
+MAX_BATCH_SIZE = 500
+# Phones' clocks drift; a point a little ahead of ours is still a real one.
+MAX_CLOCK_SKEW = timedelta(minutes=2)
+MAX_POINT_AGE = timedelta(hours=24)
+# GPS accuracy in metres: beyond this the "position" says nothing useful about where anyone is.
+MAX_ACCURACY_METRES = 100_000
+REQUIRED = ["This field is required."]
+
+
+@dataclass(frozen=True)
+class CleanPoint:
+    latitude: Decimal
+    longitude: Decimal
+    accuracy: int | None
+    recorded_at: datetime
+
+
+def _accuracy(value, field: str, errors: dict) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        errors[field] = ["Enter a number of metres."]
+        return None
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        errors[field] = ["Enter a number of metres."]
+        return None
+    if not number.is_finite() or not 0 <= number <= MAX_ACCURACY_METRES:
+        errors[field] = [f"Must be between 0 and {MAX_ACCURACY_METRES} metres."]
+        return None
+    return int(number.to_integral_value())
+
+
+def _recorded_at(value, field: str, errors: dict, *, now: datetime) -> datetime | None:
+    if value is None or value == "":
+        errors[field] = REQUIRED
+        return None
+    moment = value if isinstance(value, datetime) else None
+    if moment is None and isinstance(value, str):
+        try:
+            moment = parse_datetime(value)
+        except ValueError:
+            moment = None
+    if moment is None:
+        errors[field] = ["Enter an ISO 8601 date and time, e.g. 2026-01-31T09:15:00Z."]
+        return None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    if moment > now + MAX_CLOCK_SKEW:
+        errors[field] = ["This time is in the future."]
+    elif moment < now - MAX_POINT_AGE:
+        errors[field] = [f"Older than {MAX_POINT_AGE.total_seconds() / 3600:g} hours."]
+    return moment
+
+
+def _point(raw, index: int, errors: dict, *, now: datetime) -> CleanPoint | None:
+    prefix = f"points[{index}]"
+    if not isinstance(raw, Mapping):
+        errors[prefix] = ["Each point is an object with latitude, longitude and recorded_at."]
+        return None
+    before = len(errors)
+    position = {}
+    for field, limit in (("latitude", 90), ("longitude", 180)):
+        key = f"{prefix}.{field}"
+        if raw.get(field) is None:
+            errors[key] = REQUIRED
+        else:  # a boolean is not a number: Decimal("True") is refused like any other word
+            position[field] = coordinate(raw[field], key, limit, errors)
+    accuracy = _accuracy(raw.get("accuracy"), f"{prefix}.accuracy", errors)
+    recorded_at = _recorded_at(raw.get("recorded_at"), f"{prefix}.recorded_at", errors, now=now)
+    if len(errors) > before:
+        return None
+    return CleanPoint(position["latitude"], position["longitude"], accuracy, recorded_at)
+
+
+def clean_points(points, *, now: datetime | None = None) -> list[CleanPoint]:
+    """The batch as clean points, or ``ValidationFailed`` listing every problem found."""
+    now = now or timezone.now()
+    if not isinstance(points, Sequence) or isinstance(points, str | bytes):
+        invalid({"points": ["Give a list of points."]})
+    if not points:
+        invalid({"points": ["Give at least one point."]})
+    if len(points) > MAX_BATCH_SIZE:
+        invalid({"points": [f"At most {MAX_BATCH_SIZE} points in one batch."]})
+    errors: dict[str, list[str]] = {}
+    cleaned = [_point(raw, index, errors, now=now) for index, raw in enumerate(points)]
+    if errors:
+        invalid(errors)
+    return cleaned
