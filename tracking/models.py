@@ -33,7 +33,11 @@ class LocationUpdate(models.Model):
             ),
             *position_constraints("location", "latitude", "longitude"),
         ]
-        indexes = [models.Index(fields=["request", "-recorded_at"], name="location_request_idx")]
+        indexes = [
+            models.Index(fields=["request", "-recorded_at"], name="location_request_idx"),
+            # The retention job deletes the oldest arrivals first.
+            models.Index(fields=["received_at"], name="location_received_idx"),
+        ]
 
     def __str__(self):
         return f"({self.latitude}, {self.longitude}) at {self.recorded_at:%H:%M:%S}"

@@ -16,8 +16,10 @@ does). Admins do not either: they have no phone on the road.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -117,3 +119,23 @@ def location_batch_record(*, request_id, user, points) -> list[LocationUpdate]:
         # robust: a broken channel layer must not turn committed points into an error.
         transaction.on_commit(partial(events.broadcast_location, newest), robust=True)
     return created
+
+
+def location_updates_prune(*, older_than_days: int | None = None, batch_size: int = 10_000) -> int:
+    """Delete the points received more than the retention period ago (LOCATION_RETENTION_DAYS);
+    return how many. At ten million rows one DELETE would hold its locks and bloat the WAL for
+    minutes, so it goes in batches of ids taken from the received_at index, each its own
+    transaction. The professional's latest position lives on their profile and stays."""
+    days = settings.LOCATION_RETENTION_DAYS if older_than_days is None else older_than_days
+    cutoff = timezone.now() - timedelta(days=days)
+    deleted = 0
+    while True:
+        ids = list(
+            LocationUpdate.objects.filter(received_at__lt=cutoff)
+            .order_by("received_at")
+            .values_list("id", flat=True)[:batch_size]
+        )
+        if not ids:
+            return deleted
+        count, _ = LocationUpdate.objects.filter(id__in=ids).delete()
+        deleted += count

@@ -232,6 +232,9 @@ SPECTACULAR_SETTINGS = {
 # --- Domain ---------------------------------------------------------------------------
 DOCUMENT_MAX_BYTES = 5 * 1024 * 1024
 EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
+# Tracking points older than this are deleted every night (the latest position stays on the
+# professional's profile).
+LOCATION_RETENTION_DAYS = env.int("LOCATION_RETENTION_DAYS", default=90)
 # Where links in emails (export finished, reminders, monthly reports) point.
 SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000")
 REVIEW_EDIT_WINDOW_DAYS = 7
