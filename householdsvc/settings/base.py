@@ -82,9 +82,26 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Persistent connections, checked before reuse so a restarted server is survived.
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+    # Connections are checked before use, so a restarted server is survived: with the pool,
+    # Django passes psycopg_pool.ConnectionPool.check_connection as the pool's `check`.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if env.bool("DJANGO_DB_POOL", default=True):
+        # Under ASGI each request runs its sync code in a thread of its own, so a persistent
+        # connection (CONN_MAX_AGE > 0) is opened per request and never reused until the
+        # server runs out of connections. A pool per process hands each request a connection
+        # that is already open and takes it back at the end. Django refuses a pool together
+        # with persistent connections, hence CONN_MAX_AGE 0.
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env.int("DJANGO_DB_POOL_MIN", default=2),
+            "max_size": env.int("DJANGO_DB_POOL_MAX", default=8),
+            # Seconds a request waits for a free connection before it fails.
+            "timeout": env.float("DJANGO_DB_POOL_TIMEOUT", default=10.0),
+        }
+    else:
+        # Persistent connections, for processes whose threads live long: WSGI, and Celery's
+        # prefork workers, which must not inherit a pool's sockets and threads across fork.
+        DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

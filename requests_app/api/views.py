@@ -25,6 +25,7 @@ from requests_app.api.serializers import (
     RequestEventSerializer,
     ServiceRequestCreateSerializer,
     ServiceRequestEditSerializer,
+    ServiceRequestListSerializer,
     ServiceRequestSerializer,
     ValidationErrorSerializer,
 )
@@ -65,6 +66,7 @@ def transition_schema(summary: str, description: str, request=None):
         summary="List the requests you may see",
         description="Admins see all, customers their own, professionals the open requests offered "
         "to them and those assigned to them.",
+        # Rows are built by ServiceRequestListSerializer, whose JSON is this serializer's.
         responses={200: ServiceRequestSerializer(many=True), 400: BAD_INPUT, 401: UNAUTHENTICATED},
     ),
     create=extend_schema(
@@ -111,8 +113,14 @@ class ServiceRequestViewSet(viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
+    def get_serializer_class(self):
+        if self.action == "list":
+            return ServiceRequestListSerializer
+        return super().get_serializer_class()
+
     def list(self, request):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        rows = ServiceRequestListSerializer.rows(self.filter_queryset(self.get_queryset()))
+        page = self.paginate_queryset(rows)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def create(self, request):

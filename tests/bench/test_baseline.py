@@ -57,3 +57,30 @@ def test_baseline_is_not_in_the_project_urls(loaded, client):
 def test_figures_print_value_baseline_and_ratio():
     line = figure("api requests admin throughput", 812.3, "req/s", 1204.5)
     assert line == "api requests admin throughput: 812.3 req/s (baseline 1204.5 req/s, ratio 0.67)"
+
+
+def test_each_side_keeps_its_best_round_under_load_and_under_light_load():
+    from bench.api import LoadResult, best_of
+
+    def result(throughput, p95_ms):
+        return LoadResult(throughput=throughput, p50_ms=p95_ms / 2, p95_ms=p95_ms, p99_ms=p95_ms, requests=1)
+
+    first = (result(80.0, 400.0), result(30.0, 60.0))
+    second = (result(95.0, 350.0), result(28.0, 75.0))
+
+    saturated, light = best_of([first, second])
+
+    assert saturated is second[0]
+    assert light is first[1]
+
+
+def test_rounds_alternate_which_side_goes_first(monkeypatch):
+    from bench import api
+
+    order = []
+    monkeypatch.setattr(api, "ROUNDS", 3)
+    monkeypatch.setattr(api, "measure", lambda url, token, script: order.append(url) or (None, None))
+    monkeypatch.setattr(api, "best_of", lambda rounds: len(rounds))
+
+    assert api.measure_both(("ours", "token"), ("baseline", None), "report.lua") == (3, 3)
+    assert order == ["ours", "baseline", "baseline", "ours", "ours", "baseline"]

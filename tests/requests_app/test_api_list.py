@@ -203,3 +203,102 @@ def test_far_professional_is_offered_nothing(client_for, service, open_request):
         professional_profile__current_longitude=Decimal("77.2090"),
     )
     assert client_for(far).get("/api/v1/requests/").json()["results"] == []
+
+
+# --- The list's rows are built from value rows, not the model serializer -----------------------
+# They must stay the detail's JSON field for field, for every role, so the schema (which
+# documents both with ServiceRequestSerializer) stays exact.
+
+
+@pytest.fixture
+def varied_requests(customer, other_customer, service, dispatch_service, professional):
+    """Requests whose fields take every shape: nulls, decimals, dates, choices, blanks."""
+    nameless = CustomerFactory(full_name="", phone="")
+    return [
+        ServiceRequestFactory(customer=customer, service=service, latitude=None, longitude=None),
+        ServiceRequestFactory(
+            customer=nameless,
+            service=service,
+            latitude=Decimal("12.975000"),
+            longitude=Decimal("-0.004999"),
+            scheduled_for=timezone.now() + timedelta(days=2),
+            remarks="Ring twice.",
+        ),
+        request_in_state(
+            Status.ASSIGNED, customer=other_customer, service=service, professional=professional
+        ),
+        request_in_state(
+            Status.COMPLETED,
+            customer=customer,
+            service=service,
+            professional=professional,
+            final_price="0.50",
+        ),
+        request_in_state(Status.CANCELLED, customer=customer, service=service, professional=None),
+        ServiceRequestFactory(
+            customer=customer,
+            service=dispatch_service,
+            address="",
+            pin_code="",
+            vehicle_type="car",
+            price_estimate=None,
+            latitude=Decimal("-33.868800"),
+            longitude=Decimal("151.209300"),
+        ),
+    ]
+
+
+@pytest.mark.parametrize("role", ["admin_user", "customer", "other_customer", "professional"])
+def test_each_listed_row_is_exactly_what_the_detail_shows(request, client_for, varied_requests, role):
+    client = client_for(request.getfixturevalue(role))
+
+    listed = client.get("/api/v1/requests/?page_size=100").json()["results"]
+
+    assert listed, "every role here sees at least one of the requests"
+    for row in listed:
+        detail = client.get(f"/api/v1/requests/{row['id']}/").json()
+        assert row == detail
+        assert list(row) == list(detail)
+
+
+def test_listed_rows_hide_details_exactly_as_the_detail_does_before_acceptance(
+    client_for, professional, varied_requests
+):
+    client = client_for(professional)
+
+    rows = {row["id"]: row for row in client.get("/api/v1/requests/?page_size=100").json()["results"]}
+
+    offered, nameless, assigned = varied_requests[0], varied_requests[1], varied_requests[2]
+    assert rows[offered.pk]["details_hidden"] is True
+    assert rows[offered.pk]["customer"]["phone"] is None
+    assert rows[nameless.pk]["customer"]["full_name"] == nameless.customer.email  # no name to shorten
+    assert (rows[nameless.pk]["latitude"], rows[nameless.pk]["longitude"]) == ("12.98", "-0.00")
+    assert rows[nameless.pk]["address"] == ""
+    assert rows[assigned.pk]["details_hidden"] is False
+    assert rows[assigned.pk]["address"] == assigned.address
+
+
+def test_listed_dates_follow_the_current_time_zone_as_the_detail_does(
+    client_for, admin_user, varied_requests
+):
+    client = client_for(admin_user)
+
+    with timezone.override("Asia/Kolkata"):
+        row = client.get("/api/v1/requests/?page_size=1").json()["results"][0]
+        detail = client.get(f"/api/v1/requests/{row['id']}/").json()
+
+    assert row["created_at"].endswith("+05:30")
+    assert row == detail
+
+
+def test_list_and_detail_share_one_schema_component():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+
+    def ok_body(path):
+        return schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+
+    page = schema["components"]["schemas"][ok_body("/api/v1/requests/")["$ref"].split("/")[-1]]
+    row = {"$ref": "#/components/schemas/ServiceRequest"}
+    assert page["properties"]["results"]["items"] == ok_body("/api/v1/requests/{id}/") == row
