@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from catalog.models import Service
@@ -27,12 +28,18 @@ from requests_app.forms import (
     ServiceRequestForm,
     StatusFilterForm,
 )
-from requests_app.models import TRANSITIONS, Action, Status
+from requests_app.models import TRACKABLE_STATUSES, TRANSITIONS, Action, Status
+from requests_app.selectors import haversine_km
 from reviews import selectors as review_selectors
 from reviews import services as review_services
+from tracking import selectors as tracking_selectors
+from tracking.api.serializers import LocationPointSerializer
+from tracking.services import REPORTING_STATUSES
 
 PAGE_SIZE = 20
 REVIEWABLE_STATUSES = (Status.COMPLETED, Status.CLOSED)
+# The customer's page listens for status changes until nothing more can happen to the request.
+WATCHED_STATUSES = (Status.REQUESTED, Status.ASSIGNED, Status.EN_ROUTE, Status.ON_SITE, Status.COMPLETED)
 
 
 # --- guards ---------------------------------------------------------------------------
@@ -395,5 +402,62 @@ def request_detail(request, pk: int):
         "reject_form": RejectForm(),
         "complete_form": CompleteForm(initial={"final_price": service_request.price_estimate}),
         "review_form": ReviewForm(),
+        **_live_tracking(user, service_request, is_owner=is_owner, is_assigned=is_assigned),
     }
     return render(request, "requests_app/detail.html", context)
+
+
+def _live_tracking(user, service_request, *, is_owner: bool, is_assigned: bool) -> dict:
+    """What the request page shows of live tracking, and the settings of tracking/live.js.
+
+    The customer watches their own request over the WebSocket while it can still move; the
+    professional's position is shown only while it is en route or on site, read through the
+    tracking selector, which applies the same rule as the socket. The assigned professional
+    shares their phone's position while the job is theirs to work.
+    """
+    watching = is_owner and service_request.status in WATCHED_STATUSES
+    position_shown = is_owner and service_request.status in TRACKABLE_STATUSES
+    sharing = is_assigned and user.is_professional and service_request.status in REPORTING_STATUSES
+    point = distance_km = None
+    if position_shown:
+        point = tracking_selectors.location_latest(user=user, service_request=service_request)
+    has_target = service_request.latitude is not None and service_request.longitude is not None
+    if point is not None and has_target:
+        distance_km = haversine_km(
+            service_request.latitude, service_request.longitude, point.latitude, point.longitude
+        )
+    config = None
+    if watching or sharing:
+        config = {
+            "requestId": service_request.pk,
+            "status": service_request.status,
+            "statusLabels": dict(Status.choices),
+            "trackableStatuses": list(TRACKABLE_STATUSES),
+            "watch": None,
+            "share": None,
+        }
+        if watching:
+            config["watch"] = {
+                "socketPath": f"/ws/requests/{service_request.pk}/",
+                "target": {
+                    "latitude": float(service_request.latitude),
+                    "longitude": float(service_request.longitude),
+                }
+                if has_target
+                else None,
+                "point": dict(LocationPointSerializer(point).data) if point is not None else None,
+            }
+        if sharing:
+            config["share"] = {
+                "locationsUrl": reverse(
+                    "api:request-location-list", kwargs={"request_id": service_request.pk}
+                ),
+            }
+    return {
+        "live_watching": watching,
+        "live_position_shown": position_shown,
+        "live_sharing": sharing,
+        "live_point": point,
+        "live_distance_km": distance_km,
+        "live_config": config,
+    }
