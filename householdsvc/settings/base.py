@@ -118,7 +118,13 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": env("DJANGO_CHANNELS_PREFIX", default="hs")},
+            "CONFIG": {
+                # channels-redis waits for a message with a blocking read of up to 5 s; redis-py
+                # 8.1 also times reads out at 5 s by default, which would drop every WebSocket
+                # idle for 5 s. The socket timeout must stay above the blocking read.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+                "prefix": env("DJANGO_CHANNELS_PREFIX", default="hs"),
+            },
         }
     }
 else:

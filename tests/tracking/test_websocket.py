@@ -339,3 +339,21 @@ async def test_the_socket_answers_ping_and_refuses_anything_else(en_route_reques
     assert refused["type"] == garbled["type"] == "error"
     assert refused["code"] == "read_only"
     assert f"/api/v1/requests/{en_route_request.pk}/locations/" in refused["detail"]
+
+
+@own_loop
+async def test_a_watcher_left_idle_longer_than_the_redis_read_timeout_still_gets_the_next_message(
+    en_route_request, customer_cookie, professional
+):
+    # A customer watching a professional stuck in traffic may hear nothing for a while. The
+    # channel layer waits for messages with a blocking Redis read of up to 5 s; a client read
+    # timeout of 5 s or less (redis-py's default since 8.1) would crash the consumer right
+    # there and drop the socket.
+    async with watching(en_route_request.pk, cookie=customer_cookie) as (_, socket):
+        assert (await next_message(socket))["type"] == "status"
+        await asyncio.sleep(6.5)
+        await post_batch(professional, en_route_request, track_json(1))
+
+        location = await next_message(socket)
+
+    assert location["type"] == "location"
