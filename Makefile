@@ -69,11 +69,13 @@ bench: deps-test services
 	  $(PY) -m bench
 
 ## Production-style background processes (needs REDIS_URL and DATABASE_URL in the environment)
+# Celery's prefork children must not inherit a connection pool across fork: persistent
+# connections there instead (DJANGO_DB_POOL=false).
 worker: deps-local
-	$(VENV)/bin/celery -A householdsvc worker --loglevel=INFO
+	DJANGO_DB_POOL=false $(VENV)/bin/celery -A householdsvc worker --loglevel=INFO
 
 beat: deps-local
-	$(VENV)/bin/celery -A householdsvc beat --loglevel=INFO
+	DJANGO_DB_POOL=false $(VENV)/bin/celery -A householdsvc beat --loglevel=INFO
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
