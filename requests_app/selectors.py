@@ -22,7 +22,7 @@ from django.db.models.functions import ASin, Cast, Cos, Least, Power, Radians, S
 
 from accounts.models import ProfessionalProfile, Role, VerificationStatus
 from householdsvc.errors import NotFound
-from requests_app.models import RequestEvent, ServiceRequest, Status
+from requests_app.models import RequestEvent, ServiceRequest, Status, VehicleType
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -89,6 +89,21 @@ def _may_receive_offers(user, profile: ProfessionalProfile | None) -> bool:
     )
 
 
+def needs_ev_certification(service_request: ServiceRequest) -> bool:
+    """An electric vehicle is worked on only by an EV-certified professional (high-voltage
+    systems): the one place this rule lives, for offers, accepting, assigning and matching."""
+    return service_request.vehicle_type == VehicleType.EV
+
+
+def qualified_for(profile: ProfessionalProfile, service_request: ServiceRequest) -> bool:
+    return profile.ev_certified or not needs_ev_certification(service_request)
+
+
+def _qualified_q(profile: ProfessionalProfile) -> Q:
+    """The SQL twin of ``qualified_for``: which requests this professional may work on."""
+    return Q() if profile.ev_certified else ~Q(vehicle_type=VehicleType.EV)
+
+
 def _area_q(profile: ProfessionalProfile) -> Q:
     """Requests in the professional's area: their pin code, or within their radius."""
     area = Q(pk__in=[])  # matches nothing; widened below by what the profile knows
@@ -119,6 +134,7 @@ def _offered_to(queryset: QuerySet, user, profile: ProfessionalProfile) -> tuple
     offered = (
         Q(status=Status.REQUESTED, service_id=profile.service_id, service__is_active=True)
         & _area_q(profile)
+        & _qualified_q(profile)
         & ~Exists(rejected)
     )
     return queryset, offered
@@ -140,7 +156,8 @@ def in_professionals_area(profile: ProfessionalProfile, service_request: Service
 
 
 def professional_may_take(user, service_request: ServiceRequest) -> bool:
-    """An approved, active professional of the request's service, in whose area it lies.
+    """An approved, active professional of the request's service, qualified for its vehicle,
+    in whose area it lies.
 
     An inactive service is offered to nobody. This ignores the status and earlier refusals on
     purpose: such a professional may have seen
@@ -152,6 +169,7 @@ def professional_may_take(user, service_request: ServiceRequest) -> bool:
         _may_receive_offers(user, profile)
         and profile.service_id == service_request.service_id
         and service_request.service.is_active
+        and qualified_for(profile, service_request)
         and in_professionals_area(profile, service_request)
     )
 
@@ -223,7 +241,8 @@ def service_request_events(*, user, request_id) -> QuerySet[RequestEvent]:
 
 
 def professionals_suitable_for(*, service_request: ServiceRequest) -> QuerySet:
-    """Professionals an admin may assign: approved, active, of the request's service.
+    """Professionals an admin may assign: approved, active, of the request's service, and
+    EV-certified when the request is for an electric vehicle.
 
     Those in the request's pin code come first, then the best rated; those who turned the
     request down are still listed (an admin may overrule them) but last.
@@ -239,14 +258,16 @@ def professionals_suitable_for(*, service_request: ServiceRequest) -> QuerySet:
             default=Value(0),
             output_field=IntegerField(),
         )
+    professionals = user_model.objects.filter(
+        role=Role.PROFESSIONAL,
+        is_active=True,
+        professional_profile__verification_status=VerificationStatus.APPROVED,
+        professional_profile__service_id=service_request.service_id,
+    )
+    if needs_ev_certification(service_request):
+        professionals = professionals.filter(professional_profile__ev_certified=True)
     return (
-        user_model.objects.filter(
-            role=Role.PROFESSIONAL,
-            is_active=True,
-            professional_profile__verification_status=VerificationStatus.APPROVED,
-            professional_profile__service_id=service_request.service_id,
-        )
-        .select_related("professional_profile")
+        professionals.select_related("professional_profile")
         .annotate(has_rejected=Exists(rejected), same_pin_code=same_pin)
         .order_by("has_rejected", "-same_pin_code", "-professional_profile__average_rating", "id")
     )

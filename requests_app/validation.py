@@ -13,6 +13,7 @@ from accounts.models import Role, VerificationStatus
 from catalog.models import Service
 from householdsvc.errors import ValidationFailed
 from requests_app.models import ServiceRequest
+from requests_app.selectors import qualified_for
 
 # A preferred time a few minutes ago is a form filled in slowly, not a booking in the past.
 SCHEDULE_GRACE = timedelta(minutes=5)
@@ -110,6 +111,14 @@ def assignable_professional(professional, service_request: ServiceRequest):
         invalid({"professional": ["This professional is not approved."]})
     if profile.service_id != service_request.service_id:
         invalid({"professional": ["This professional does not offer the request's service."]})
+    if not qualified_for(profile, service_request):
+        invalid(
+            {
+                "professional": [
+                    "This request is for an electric vehicle: the professional is not EV-certified."
+                ]
+            }
+        )
     return professional
 
 

@@ -21,7 +21,12 @@ from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
 
 from accounts.models import Role, VerificationStatus
 from requests_app.models import TRACKABLE_STATUSES, ServiceRequest
-from requests_app.selectors import bounding_box, distance_km_expression, service_request_get
+from requests_app.selectors import (
+    bounding_box,
+    distance_km_expression,
+    needs_ev_certification,
+    service_request_get,
+)
 from tracking.models import LocationUpdate
 
 # --- Points -----------------------------------------------------------------------------
@@ -92,7 +97,8 @@ def location_latest(*, user, service_request: ServiceRequest) -> LocationUpdate 
 def nearest_available_professionals(*, service_request: ServiceRequest) -> QuerySet:
     """Who could be dispatched to the request's position, nearest first (then best rated).
 
-    Professionals (users) who are active, approved, available, of the request's service, whose
+    Professionals (users) who are active, approved, available, of the request's service (and
+    EV-certified for an electric vehicle), whose
     current position is within *their own* service radius of the request, and who have not
     turned it down; each annotated with ``distance_km``. Empty when the request has no position.
 
@@ -113,6 +119,8 @@ def nearest_available_professionals(*, service_request: ServiceRequest) -> Query
         professional_profile__current_latitude__isnull=False,
         professional_profile__current_longitude__isnull=False,
     )
+    if needs_ev_certification(service_request):
+        candidates = candidates.filter(professional_profile__ev_certified=True)
     widest = candidates.aggregate(widest=Max("professional_profile__service_radius_km"))["widest"]
     if widest is None:
         return user_model.objects.none()
