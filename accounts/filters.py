@@ -1,5 +1,7 @@
 """The professional search, shared by the API and the pages (one FilterSet, one rule)."""
 
+from decimal import Decimal
+
 import django_filters
 from django import forms
 from drf_spectacular.types import OpenApiTypes
@@ -37,6 +39,11 @@ class PositionFilter(django_filters.Filter):
     field_class = PositionField
 
 
+@extend_schema_field({"type": "number", "minimum": 0.1, "maximum": MAX_RADIUS_KM})
+class RadiusFilter(django_filters.NumberFilter):
+    """A NumberFilter whose bounds the schema shows (drf-spectacular leaves them out)."""
+
+
 class ProfessionalFilter(django_filters.FilterSet):
     service = django_filters.NumberFilter(field_name="service_id", help_text="Catalogue service id.")
     pin_code = django_filters.CharFilter(field_name="pin_code", help_text="Base pin code, exactly.")
@@ -50,9 +57,11 @@ class ProfessionalFilter(django_filters.FilterSet):
         help_text="latitude,longitude: only professionals whose current position is within "
         "radius_km of it, nearest first.",
     )
-    radius_km = django_filters.NumberFilter(
+    radius_km = RadiusFilter(
         method="filter_radius",
-        min_value=0.1,
+        # A Decimal: the form field compares Decimal("0.1") with the float 0.1, which is a hair
+        # larger, and refused the documented minimum itself.
+        min_value=Decimal("0.1"),
         max_value=MAX_RADIUS_KM,
         help_text=f"Search radius around `near`, in km (default {DEFAULT_RADIUS_KM}).",
     )

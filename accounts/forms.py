@@ -5,6 +5,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
 
 from accounts.backends import blocked_account, blocked_message
+from accounts.services import MAX_SERVICE_RADIUS_KM
 from catalog.selectors import services_visible_to
 
 
@@ -89,7 +90,9 @@ class ProfileForm(forms.Form):
     company_name = forms.CharField(max_length=255, required=False)
     vehicle_registration = forms.CharField(max_length=32, required=False)
     experience_years = forms.IntegerField(min_value=0, max_value=80, label="Years of experience")
-    service_radius_km = forms.IntegerField(min_value=1, label="Service radius (km)")
+    service_radius_km = forms.IntegerField(
+        min_value=1, max_value=MAX_SERVICE_RADIUS_KM, label="Service radius (km)"
+    )
     is_available = forms.BooleanField(required=False, label="Available for work now")
     ev_certified = forms.BooleanField(required=False, label="EV certified")
 

@@ -23,6 +23,9 @@ from catalog.models import Service
 from householdsvc import errors
 
 MAX_EXPERIENCE_YEARS = 80
+# No professional search reaches farther (accounts.filters.MAX_RADIUS_KM); without a bound a
+# radius past the integer column was a 500 from the database.
+MAX_SERVICE_RADIUS_KM = 500
 
 # What a user may change about themselves; the role, the email and the verification status
 # are not here on purpose (an admin decides those, or nobody does).
@@ -119,7 +122,9 @@ def professional_register(
         problems, "experience_years", experience_years or 0, low=0, high=MAX_EXPERIENCE_YEARS
     )
     if service_radius_km not in (None, ""):
-        service_radius_km = check_int(problems, "service_radius_km", service_radius_km, low=1)
+        service_radius_km = check_int(
+            problems, "service_radius_km", service_radius_km, low=1, high=MAX_SERVICE_RADIUS_KM
+        )
     profile_text = {
         "pin_code": (pin_code or "").strip(),
         "contact_phone": (contact_phone or "").strip(),
@@ -243,7 +248,7 @@ def _apply_profile_changes(problems: dict, user, profile, changes: dict) -> None
         )
     if "service_radius_km" in changes:
         profile.service_radius_km = check_int(
-            problems, "service_radius_km", changes["service_radius_km"], low=1
+            problems, "service_radius_km", changes["service_radius_km"], low=1, high=MAX_SERVICE_RADIUS_KM
         )
     if user.is_customer and ("latitude" in changes or "longitude" in changes):
         profile.latitude, profile.longitude = check_position(

@@ -8,6 +8,8 @@ from catalog.models import Service, ServiceKind
 from householdsvc import errors
 
 DUPLICATE_NAME = "A service with this name already exists."
+# The column is a PostgreSQL integer; more than this was a 500 from the database.
+MAX_TIME_REQUIRED_MINUTES = 2_147_483_647
 EDITABLE = ("name", "description", "base_price", "time_required_minutes", "kind", "is_active")
 
 
@@ -53,6 +55,8 @@ def _clean(changes: dict, *, service_id=None) -> dict:
         else:
             if minutes <= 0:
                 problems["time_required_minutes"] = ["The time required must be more than 0 minutes."]
+            elif minutes > MAX_TIME_REQUIRED_MINUTES:
+                problems["time_required_minutes"] = ["The time required is too large."]
             cleaned["time_required_minutes"] = minutes
     if "kind" in changes:
         if changes["kind"] not in ServiceKind.values:

@@ -179,8 +179,11 @@ def _created_range(filters: dict, field: str = "created_at") -> Q:
     condition = Q()
     if filters.get("created_after"):
         condition &= Q(**{f"{field}__gte": _day_start(filters["created_after"])})
-    if filters.get("created_before"):
-        next_day = dt.date.fromisoformat(filters["created_before"]) + dt.timedelta(days=1)
+    last_day = filters.get("created_before")
+    # On or before the last day a date can be means no upper bound (and its next day would
+    # overflow).
+    if last_day and dt.date.fromisoformat(last_day) < dt.date.max:
+        next_day = dt.date.fromisoformat(last_day) + dt.timedelta(days=1)
         condition &= Q(**{f"{field}__lt": _day_start(next_day.isoformat())})
     return condition
 

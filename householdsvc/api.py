@@ -1,10 +1,16 @@
-"""Project-wide API plumbing: the error format and the pagination every list uses."""
+"""Project-wide API plumbing: the error format, the pagination every list uses, and the
+schema and filter pieces that keep bad input a 4xx the OpenAPI schema documents."""
 
+import datetime as dt
 from collections import OrderedDict
 
+import django_filters
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views import defaults
+from django_filters.fields import IsoDateTimeField
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -23,7 +29,7 @@ def exception_handler(exc, context):
     """Render every error as ``{"code", "detail"}``, plus ``errors`` (per field) for a 400."""
     if isinstance(exc, ServiceError):
         body = {"code": exc.code, "detail": exc.detail}
-        if exc.errors:
+        if exc.errors or exc.status_code == status.HTTP_400_BAD_REQUEST:
             body["errors"] = exc.errors
         return Response(body, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
@@ -51,14 +57,54 @@ def exception_handler(exc, context):
         if not isinstance(code, str):
             code = "error"
         response.data = {"code": code, "detail": str(detail)}
+        if response.status_code == status.HTTP_400_BAD_REQUEST:
+            # The schema promises ``errors`` on every 400; a body that could not be parsed at
+            # all (``parse_error``) has no field to name.
+            response.data["errors"] = {}
     return response
+
+
+def not_found(request, exception=None):
+    """The project's 404 page (``handler404``): under /api/ the JSON error every endpoint
+    uses, so a path the URL patterns refuse (``/api/v1/requests/0.5/``) is no HTML page."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"code": "not_found", "detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+    return defaults.page_not_found(request, exception)
+
+
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date-time turned to UTC. Python accepts offsets up to ±23:59, PostgreSQL
+    only up to ±15:59: sent as given, ``…T00:00+20:00`` made the query fail with a 500."""
+
+    default_error_messages = {"out_of_range": "Enter a date and time between the years 1 and 9999."}
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        try:
+            return value.astimezone(dt.UTC)
+        except OverflowError:
+            raise forms.ValidationError(self.error_messages["out_of_range"], code="out_of_range") from None
+
+
+class IsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """django-filter's ISO 8601 filter, compared in UTC (see UtcIsoDateTimeField)."""
+
+    field_class = UtcIsoDateTimeField
+
+
+# PostgreSQL's OFFSET and LIMIT are bigints: a page past this is past the end, unasked.
+MAX_ROW_OFFSET = 2**63 - 1
 
 
 class Pagination(PageNumberPagination):
     """Page-number pagination that never counts the whole table.
 
     ``COUNT(*)`` over a million rows costs more than the page itself, so a page fetches one
-    row more than it shows to learn whether a next page exists.
+    row more than it shows to learn whether a next page exists. A ``page`` that is not a
+    positive whole number, or is past the end, is a 404 (DRF's answer); a ``page_size`` that is
+    not one is ignored, and one above the maximum is cut to it (DRF's too).
     """
 
     page_size_query_param = "page_size"
@@ -69,11 +115,13 @@ class Pagination(PageNumberPagination):
         page_size = self.get_page_size(request)
         try:
             self.page_number = int(request.query_params.get(self.page_query_param, 1))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError):  # also a string of more digits than int() takes
             self.page_number = 0
         if self.page_number < 1:
             raise exceptions.NotFound("Invalid page.")
         offset = (self.page_number - 1) * page_size
+        if offset + page_size + 1 > MAX_ROW_OFFSET:
+            raise exceptions.NotFound("Invalid page.")
         rows = list(queryset[offset : offset + page_size + 1])
         self.has_next = len(rows) > page_size
         if not rows and self.page_number > 1:
@@ -104,6 +152,18 @@ class Pagination(PageNumberPagination):
                 [("next", self.get_next_link()), ("previous", self.get_previous_link()), ("results", data)]
             )
         )
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"]["minimum"] = 1
+            else:
+                parameter["description"] = (
+                    f"Rows per page, at most {self.max_page_size} (more is cut to it; "
+                    f"a value that is not a positive whole number gives {self.page_size})."
+                )
+        return parameters
 
     def get_paginated_response_schema(self, schema):
         return {

@@ -28,6 +28,9 @@ urlpatterns = [
     path("", include("accounts.home_urls")),
 ]
 
+# JSON under /api/ for a path no pattern takes (e.g. a non-numeric id); HTML elsewhere.
+handler404 = "householdsvc.api.not_found"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -1,13 +1,13 @@
 """The error bodies every endpoint can answer with, for exact OpenAPI responses."""
 
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer
 
 # One definition of the error shapes for the whole schema (two classes of the same component
 # name would collide): requests_app's, which describe exactly what
 # householdsvc.api.exception_handler renders.
 from requests_app.api.serializers import ErrorSerializer, ValidationErrorSerializer
 
-__all__ = ["ErrorSerializer", "ValidationErrorSerializer", "errors"]
+__all__ = ["AnyOfSerializer", "ErrorSerializer", "ValidationErrorSerializer", "errors"]
 
 _DESCRIPTIONS = {
     400: "Invalid input: `errors` names each bad field.",
@@ -28,3 +28,12 @@ def errors(*statuses: int) -> dict[int, OpenApiResponse]:
         )
         for status in statuses
     }
+
+
+class AnyOfSerializer(PolymorphicProxySerializer):
+    """A body that matches at least one of the serializers, documented as ``anyOf``.
+
+    For views of one object where one serializer extends another (a professional as the public
+    sees them, or as an admin does): with ``oneOf`` the larger body also matched the smaller
+    schema, so it matched two and was invalid. The schema for it is in
+    accounts.schema_extensions."""

@@ -6,7 +6,6 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     OpenApiTypes,
-    PolymorphicProxySerializer,
     extend_schema,
     extend_schema_view,
 )
@@ -20,7 +19,7 @@ from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from accounts import selectors, services
 from accounts.api.permissions import IsAdmin
-from accounts.api.schema import errors
+from accounts.api.schema import AnyOfSerializer, errors
 from accounts.api.serializers import (
     AccessTokenSerializer,
     BlockAwareTokenRefreshSerializer,
@@ -35,7 +34,7 @@ from accounts.api.serializers import (
     UserStatusSerializer,
 )
 from accounts.api.throttling import ScopedRateThrottle
-from accounts.documents import document_response
+from accounts.documents import ALLOWED_DOCUMENT_TYPES, document_response
 from accounts.filters import ProfessionalFilter
 from accounts.models import Role, User
 from householdsvc import errors as service_errors
@@ -122,7 +121,7 @@ class MeView(APIView):
         return Response(MeSerializer(selectors.me_get(user=request.user)).data)
 
 
-PROFESSIONAL_RESPONSE = PolymorphicProxySerializer(
+PROFESSIONAL_RESPONSE = AnyOfSerializer(
     component_name="ProfessionalAnyView",
     serializers=[ProfessionalSerializer, ProfessionalAdminSerializer],
     resource_type_field_name=None,
@@ -199,7 +198,8 @@ class ProfessionalViewSet(viewsets.ReadOnlyModelViewSet):
         summary="Download the private verification document (owner or admin)",
         parameters=[ID_PARAMETER],
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(
+            # Served with its own type (only these are accepted at sign-up).
+            (200, *ALLOWED_DOCUMENT_TYPES): OpenApiResponse(
                 response=OpenApiTypes.BINARY, description="The file (PDF, JPEG or PNG), as an attachment."
             ),
             **errors(401, 404),

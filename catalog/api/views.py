@@ -3,9 +3,10 @@
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from accounts.api.permissions import IsAdminOrReadOnly
+from accounts.api.permissions import IsAdmin
 from accounts.api.schema import errors
 from catalog import selectors, services
 from catalog.api.serializers import ServiceInputSerializer, ServiceSerializer
@@ -43,12 +44,18 @@ class ServiceViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    permission_classes = [IsAdminOrReadOnly]
     serializer_class = ServiceSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = ServiceFilter
     lookup_value_regex = r"\d+"
     http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_permissions(self):
+        # Per action rather than one read-only-or-admin class, so the schema marks reading the
+        # catalogue as open to anyone (drf-spectacular knows AllowAny).
+        if self.action in ("list", "retrieve"):
+            return [AllowAny()]
+        return [IsAdmin()]
 
     def get_queryset(self):
         return selectors.services_visible_to(self.request.user)

@@ -1,5 +1,4 @@
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -43,7 +42,8 @@ class ExportJobSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.URI)
+    # Null until the file is written: the schema says so, or a pending job's body broke it.
+    @extend_schema_field(serializers.URLField(allow_null=True, help_text="Null until the file is ready."))
     def get_download_url(self, job) -> str | None:
         if not job.file:
             return None

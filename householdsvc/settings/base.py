@@ -214,7 +214,7 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "householdsvc.schema.AutoSchema",
     "EXCEPTION_HANDLER": "householdsvc.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "login": env("DJANGO_THROTTLE_LOGIN", default="10/min"),

@@ -71,6 +71,22 @@ def test_list_filters_near_a_position(api_client, professional):
     assert response.json()["results"][0]["distance_km"] == 0.0
 
 
+def test_the_smallest_documented_radius_is_accepted(api_client, professional):
+    # 0.1 km is the schema's minimum; the form compared it with a float and refused it.
+    response = api_client.get("/api/v1/professionals/", {"near": "12.9716,77.5946", "radius_km": "0.1"})
+
+    assert response.status_code == 200, response.content
+    assert result_ids(response) == {professional.pk}
+
+
+@pytest.mark.parametrize("radius", ["0.09", "500.1"])
+def test_a_radius_outside_the_documented_bounds_is_a_400(api_client, radius):
+    response = api_client.get("/api/v1/professionals/", {"near": "12.9716,77.5946", "radius_km": radius})
+
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"radius_km"}
+
+
 def test_list_with_a_bad_position_is_a_400(api_client):
     response = api_client.get("/api/v1/professionals/", {"near": "somewhere"})
 

@@ -56,3 +56,21 @@ def test_zero_radius_and_empty_name_are_field_errors(professional):
         services.profile_update(user=professional, service_radius_km=0, full_name="")
 
     assert set(caught.value.errors) == {"service_radius_km", "full_name"}
+
+
+@pytest.mark.parametrize("radius", [501, 2**31, 10**20])
+def test_a_radius_beyond_what_any_search_reaches_is_a_field_error(professional, radius):
+    # Past the integer column this was a 500 from the database.
+    with pytest.raises(errors.ValidationFailed) as caught:
+        services.profile_update(user=professional, service_radius_km=radius)
+
+    assert set(caught.value.errors) == {"service_radius_km"}
+    professional.professional_profile.refresh_from_db()
+    assert professional.professional_profile.service_radius_km != radius
+
+
+def test_a_huge_radius_through_the_api_is_a_400(client_for, professional):
+    response = client_for(professional).patch("/api/v1/me/", {"service_radius_km": 10**12}, format="json")
+
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"service_radius_km"}

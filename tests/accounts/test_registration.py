@@ -205,3 +205,11 @@ def test_experience_beyond_eighty_years_is_refused(service, pdf_upload):
         register_professional(service, pdf_upload, experience_years=81)
 
     assert "experience_years" in caught.value.errors
+
+
+def test_a_radius_beyond_what_any_search_reaches_is_refused(service, pdf_upload):
+    with pytest.raises(errors.ValidationFailed) as caught:
+        register_professional(service, pdf_upload, service_radius_km=10**12)
+
+    assert "service_radius_km" in caught.value.errors
+    assert not User.objects.exists()

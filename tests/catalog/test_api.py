@@ -122,6 +122,8 @@ def test_admin_changes_a_service(as_role, service):
         ({"name": ""}, "name"),
         ({"name": "DEEP CLEANING"}, "name"),
         ({"time_required_minutes": 0}, "time_required_minutes"),
+        # Past the integer column: was a 500 from the database.
+        ({"time_required_minutes": 2**31}, "time_required_minutes"),
     ],
 )
 def test_bad_service_input_is_a_400_and_nothing_is_written(as_role, service, change, field):
@@ -136,3 +138,23 @@ def test_put_is_not_offered(as_role, service):
     response = as_role("admin_user").put(f"/api/v1/services/{service.pk}/", NEW_SERVICE, format="json")
 
     assert response.status_code == 405
+
+
+def test_a_time_past_the_integer_column_is_a_400_on_change_too(as_role, service):
+    response = as_role("admin_user").patch(
+        f"/api/v1/services/{service.pk}/", {"time_required_minutes": 10**12}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"time_required_minutes"}
+    service.refresh_from_db()
+    assert service.time_required_minutes != 10**12
+
+
+def test_the_schema_says_anyone_may_read_the_catalogue_but_only_admins_change_it(client):
+    paths = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()["paths"]
+
+    assert {} in paths["/api/v1/services/"]["get"]["security"]
+    assert {} in paths["/api/v1/services/{id}/"]["get"]["security"]
+    assert {} not in paths["/api/v1/services/"]["post"]["security"]
+    assert {} not in paths["/api/v1/services/{id}/"]["patch"]["security"]

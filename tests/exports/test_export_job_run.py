@@ -216,3 +216,18 @@ def test_sqlite_style_iterator_writer_gives_the_same_rows(customer, professional
     assert rows == 7
     parsed = list(csv.DictReader(io.StringIO(out.getvalue().decode())))
     assert_requests_csv_matches(parsed)
+
+
+@pytest.mark.parametrize("kind", ["service_requests", "reviews"])
+def test_created_before_the_last_day_a_date_can_have_selects_everything(
+    kind, customer, professional, service
+):
+    # Its next day overflowed: the job failed, and run eagerly from the API it was a 500.
+    seed_requests(3, service=service, customer=customer, professional=professional)
+    job = ExportJobFactory(kind=kind, filters={"created_after": "0001-01-01", "created_before": "9999-12-31"})
+
+    job = export_job_run(job_id=job.pk)
+
+    assert job.status == ExportStatus.COMPLETED
+    expected = 3 if kind == "service_requests" else Review.objects.count()
+    assert job.row_count == expected

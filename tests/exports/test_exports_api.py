@@ -141,3 +141,13 @@ def test_the_export_file_is_kept_outside_the_public_media(completed_job, setting
     path = completed_job.file.path
     assert path.startswith(settings.PRIVATE_MEDIA_ROOT)
     assert not path.startswith(settings.MEDIA_ROOT)
+
+
+def test_a_pending_jobs_null_download_url_is_what_the_schema_says(client_for, admin_user, client):
+    job = ExportJobFactory()
+    body = client_for(admin_user).get(f"{LIST_URL}{job.pk}/").json()
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+    assert body["status"] == ExportStatus.PENDING
+    assert body["download_url"] is None
+    assert schema["components"]["schemas"]["ExportJob"]["properties"]["download_url"]["nullable"] is True

@@ -105,7 +105,17 @@ def test_created_range_filter(client_for, admin_user, reviews):
     assert ids(client_for(admin_user).get(LIST, params)) == [reviews["bob_carol"].pk]
 
 
-@pytest.mark.parametrize("params", [{"rating_min": "abc"}, {"professional": "x"}, {"ordering": "comment"}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"rating_min": "abc"},
+        {"professional": "x"},
+        {"ordering": "comment"},
+        # Whole numbers only: the integer column would have cut these to 0 and 1.
+        {"rating_min": "0.5"},
+        {"professional": "1.5"},
+    ],
+)
 def test_bad_filter_gets_400(client_for, admin_user, reviews, params):
     response = client_for(admin_user).get(LIST, params)
 
@@ -218,3 +228,22 @@ def test_reviews_are_read_only_here(client_for, admin_user, reviews):
     assert client.patch(f"{LIST}{review.pk}/", {"rating": 1}).status_code == 405
     assert client.delete(f"{LIST}{review.pk}/").status_code == 405
     assert Review.objects.filter(pk=review.pk, rating=5).exists()
+
+
+def test_created_range_accepts_any_offset_python_parses(client_for, admin_user, reviews):
+    # PostgreSQL refuses offsets past ±15:59; the filter compares in UTC, so +23:30 is no 500.
+    now = timezone.now()
+    Review.objects.filter(pk=reviews["alice_carol"].pk).update(created_at=now - timedelta(days=10))
+    far_east = timezone.get_fixed_timezone(23 * 60 + 30)
+    params = {"created_after": (now - timedelta(days=6)).astimezone(far_east).isoformat()}
+
+    found = ids(client_for(admin_user).get(LIST, params))
+    assert sorted(found) == sorted([reviews["bob_carol"].pk, reviews["bob_dave"].pk])
+
+
+def test_created_range_outside_the_years_a_date_can_have_gets_400(client_for, admin_user, reviews):
+    # Midnight of 1 January in the year 1, east of Greenwich, is in the year 0 in UTC.
+    response = client_for(admin_user).get(LIST, {"created_after": "0001-01-01T00:00:00+05:00"})
+
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"created_after"}

@@ -30,5 +30,6 @@ def test_reviews_list_documents_its_filters(paths):
     names = {parameter["name"] for parameter in operation["parameters"]}
     assert {"professional", "rating", "rating_min", "rating_max", "created_after", "created_before"} <= names
     assert {"ordering", "page", "page_size"} <= names
-    assert _codes(operation) == {"200", "400", "401"}
+    # 404: a page that is not a positive whole number, or past the end.
+    assert _codes(operation) == {"200", "400", "401", "404"}
     assert _codes(paths["/api/v1/reviews/{id}/"]["get"]) == {"200", "401", "404"}
