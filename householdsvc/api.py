@@ -94,6 +94,22 @@ class IsoDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = UtcIsoDateTimeField
 
 
+class BigIntegerFormField(forms.IntegerField):
+    """A whole number that fits PostgreSQL's bigint: an id past it is bad input, not a 500."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", -(2**63))
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(**kwargs)
+
+
+class WholeNumberFilter(django_filters.NumberFilter):
+    """A NumberFilter that takes whole numbers only: a rating or an id of 2.5 is bad input,
+    not a filter on 2 (the integer column would cut it)."""
+
+    field_class = BigIntegerFormField
+
+
 # PostgreSQL's OFFSET and LIMIT are bigints: a page past this is past the end, unasked.
 MAX_ROW_OFFSET = 2**63 - 1
 

@@ -6,6 +6,7 @@ one. The ordering always ends on the id, so pages of equal timestamps do not shu
 
 import django_filters
 
+from householdsvc.api import IsoDateTimeFilter, WholeNumberFilter
 from requests_app.models import ServiceRequest, Status
 
 ORDERING_FIELDS = (
@@ -26,11 +27,11 @@ class StableOrderingFilter(django_filters.OrderingFilter):
 
 class ServiceRequestFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Status.choices)
-    service = django_filters.NumberFilter(field_name="service_id")
-    professional = django_filters.NumberFilter(field_name="professional_id")
+    service = WholeNumberFilter(field_name="service_id")
+    professional = WholeNumberFilter(field_name="professional_id")
     pin_code = django_filters.CharFilter(field_name="pin_code")
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
     ordering = StableOrderingFilter(fields=ORDERING_FIELDS)
 
     class Meta:

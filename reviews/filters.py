@@ -3,20 +3,12 @@ acting user; it never widens one (``professional`` is also read by the view to a
 selector for that professional's public reviews)."""
 
 import django_filters
-from django import forms
 
-from householdsvc.api import IsoDateTimeFilter
+from householdsvc.api import IsoDateTimeFilter, WholeNumberFilter
 from requests_app.filters import StableOrderingFilter
 from reviews.models import Review
 
 ORDERING_FIELDS = (("created_at", "created_at"), ("rating", "rating"))
-
-
-class WholeNumberFilter(django_filters.NumberFilter):
-    """A NumberFilter that takes whole numbers only: a rating or an id of 2.5 is bad input,
-    not a filter on 2 (the integer column would cut it)."""
-
-    field_class = forms.IntegerField
 
 
 class ReviewFilter(django_filters.FilterSet):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from requests_app.models import RequestEvent, ServiceRequest, VehicleType
+from requests_app.models import RequestEvent, ServiceRequest, Status, VehicleType
 
 # Two decimal places of a degree: about 1.1 km, enough to judge the distance, not to find the door.
 APPROXIMATE_POSITION = Decimal("0.01")
@@ -62,6 +62,8 @@ class ServiceRequestSerializer(serializers.ModelSerializer):
     details_hidden = serializers.SerializerMethodField(
         help_text="True when the customer's contact, address and exact position are withheld."
     )
+    # Read-only model fields lose their blank choice; an at-address job has no vehicle ("").
+    vehicle_type = serializers.ChoiceField(choices=VehicleType.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = ServiceRequest
@@ -299,6 +301,8 @@ class ActorSerializer(serializers.Serializer):
 
 class RequestEventSerializer(serializers.ModelSerializer):
     actor = serializers.SerializerMethodField()
+    # The creation event comes from no status ("").
+    from_status = serializers.ChoiceField(choices=Status.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = RequestEvent

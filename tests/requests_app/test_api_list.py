@@ -112,6 +112,37 @@ def test_bad_filter_is_a_400(client_for, admin_user):
     assert response.json()["code"] == "invalid"
 
 
+@pytest.mark.parametrize(
+    "query",
+    ["service=1.5", "professional=2.5", f"service={2**63}", "professional=1e50", "created_after=10000-01-01"],
+)
+def test_a_filter_value_the_database_cannot_take_is_a_400_not_a_500(client_for, admin_user, query):
+    response = client_for(admin_user).get(f"/api/v1/requests/?{query}")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+
+
+def test_a_date_with_an_offset_postgresql_refuses_is_compared_in_utc(client_for, admin_user, service):
+    # +20:00 is valid ISO 8601 but past PostgreSQL's ±15:59: it used to fail with a 500.
+    request = ServiceRequestFactory(service=service)
+    client = client_for(admin_user)
+
+    def at_plus_20(moment):
+        return (moment + timedelta(hours=20)).strftime("%Y-%m-%dT%H:%M:%S") + "%2B20:00"
+
+    an_hour_ago = client.get(
+        f"/api/v1/requests/?created_after={at_plus_20(timezone.now() - timedelta(hours=1))}"
+    )
+    in_an_hour = client.get(
+        f"/api/v1/requests/?created_after={at_plus_20(timezone.now() + timedelta(hours=1))}"
+    )
+
+    assert an_hour_ago.status_code == in_an_hour.status_code == 200
+    assert [row["id"] for row in an_hour_ago.json()["results"]] == [request.pk]
+    assert in_an_hour.json()["results"] == []
+
+
 def test_filters_by_creation_date_range(client_for, admin_user, service):
     old = ServiceRequestFactory(service=service)
     ServiceRequest.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=10))
