@@ -18,7 +18,19 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+# A probe must answer before the orchestrator's own timeout, whatever is down.
+READY_TIMEOUT_SECONDS = 2
+
+
 def _check_database():
+    pool = getattr(connection, "pool", None)  # Django's psycopg pool, when configured
+    if pool is not None:
+        # A request would wait the pool's whole timeout for a connection that never comes;
+        # the probe waits a short while and says the database is down.
+        pool.open()
+        with pool.connection(timeout=READY_TIMEOUT_SECONDS) as conn:
+            conn.execute("SELECT 1")
+        return
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
 
@@ -35,7 +47,7 @@ def _check_broker():
     from householdsvc.celery import app
 
     with app.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=1, timeout=2)
+        conn.ensure_connection(max_retries=1, timeout=READY_TIMEOUT_SECONDS)
 
 
 CHECKS = {"database": _check_database, "cache": _check_cache, "broker": _check_broker}
