@@ -24,3 +24,16 @@ def test_demo_requests_cover_the_states_and_load_once():
     assert sorted(ServiceRequest.objects.values_list("status", flat=True)) == first
     assert RequestEvent.objects.count() == events
     assert not ServiceRequest.objects.filter(status=Status.EN_ROUTE, started_at__isnull=True).exists()
+
+
+def test_the_demo_customer_watching_the_en_route_request_sees_the_professional_live():
+    from tracking.selectors import location_latest
+
+    call_command("load_demo_data", stdout=StringIO())
+    trip = ServiceRequest.objects.get(status=Status.EN_ROUTE)
+
+    latest = location_latest(user=trip.customer, service_request=trip)
+
+    assert latest is not None
+    assert latest.reported_by == trip.professional
+    assert trip.location_updates.count() == 5
