@@ -187,6 +187,14 @@ def is_offered_to(user, service_request: ServiceRequest) -> bool:
     )
 
 
+def details_hidden_from(viewer, service_request: ServiceRequest) -> bool:
+    """A professional sees the customer's contact, exact place and the request's history only
+    once it is theirs; before, an offer shows the area (pin code) and the job, not who or where."""
+    return bool(
+        viewer is not None and viewer.is_professional and service_request.professional_id != viewer.pk
+    )
+
+
 def can_see(user, service_request: ServiceRequest) -> bool:
     """The row-level rule of ``service_request_list`` for one request already in memory."""
     if not user.is_authenticated or not user.is_active:
@@ -231,8 +239,11 @@ def service_request_get(*, user, request_id) -> ServiceRequest:
 
 
 def service_request_events(*, user, request_id) -> QuerySet[RequestEvent]:
-    """The audit trail of a request the user may see, oldest first."""
+    """The audit trail of a request the user may see, oldest first. Not to a professional it
+    is only offered to: the trail names the customer and what they changed (their address)."""
     service_request = service_request_get(user=user, request_id=request_id)
+    if details_hidden_from(user, service_request):
+        raise NotFound("This request's history is shown once the job is yours.")
     return (
         RequestEvent.objects.filter(request_id=service_request.pk)
         .select_related("actor")

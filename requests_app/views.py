@@ -368,8 +368,7 @@ def request_detail(request, pk: int):
     service_request = _visible_request(request, pk)
     is_owner = service_request.customer_id == user.pk
     is_assigned = service_request.professional_id is not None and service_request.professional_id == user.pk
-    # Before a professional accepts, they see the area (pin code) but not who or where exactly.
-    shows_customer_contact = user.is_admin or is_owner or is_assigned
+    shows_customer_contact = not selectors.details_hidden_from(user, service_request)
     can_act_as_customer = is_owner or user.is_admin
     actions = {
         "edit": is_owner and _allowed(service_request, Action.EDIT),

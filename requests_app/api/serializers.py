@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from requests_app.models import RequestEvent, ServiceRequest, Status, VehicleType
+from requests_app.selectors import details_hidden_from
 
 # Two decimal places of a degree: about 1.1 km, enough to judge the distance, not to find the door.
 APPROXIMATE_POSITION = Decimal("0.01")
@@ -46,13 +47,6 @@ class PersonSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     full_name = serializers.CharField()
     phone = serializers.CharField(allow_null=True, help_text="Hidden (null) until the job is yours.")
-
-
-def details_hidden_from(viewer, service_request: ServiceRequest) -> bool:
-    """A professional sees the customer's contact and exact place only once assigned."""
-    return bool(
-        viewer is not None and viewer.is_professional and service_request.professional_id != viewer.pk
-    )
 
 
 class ServiceRequestSerializer(serializers.ModelSerializer):
