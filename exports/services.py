@@ -26,6 +26,7 @@ from exports.models import ExportJob, ExportKind, ExportStatus
 from exports.queries import FILTER_FORMS, export_count_queryset, filters_to_json
 from exports.writers import write_csv
 from householdsvc.errors import NotAllowed, ValidationFailed
+from householdsvc.transactions import on_commit_robust
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ def export_job_create(*, actor, kind, filters) -> ExportJob:
     task_id = str(uuid.uuid4())
     with transaction.atomic():
         job = ExportJob.objects.create(requested_by=actor, kind=kind, filters=cleaned, task_id=task_id)
-        transaction.on_commit(partial(_queue_run, job.pk, task_id), robust=True)
+        on_commit_robust(_queue_run, job.pk, task_id)
     # Without a broker the task has already run eagerly by now; show its outcome.
     job.refresh_from_db()
     return job
@@ -177,7 +178,7 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
             locked.row_count = locked.rows_done = locked.rows_total = rows
             locked.finished_at = timezone.now()
             locked.save()
-            transaction.on_commit(partial(_email_requester, locked.pk), robust=True)
+            on_commit_robust(_email_requester, locked.pk)
         return locked
     except BaseException:
         if stored_name:
@@ -198,7 +199,7 @@ def export_job_fail(*, job_id: int, error: str) -> ExportJob | None:
         job.file = ""
         job.finished_at = timezone.now()
         job.save()
-        transaction.on_commit(partial(_email_requester, job.pk), robust=True)
+        on_commit_robust(_email_requester, job.pk)
     _delete_leftovers(job_id)
     return job
 

@@ -10,11 +10,9 @@ transaction would let a concurrent reader cache the pre-commit numbers under the
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Avg, Count, F, Q
 from django.db.models.functions import TruncDate
 from django.db.models.signals import post_delete, post_save
@@ -22,6 +20,7 @@ from django.utils import timezone
 
 from accounts.models import ProfessionalProfile, VerificationStatus
 from catalog.models import Service
+from householdsvc.transactions import on_commit_robust
 from requests_app.models import RequestEvent, ServiceRequest, Status
 
 VERSION_KEY = "admin-dashboard:version"
@@ -164,7 +163,7 @@ def _on_write(sender, update_fields=None, **kwargs) -> None:
         return
     # A write in a transaction that rolls back bumps nothing; robust: a cache outage must not
     # turn a committed change into an error (the numbers then expire on their own).
-    transaction.on_commit(partial(bump_version), robust=True)
+    on_commit_robust(bump_version)
 
 
 def connect_invalidation() -> None:

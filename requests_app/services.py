@@ -11,7 +11,6 @@ broadcast are queued with ``transaction.on_commit``: nobody hears of a change th
 from __future__ import annotations
 
 import logging
-from functools import partial
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
@@ -19,6 +18,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from householdsvc.errors import Conflict, InvalidTransition, NotAllowed, NotFound
+from householdsvc.transactions import on_commit_robust
 from requests_app import emails, events, validation
 from requests_app.models import (
     TRANSITIONS,
@@ -98,12 +98,12 @@ def _move(service_request, action, actor, *, note="", stamp=None, extra_fields=(
     )
     if from_status != to_status:
         # robust: a broken channel layer must not turn a committed change into an error.
-        transaction.on_commit(partial(events.broadcast_status, service_request), robust=True)
+        on_commit_robust(events.broadcast_status, service_request)
     return service_request
 
 
 def _after_commit(func, *args, **kwargs) -> None:
-    transaction.on_commit(partial(func, *args, **kwargs), robust=True)
+    on_commit_robust(func, *args, **kwargs)
 
 
 # --- Create and edit ----------------------------------------------------------------------

@@ -17,7 +17,6 @@ does). Admins do not either: they have no phone on the road.
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -26,6 +25,7 @@ from django.utils import timezone
 
 from accounts.models import ProfessionalProfile, Role
 from householdsvc.errors import Conflict, NotAllowed, NotFound
+from householdsvc.transactions import on_commit_robust
 from requests_app.models import ServiceRequest, Status
 from requests_app.selectors import can_see
 from tracking import events
@@ -117,7 +117,7 @@ def location_batch_record(*, request_id, user, points) -> list[LocationUpdate]:
             position_updated_at=newest.recorded_at,
         )
         # robust: a broken channel layer must not turn committed points into an error.
-        transaction.on_commit(partial(events.broadcast_location, newest), robust=True)
+        on_commit_robust(events.broadcast_location, newest)
     return created
 
 

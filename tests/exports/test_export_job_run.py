@@ -231,3 +231,17 @@ def test_created_before_the_last_day_a_date_can_have_selects_everything(
     assert job.status == ExportStatus.COMPLETED
     expected = 3 if kind == "service_requests" else Review.objects.count()
     assert job.row_count == expected
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_mail_server_that_is_down_leaves_the_finished_export_and_its_file(customer, service, settings):
+    # A real SMTP client to a port where nothing listens: the email fails after the commit.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
+    seed_requests(2, service=service, customer=customer)
+
+    job = export_job_run(job_id=ExportJobFactory().pk)
+
+    job.refresh_from_db()
+    assert job.status == ExportStatus.COMPLETED
+    assert stored_files(job.pk) == [job.file.name.rsplit("/", 1)[-1]]
