@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 # Variables a developer's shell or the test run may hold, which would hide what we check.
 CLEARED = (
@@ -64,12 +66,34 @@ def test_production_refuses_to_start_without_allowed_hosts():
     assert "DJANGO_ALLOWED_HOSTS" in result.stderr
 
 
-def test_production_deploy_check_is_clean_with_both_set():
+PRODUCTION_SERVICES = {
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/householdsvc",
+    "REDIS_URL": "redis://127.0.0.1:6379/15",
+}
+
+
+@pytest.mark.parametrize("missing", sorted(PRODUCTION_SERVICES))
+def test_production_refuses_to_start_on_the_embedded_defaults(missing):
+    services = {name: url for name, url in PRODUCTION_SERVICES.items() if name != missing}
+    result = run(
+        ["manage.py", "check"],
+        "householdsvc.settings.production",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="example.com",
+        **services,
+    )
+
+    assert result.returncode != 0
+    assert f"{missing} must be set in production" in result.stderr
+
+
+def test_production_deploy_check_is_clean_with_everything_set():
     result = run(
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         "householdsvc.settings.production",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="example.com",
+        **PRODUCTION_SERVICES,
     )
 
     assert result.returncode == 0, result.stdout + result.stderr

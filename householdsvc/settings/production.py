@@ -12,6 +12,11 @@ if not SECRET_KEY or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set to at least 50 random characters.")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must name the hosts this site answers to.")
+# The embedded defaults (SQLite, a per-process cache and channel layer, tasks run in the web
+# process) would start quietly and break with a second process: production names its services.
+for required in ("DATABASE_URL", "REDIS_URL"):
+    if not env(required, default=""):
+        raise ImproperlyConfigured(f"{required} must be set in production (see the README's configuration).")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

@@ -51,6 +51,7 @@ def database_settings(**env):
         DATABASE_URL=POSTGRES_URL,
         **env,
     )
+    environment.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")  # production requires one
     result = subprocess.run(
         [sys.executable, "-c", PROBE], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
     )
