@@ -216,6 +216,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "householdsvc.schema.AutoSchema",
     "EXCEPTION_HANDLER": "householdsvc.api.exception_handler",
+    # How many proxies stand in front (a load balancer: 1). Throttles key on the client address
+    # they read from X-Forwarded-For that deep; with None, DRF took the whole header, which a
+    # client sets at will, so each made-up value was a fresh allowance.
+    "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=0),
     "DEFAULT_THROTTLE_RATES": {
         "login": env("DJANGO_THROTTLE_LOGIN", default="10/min"),
         "register": env("DJANGO_THROTTLE_REGISTER", default="5/min"),

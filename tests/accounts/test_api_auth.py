@@ -194,6 +194,29 @@ def test_login_is_throttled(api_client, customer, settings):
     assert response.status_code == 429
 
 
+def test_login_throttle_is_not_reset_by_a_made_up_forwarded_for_header(api_client, customer, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"login": "3/min", "register": "1000/min"},
+    }
+    for attempt in range(3):
+        api_client.post(
+            TOKEN,
+            {"email": "alice@example.com", "password": "wrong-wrong-1"},
+            format="json",
+            HTTP_X_FORWARDED_FOR=f"10.0.0.{attempt}",
+        )
+
+    response = api_client.post(
+        TOKEN,
+        {"email": "alice@example.com", "password": PASSWORD},
+        format="json",
+        HTTP_X_FORWARDED_FOR="10.9.9.9",
+    )
+
+    assert response.status_code == 429
+
+
 def test_blocked_users_existing_token_stops_working(client_for, customer, admin_user):
     client = client_for(customer)
     assert client.get(ME).status_code == 200
