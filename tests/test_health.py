@@ -27,6 +27,8 @@ def test_readyz_names_what_is_down(client, settings):
     assert response.status_code == 503
     assert "cache" in response.json()["down"]
     assert "database" not in response.json()["down"]
+    # Public: what is down, not where it lives.
+    assert "127.0.0.1" not in response.content.decode()
 
 
 def test_readyz_says_the_database_is_down_without_waiting_out_the_pool(tmp_path):
