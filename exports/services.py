@@ -206,19 +206,24 @@ def export_job_fail(*, job_id: int, error: str) -> ExportJob | None:
 
 def export_jobs_fail_stale(*, now: dt.datetime | None = None) -> int:
     """Fails jobs still running long after any attempt could (a hard time limit kills the
-    process before it can record anything). Returns how many."""
+    process before it can record anything), and jobs still pending as long after they were
+    asked for (their task never reached the broker). Returns how many."""
     now = now or timezone.now()
     hard_limit = getattr(settings, "EXPORT_TASK_TIME_LIMIT", 35 * 60)
     cutoff = now - dt.timedelta(seconds=2 * hard_limit)
-    stale = ExportJob.objects.filter(status=ExportStatus.RUNNING, started_at__lt=cutoff).values_list(
-        "pk", flat=True
-    )
+    stale = {
+        "The export stopped (time limit or lost worker) and was given up.": ExportJob.objects.filter(
+            status=ExportStatus.RUNNING, started_at__lt=cutoff
+        ),
+        "The export never started (its task was not queued) and was given up.": ExportJob.objects.filter(
+            status=ExportStatus.PENDING, created_at__lt=cutoff
+        ),
+    }
     failed = 0
-    for job_id in list(stale):
-        export_job_fail(
-            job_id=job_id, error="The export stopped (time limit or lost worker) and was given up."
-        )
-        failed += 1
+    for error, jobs in stale.items():
+        for job_id in list(jobs.values_list("pk", flat=True)):
+            export_job_fail(job_id=job_id, error=error)
+            failed += 1
     return failed
 
 

@@ -15,7 +15,7 @@ def test_admin_starts_a_job_that_runs_once_committed(admin_user, service, django
             actor=admin_user, kind="service_requests", filters={"status": "requested", "service": service.pk}
         )
     # The task is queued only after the commit (then the finished job's email follows).
-    assert [callback.func.__name__ for callback in callbacks] == ["_queue_run", "_email_requester"]
+    assert [callback.__qualname__ for callback in callbacks] == ["_queue_run", "_email_requester"]
     assert job.requested_by == admin_user
     assert job.filters == {"status": "requested", "service": service.pk}
     assert job.task_id

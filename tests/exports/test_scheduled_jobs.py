@@ -205,6 +205,19 @@ def test_jobs_left_running_past_any_time_limit_are_failed(admin_user):
     assert fresh.status == ExportStatus.RUNNING
 
 
+def test_jobs_whose_task_never_reached_the_broker_are_failed_in_the_end(admin_user, mailoutbox):
+    lost = ExportJobFactory(status=ExportStatus.PENDING)
+    ExportJob.objects.filter(pk=lost.pk).update(created_at=timezone.now() - dt.timedelta(hours=3))
+    queued = ExportJobFactory(status=ExportStatus.PENDING)
+
+    assert export_jobs_fail_stale() == 1
+
+    lost.refresh_from_db()
+    queued.refresh_from_db()
+    assert lost.status == ExportStatus.FAILED and "never started" in lost.error
+    assert queued.status == ExportStatus.PENDING
+
+
 # --- The beat schedule ----------------------------------------------------------------------
 
 
