@@ -11,9 +11,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from accounts import services
+from accounts.forms import AdminLoginForm
 from accounts.models import CustomerProfile, ProfessionalProfile, Role, User
 from householdsvc.errors import ServiceError
 from requests_app.admin_paginator import EstimatedCountPaginator
+
+# The admin's login counts against the same login throttle as the site's and the API's.
+admin.site.login_form = AdminLoginForm
 
 
 class ReasonActionForm(ActionForm):

@@ -1,9 +1,11 @@
 """Forms of the accounts pages. They check shapes; the rules are in accounts.services."""
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
 
+from accounts.api.throttling import login_attempt_allowed
 from accounts.backends import blocked_account, blocked_message
 from accounts.services import MAX_SERVICE_RADIUS_KM
 from catalog.selectors import services_visible_to
@@ -26,12 +28,15 @@ class EmailAuthenticationForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": "Please enter a correct email and password.",
+        "throttled": "Too many attempts to log in from here. Wait a minute and try again.",
     }
 
     def clean(self):
         email = self.cleaned_data.get("username")
         password = self.cleaned_data.get("password")
         if email and password:
+            if self.request is not None and not login_attempt_allowed(self.request):
+                raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
             self.user_cache = authenticate(self.request, email=email, password=password)
             if self.user_cache is None:
                 blocked = blocked_account(email=email, password=password)
@@ -40,6 +45,15 @@ class EmailAuthenticationForm(AuthenticationForm):
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
+
+
+class AdminLoginForm(EmailAuthenticationForm, AdminAuthenticationForm):
+    """The admin's login: email, the same throttle and blocked-account message, staff only."""
+
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "throttled": EmailAuthenticationForm.error_messages["throttled"],
+    }
 
 
 class SignupForm(forms.Form):

@@ -1,3 +1,5 @@
+from types import SimpleNamespace
+
 from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle as BaseScopedRateThrottle
 
@@ -9,3 +11,9 @@ class ScopedRateThrottle(BaseScopedRateThrottle):
     @property
     def THROTTLE_RATES(self):
         return api_settings.DEFAULT_THROTTLE_RATES
+
+
+def login_attempt_allowed(request) -> bool:
+    """The API's login throttle for the login pages (site and admin) too: one budget per client
+    address, whichever door the guesses come through."""
+    return ScopedRateThrottle().allow_request(request, SimpleNamespace(throttle_scope="login"))

@@ -229,3 +229,43 @@ def test_anonymous_is_sent_to_log_in_for_the_document(client, pending_profession
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize("login_url", ["/accounts/login/", "/admin/login/"])
+def test_guessing_passwords_on_a_login_page_is_throttled(client, admin_user, settings, login_url):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"login": "3/min", "register": "1000/min"},
+    }
+    for _ in range(3):
+        client.post(login_url, {"username": admin_user.email, "password": "wrong-pass-9"})
+
+    response = client.post(login_url, {"username": admin_user.email, "password": PASSWORD})
+
+    assert response.status_code == 200  # the form again, not logged in
+    assert b"Too many attempts" in response.content
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_pages_and_the_api_share_one_login_budget(client, api_client, customer, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"login": "2/min", "register": "1000/min"},
+    }
+    for _ in range(2):
+        api_client.post(
+            "/api/v1/auth/token/", {"email": customer.email, "password": "wrong-pass-9"}, format="json"
+        )
+
+    response = client.post("/accounts/login/", {"username": customer.email, "password": PASSWORD})
+
+    assert b"Too many attempts" in response.content
+
+
+def test_an_admin_logs_in_to_the_back_office_with_email(client, admin_user):
+    response = client.post(
+        "/admin/login/", {"username": admin_user.email, "password": PASSWORD, "next": "/admin/"}
+    )
+
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200
