@@ -150,10 +150,11 @@ def service_request_create(
         except ObjectDoesNotExist:
             home = None
         if home is not None and not address and not pin_code:
-            # The customer's home, position included (only when the address is the home's).
             address, pin_code = home.address, home.pin_code
-            if latitude is None and home.latitude is not None:
-                latitude, longitude = home.latitude, home.longitude
+        if home is not None and latitude is None and validation.is_home(home, address, pin_code):
+            # The home's position only for the home's address: a job booked elsewhere without
+            # a position has none, rather than being offered by distance around the home.
+            latitude, longitude = home.latitude, home.longitude
         if not address:
             errors.setdefault("address", ["A household job needs the address to come to."])
         if not pin_code:
@@ -185,11 +186,29 @@ def service_request_create(
     return service_request
 
 
+# ``service_request_edit``'s default for the preferred time: leave it as it is (``None``
+# clears it, so "not given" needs its own value).
+UNCHANGED = object()
+
+
 def service_request_edit(
-    *, request_id, actor, description=None, address=None, pin_code=None, scheduled_for=None, remarks=None
+    *,
+    request_id,
+    actor,
+    description=None,
+    address=None,
+    pin_code=None,
+    latitude=None,
+    longitude=None,
+    scheduled_for=UNCHANGED,
+    remarks=None,
 ) -> ServiceRequest:
     """The customer changes their request while nobody has taken it yet. ``None`` leaves a
-    field as it is; the trail records which fields changed."""
+    field as it is, except the preferred time: ``None`` clears it and leaving it out keeps it.
+    A household job given a new address or pin code without a new position loses its old one
+    (it would be offered by distance around where the job no longer is); a roadside job keeps
+    its position, which is what it is dispatched to, unless given a new one. The trail records
+    which fields changed."""
     _ensure_active(actor)
     with transaction.atomic():
         service_request = _locked(request_id)
@@ -215,12 +234,20 @@ def service_request_edit(
             )
         if remarks is not None:
             proposed["remarks"] = validation.check_text(remarks, "remarks", errors)
-        if scheduled_for is not None:
+        if scheduled_for is not UNCHANGED:
             proposed["scheduled_for"] = validation.check_scheduled_for(scheduled_for, errors)
+        if latitude is not None or longitude is not None:
+            proposed["latitude"], proposed["longitude"] = validation.position(latitude, longitude, errors)
         if errors:
             validation.invalid(errors)
 
         changed = [field for field, value in proposed.items() if getattr(service_request, field) != value]
+        moved = {"address", "pin_code"} & set(changed)
+        if needs_address and moved and "latitude" not in proposed:
+            for field in ("latitude", "longitude"):
+                if getattr(service_request, field) is not None:
+                    proposed[field] = None
+                    changed.append(field)
         if not changed:
             return service_request
         for field in changed:

@@ -86,6 +86,14 @@ def check_text(value, field: str, errors: dict, *, required=False, max_length=No
     return text
 
 
+def is_home(home, address: str, pin_code: str) -> bool:
+    """Whether a booking's address and pin code are the customer's home ones, as a form sends
+    them back (line ends and spacing aside)."""
+    return " ".join(address.split()) == " ".join(home.address.split()) and (
+        pin_code.strip() == home.pin_code.strip()
+    )
+
+
 def invalid(errors: dict):
     raise ValidationFailed("Invalid input.", errors=errors)
 

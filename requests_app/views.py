@@ -197,16 +197,14 @@ def request_create(request):
 
 
 def _profile_defaults(request) -> dict:
-    """Book to the customer's home unless they say otherwise; ``?service=`` from the catalogue."""
+    """Book to the customer's home unless they say otherwise; ``?service=`` from the catalogue.
+
+    Not the home's position: posted back with another address it would send the job to the
+    home. The service adds it when the address is the home's."""
     initial = {}
     profile = getattr(request.user, "customer_profile", None)
     if profile is not None:
-        initial.update(
-            address=profile.address,
-            pin_code=profile.pin_code,
-            latitude=profile.latitude,
-            longitude=profile.longitude,
-        )
+        initial.update(address=profile.address, pin_code=profile.pin_code)
     if request.GET.get("service", "").isdigit():
         initial["service"] = int(request.GET["service"])
     return initial
@@ -225,7 +223,10 @@ def request_edit(request, pk: int):
     form = ServiceRequestEditForm.for_request(service_request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.service_request_edit(request_id=pk, actor=request.user, **form.cleaned_data)
+            # Only what the customer changed: an emptied preferred time is passed as None, which
+            # clears it, and an untouched one is not checked again (it may have passed since).
+            changes = {name: form.cleaned_data[name] for name in form.changed_data}
+            services.service_request_edit(request_id=pk, actor=request.user, **changes)
         except errors.NotFound as exc:
             raise Http404(exc.detail) from exc
         except errors.ServiceError as exc:

@@ -340,7 +340,14 @@ class ServiceRequestEditSerializer(serializers.Serializer):
     description = serializers.CharField(required=False)
     address = serializers.CharField(required=False, allow_blank=True)
     pin_code = serializers.CharField(required=False, allow_blank=True, max_length=12)
-    scheduled_for = serializers.DateTimeField(required=False)
+    latitude = PositionField(
+        help_text="A new position, with longitude. A household job whose address or pin code "
+        "changes without one loses its old position; a roadside job keeps it."
+    )
+    longitude = PositionField(help_text="A new position, with latitude.")
+    scheduled_for = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="null clears the preferred time; leave out to keep it."
+    )
     remarks = serializers.CharField(required=False, allow_blank=True)
 
 

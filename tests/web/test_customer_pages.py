@@ -153,6 +153,42 @@ def test_booking_creates_the_request_through_the_service(web_client, customer, s
     assert "Your request was sent to professionals nearby." in messages_of(response)
 
 
+def test_the_new_request_form_does_not_prefill_the_home_position(web_client, customer, service):
+    response = web_client(customer).get(NEW_URL, {"service": service.pk})
+
+    form = response.context["form"]
+    assert form.initial.get("latitude") is None and form.initial.get("longitude") is None
+    assert 'name="latitude" value=' not in response.content.decode()
+
+
+def test_booking_to_another_address_does_not_take_the_home_position(web_client, customer, service):
+    # The form as the page renders it, with the address and pin code changed.
+    form = web_client(customer).get(NEW_URL).context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(
+        service=service.pk, description="Clean my mother's flat", address="Elsewhere 5", pin_code="110001"
+    )
+
+    web_client(customer).post(NEW_URL, data)
+
+    service_request = ServiceRequest.objects.get()
+    assert (service_request.address, service_request.pin_code) == ("Elsewhere 5", "110001")
+    assert (service_request.latitude, service_request.longitude) == (None, None)
+
+
+def test_booking_to_the_prefilled_home_address_takes_the_home_position(web_client, customer, service):
+    profile = customer.customer_profile
+    form = web_client(customer).get(NEW_URL).context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(service=service.pk, description="Deep clean")
+
+    web_client(customer).post(NEW_URL, data)
+
+    service_request = ServiceRequest.objects.get()
+    assert service_request.address == profile.address
+    assert (service_request.latitude, service_request.longitude) == (profile.latitude, profile.longitude)
+
+
 def test_a_dispatch_service_needs_a_position(web_client, customer, dispatch_service):
     response = web_client(customer).post(
         NEW_URL, {"service": dispatch_service.pk, "description": "Flat tyre on the ring road"}
@@ -266,6 +302,68 @@ def test_editing_an_open_request_records_the_change(web_client, customer, open_r
     assert open_request.description == "Kitchen only" and open_request.remarks == "Dog"
     assert RequestEvent.objects.filter(request=open_request, action=Action.EDIT).exists()
     assert "Your request was updated." in messages_of(response)
+
+
+def test_emptying_the_preferred_time_clears_it(web_client, customer, make_request):
+    service_request = make_request(scheduled_for=timezone.now() + timedelta(days=2))
+    edit_url = reverse("requests_app:edit", args=[service_request.pk])
+
+    response = web_client(customer).post(
+        edit_url,
+        {
+            "description": service_request.description,
+            "address": HOME_ADDRESS,
+            "pin_code": "560001",
+            "scheduled_for": "",
+        },
+        follow=True,
+    )
+
+    service_request.refresh_from_db()
+    assert service_request.scheduled_for is None
+    event = RequestEvent.objects.get(request=service_request, action=Action.EDIT)
+    assert event.note == "Changed: scheduled_for."
+    assert "Your request was updated." in messages_of(response)
+
+
+def test_an_untouched_preferred_time_that_has_passed_does_not_block_an_edit(
+    web_client, customer, make_request
+):
+    service_request = make_request()
+    passed = (timezone.now() - timedelta(days=1)).replace(second=0, microsecond=0)
+    ServiceRequest.objects.filter(pk=service_request.pk).update(scheduled_for=passed)
+    edit_url = reverse("requests_app:edit", args=[service_request.pk])
+
+    web_client(customer).post(
+        edit_url,
+        {
+            "description": service_request.description,
+            "address": HOME_ADDRESS,
+            "pin_code": "560001",
+            "scheduled_for": timezone.localtime(passed).strftime("%Y-%m-%dT%H:%M"),
+            "remarks": "Dog",
+        },
+    )
+
+    service_request.refresh_from_db()
+    assert (service_request.remarks, service_request.scheduled_for) == ("Dog", passed)
+    assert RequestEvent.objects.get(request=service_request, action=Action.EDIT).note == "Changed: remarks."
+
+
+def test_moving_a_household_job_drops_its_old_position(web_client, customer, make_request):
+    service_request = make_request(latitude="12.9716", longitude="77.5946")
+    edit_url = reverse("requests_app:edit", args=[service_request.pk])
+
+    web_client(customer).post(
+        edit_url,
+        {"description": service_request.description, "address": "Elsewhere 5", "pin_code": "110001"},
+    )
+
+    service_request.refresh_from_db()
+    assert (service_request.address, service_request.pin_code) == ("Elsewhere 5", "110001")
+    assert (service_request.latitude, service_request.longitude) == (None, None)
+    event = RequestEvent.objects.get(request=service_request, action=Action.EDIT)
+    assert event.note == "Changed: address, pin_code, latitude, longitude."
 
 
 def test_an_assigned_request_can_no_longer_be_edited(web_client, customer, assigned_request):
