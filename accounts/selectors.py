@@ -11,8 +11,8 @@ def _is_admin(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_admin)
 
 
-def _filtered(filterset_class, data: dict, queryset: QuerySet) -> QuerySet:
-    filterset = filterset_class(data, queryset=queryset)
+def _filtered(filterset_class, data: dict, queryset: QuerySet, *, user) -> QuerySet:
+    filterset = filterset_class(data, queryset=queryset, user=user)
     if not filterset.is_valid():
         raise errors.ValidationFailed(
             "Invalid filter.", errors={field: list(messages) for field, messages in filterset.errors.items()}
@@ -53,7 +53,8 @@ def professional_list(
 ) -> QuerySet[ProfessionalProfile]:
     """Professionals the user may see, filtered like the API's ``professionals/`` list.
     ``near`` is ``(latitude, longitude)`` or ``"lat,lng"``; with it the rows carry
-    ``distance_km`` and come nearest first."""
+    ``distance_km`` and come nearest first: exactly for admins, from the ~5 km area of the live
+    position (and a radius of at least 5 km) for everybody else (see ``accounts.filters``)."""
     if isinstance(near, tuple | list):
         near = f"{near[0]},{near[1]}"
     data = {
@@ -67,7 +68,7 @@ def professional_list(
     }
     data = {name: value for name, value in data.items() if value is not None}
     queryset = professionals_visible_to(user)
-    return _filtered(ProfessionalFilter, data, queryset) if data else queryset
+    return _filtered(ProfessionalFilter, data, queryset, user=user) if data else queryset
 
 
 def professional_get(*, user, professional_id) -> ProfessionalProfile:

@@ -140,6 +140,11 @@ class OwnProfessionalProfileSerializer(serializers.ModelSerializer):
             "document_url",
         ]
 
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_distance_km(self, profile) -> float | None:
+        distance = getattr(profile, "distance_km", None)
+        return None if distance is None else round(distance, 1)
+
     @extend_schema_field(serializers.CharField())
     def get_document_url(self, profile) -> str:
         return reverse("api:professional-document", kwargs={"pk": profile.user_id})
@@ -197,7 +202,10 @@ class ProfessionalSerializer(serializers.ModelSerializer):
     id = serializers.IntegerField(source="user_id", read_only=True)
     full_name = serializers.CharField(source="user.full_name", read_only=True)
     service_name = serializers.CharField(source="service.name", read_only=True)
-    distance_km = serializers.SerializerMethodField(help_text="Only when searching `near` a position.")
+    distance_km = serializers.SerializerMethodField(
+        help_text="Only when searching `near` a position: about how far, in whole km (at least 1), "
+        "from the area the professional is in now, never their exact position."
+    )
 
     class Meta:
         model = ProfessionalProfile
@@ -218,10 +226,11 @@ class ProfessionalSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(serializers.FloatField(allow_null=True))
-    def get_distance_km(self, profile) -> float | None:
+    @extend_schema_field(serializers.IntegerField(allow_null=True, min_value=1))
+    def get_distance_km(self, profile) -> int | None:
+        # Coarse on purpose: with a finer figure three searches would place the professional.
         distance = getattr(profile, "distance_km", None)
-        return None if distance is None else round(distance, 1)
+        return None if distance is None else max(1, round(distance))
 
 
 class ProfessionalAdminSerializer(ProfessionalSerializer):
@@ -231,6 +240,9 @@ class ProfessionalAdminSerializer(ProfessionalSerializer):
     phone = serializers.CharField(source="user.phone", read_only=True)
     is_active = serializers.BooleanField(source="user.is_active", read_only=True)
     document_url = serializers.SerializerMethodField()
+    distance_km = serializers.SerializerMethodField(
+        help_text="Only when searching `near` a position: km from the current position, to 0.1 km."
+    )
 
     class Meta(ProfessionalSerializer.Meta):
         fields = [
@@ -253,6 +265,11 @@ class ProfessionalAdminSerializer(ProfessionalSerializer):
             "created_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_distance_km(self, profile) -> float | None:
+        distance = getattr(profile, "distance_km", None)
+        return None if distance is None else round(distance, 1)
 
     @extend_schema_field(serializers.CharField())
     def get_document_url(self, profile) -> str:

@@ -132,7 +132,10 @@ ID_PARAMETER = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, d
 @extend_schema_view(
     list=extend_schema(
         summary="Approved professionals (admins: all, with their verification status)",
-        description="Public fields for everyone; admins also get contact details and the decision.",
+        description="Public fields for everyone; admins also get contact details and the decision. "
+        "A `near` search is exact for admins only: for everyone else it searches the ~5 km area a "
+        "professional is in (a radius of at least 5 km) and `distance_km` is whole km, at least 1, "
+        "so the live position of a professional on a job cannot be narrowed down.",
         responses={200: PROFESSIONAL_RESPONSE, **errors(400)},
     ),
     retrieve=extend_schema(
