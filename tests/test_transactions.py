@@ -16,10 +16,9 @@ def send_the_email(user_id, *, subject):
 
 
 def test_a_failing_side_effect_is_logged_and_the_change_stays_committed(customer, caplog):
-    with caplog.at_level(logging.ERROR, logger="django.db.backends.base"):
-        with transaction.atomic():
-            User.objects.filter(pk=customer.pk).update(full_name="Alice Renamed")
-            on_commit_robust(send_the_email, customer.pk, subject="Welcome")
+    with caplog.at_level(logging.ERROR, logger="django.db.backends.base"), transaction.atomic():
+        User.objects.filter(pk=customer.pk).update(full_name="Alice Renamed")
+        on_commit_robust(send_the_email, customer.pk, subject="Welcome")
 
     assert User.objects.get(pk=customer.pk).full_name == "Alice Renamed"
     assert "Error calling send_the_email in on_commit()" in caplog.text
