@@ -3,12 +3,8 @@
 from django.db.models import QuerySet
 
 from accounts.filters import ProfessionalFilter
-from accounts.models import ProfessionalProfile, User, VerificationStatus
+from accounts.models import ProfessionalProfile, User, VerificationStatus, is_admin
 from householdsvc import errors
-
-
-def _is_admin(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_admin)
 
 
 def _filtered(filterset_class, data: dict, queryset: QuerySet, *, user) -> QuerySet:
@@ -33,7 +29,7 @@ def professionals_visible_to(user) -> QuerySet[ProfessionalProfile]:
     """Admins see every professional with their verification status; everybody else (even
     anonymous visitors) sees only approved professionals whose account is not blocked."""
     queryset = ProfessionalProfile.objects.select_related("user", "service")
-    if _is_admin(user):
+    if is_admin(user):
         return queryset.select_related("verified_by").order_by("-created_at", "-user_id")
     return queryset.filter(verification_status=VerificationStatus.APPROVED, user__is_active=True).order_by(
         "-average_rating", "-user_id"
@@ -94,7 +90,7 @@ def professional_document_get(*, user, professional_id) -> ProfessionalProfile:
     anyone's for an admin. For everyone else the document does not exist (NotFound)."""
     if user is None or not user.is_authenticated:
         raise errors.NotFound("No such document.")
-    if not (_is_admin(user) or str(user.pk) == str(professional_id)):
+    if not (is_admin(user) or str(user.pk) == str(professional_id)):
         raise errors.NotFound("No such document.")
     profile = ProfessionalProfile.objects.select_related("user").filter(user_id=professional_id).first()
     if profile is None or not profile.document:

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.documents import DocumentRejected, check_document
-from accounts.models import CustomerProfile, ProfessionalProfile, Role, User, VerificationStatus
+from accounts.models import CustomerProfile, ProfessionalProfile, Role, User, VerificationStatus, is_admin
 from accounts.validation import (
     DUPLICATE_EMAIL,
     REQUIRED,
@@ -48,7 +48,7 @@ PROFESSIONAL_EDITABLE = (
 
 
 def _require_admin(actor, doing: str) -> None:
-    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_admin:
+    if not is_admin(actor):
         raise errors.NotAllowed(f"Only admins may {doing}.")
 
 

@@ -4,6 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 
+from accounts.models import is_admin
 from catalog.models import Service, ServiceKind
 from householdsvc import errors
 
@@ -14,7 +15,7 @@ EDITABLE = ("name", "description", "base_price", "time_required_minutes", "kind"
 
 
 def _require_admin(actor) -> None:
-    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_admin:
+    if not is_admin(actor):
         raise errors.NotAllowed("Only admins may change the catalogue.")
 
 

@@ -8,14 +8,11 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
+from accounts.models import is_admin
 from exports.forms import ExportStartForm
 from exports.models import ExportJob, ExportStatus, SentNotification
 from exports.services import export_job_create
 from householdsvc.errors import ServiceError, ValidationFailed
-
-
-def _is_admin(request) -> bool:
-    return bool(request.user.is_active and request.user.is_admin)
 
 
 @admin.register(ExportJob)
@@ -57,10 +54,10 @@ class ExportJobAdmin(admin.ModelAdmin):
 
     # Exports are an admin tool; the jobs themselves are written only by the services.
     def has_view_permission(self, request, obj=None):
-        return _is_admin(request)
+        return is_admin(request.user)
 
     def has_add_permission(self, request):
-        return _is_admin(request)
+        return is_admin(request.user)
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -69,7 +66,7 @@ class ExportJobAdmin(admin.ModelAdmin):
         return False
 
     def has_module_permission(self, request):
-        return _is_admin(request)
+        return is_admin(request.user)
 
     @admin.display(description="progress")
     def progress_display(self, job):

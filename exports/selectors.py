@@ -2,6 +2,7 @@
 
 from django.db.models import QuerySet
 
+from accounts.models import is_admin
 from exports.models import ExportJob
 from householdsvc.errors import NotFound
 
@@ -9,7 +10,7 @@ from householdsvc.errors import NotFound
 def export_job_list(*, user) -> QuerySet[ExportJob]:
     """Every export job, newest first, for an admin; nothing for anyone else."""
     queryset = ExportJob.objects.select_related("requested_by")
-    if not (user.is_authenticated and user.is_active and user.is_admin):
+    if not is_admin(user):
         return queryset.none()
     return queryset
 

@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import is_admin
 from exports.models import ExportJob, ExportKind, ExportStatus
 from exports.queries import FILTER_FORMS, export_count_queryset, filters_to_json
 from exports.writers import write_csv
@@ -34,7 +35,7 @@ FINISHED_STATUSES = (ExportStatus.COMPLETED, ExportStatus.FAILED, ExportStatus.E
 
 
 def _require_admin(actor) -> None:
-    if not (actor and actor.is_authenticated and actor.is_active and actor.is_admin):
+    if not is_admin(actor):
         raise NotAllowed("Only admins may export data.")
 
 

@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from accounts.models import is_admin
 from exports.models import ExportStatus
 from exports.selectors import export_job_get
 from householdsvc.errors import Conflict, NotFound, ServiceError
@@ -30,7 +31,7 @@ def export_file_response(job) -> FileResponse:
 def _require_admin(request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-    if not request.user.is_admin:
+    if not is_admin(request.user):
         raise PermissionDenied
     return None
 

@@ -3,13 +3,14 @@ live in the services and selectors, not here."""
 
 from rest_framework.permissions import BasePermission
 
+from accounts.models import is_admin
+
 
 class IsAdmin(BasePermission):
     message = "Only admins may do this."
 
     def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and user.is_admin)
+        return is_admin(request.user)
 
 
 class IsCustomer(BasePermission):

@@ -36,7 +36,7 @@ from accounts.api.serializers import (
 from accounts.api.throttling import ScopedRateThrottle
 from accounts.documents import ALLOWED_DOCUMENT_TYPES, document_response
 from accounts.filters import ProfessionalFilter
-from accounts.models import Role, User
+from accounts.models import Role, User, is_admin
 from householdsvc import errors as service_errors
 
 
@@ -163,8 +163,7 @@ class ProfessionalViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.professional_get(user=self.request.user, professional_id=self.kwargs["pk"])
 
     def get_serializer_class(self):
-        user = self.request.user
-        if user.is_authenticated and user.is_admin:
+        if is_admin(self.request.user):
             return ProfessionalAdminSerializer
         return ProfessionalSerializer
 

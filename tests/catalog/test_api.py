@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from accounts.models import VerificationStatus
 from catalog.models import Service
 from tests.accounts.factories import ProfessionalFactory
 from tests.catalog.factories import ServiceFactory
@@ -52,6 +53,26 @@ def test_search_kind_and_pin_code(api_client, service, dispatch_service):
     assert names(api_client.get("/api/v1/services/", {"search": "tyre"})) == ["Flat tyre"]
     assert names(api_client.get("/api/v1/services/", {"kind": "at_address"})) == ["Deep cleaning"]
     assert names(api_client.get("/api/v1/services/", {"pin_code": "560066"})) == ["Flat tyre"]
+
+
+def test_pin_code_lists_a_service_once_and_ignores_pending_and_blocked_professionals(
+    api_client, service, dispatch_service
+):
+    ProfessionalFactory(professional_profile__service=service, professional_profile__pin_code="560034")
+    ProfessionalFactory(professional_profile__service=service, professional_profile__pin_code="560034")
+    ProfessionalFactory(
+        professional_profile__service=dispatch_service,
+        professional_profile__pin_code="560034",
+        professional_profile__verification_status=VerificationStatus.PENDING,
+    )
+    ProfessionalFactory(
+        professional_profile__service=dispatch_service,
+        professional_profile__pin_code="560034",
+        is_active=False,
+    )
+
+    assert names(api_client.get("/api/v1/services/", {"pin_code": "560034"})) == ["Deep cleaning"]
+    assert names(api_client.get("/api/v1/services/", {"pin_code": "110001"})) == []
 
 
 def test_unknown_kind_is_a_400(api_client):
