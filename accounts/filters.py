@@ -18,8 +18,8 @@ from django.db.models.functions import Cast, Round
 from drf_spectacular.drainage import get_override
 from drf_spectacular.utils import extend_schema_field
 
-from accounts.geo import bounding_box, within_radius
 from accounts.models import ProfessionalProfile, VerificationStatus
+from tracking.geo import bounding_box_lookups, within_radius
 
 DEFAULT_RADIUS_KM = 25
 MAX_RADIUS_KM = 500
@@ -135,10 +135,13 @@ class ProfessionalFilter(django_filters.FilterSet):
             radius_km = max(radius_km, PUBLIC_MIN_RADIUS_KM)
             # Narrow by the indexed columns first (a cell's centre is at most half its
             # diagonal from the position), then search the centres.
-            box = bounding_box(latitude, longitude, radius_km + PUBLIC_GRID_HALF_DIAGONAL_KM)
-            bounds = {"current_latitude__range": box["latitude"]}
-            if "longitude" in box:
-                bounds["current_longitude__range"] = box["longitude"]
+            bounds = bounding_box_lookups(
+                latitude,
+                longitude,
+                radius_km + PUBLIC_GRID_HALF_DIAGONAL_KM,
+                lat_field="current_latitude",
+                lng_field="current_longitude",
+            )
             found = within_radius(
                 queryset.filter(**bounds).annotate(
                     area_latitude=_grid_centre("current_latitude"),

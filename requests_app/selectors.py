@@ -14,61 +14,13 @@ runs the same on PostgreSQL and on the embedded SQLite.
 
 from __future__ import annotations
 
-import math
-
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Exists, F, FloatField, IntegerField, OuterRef, Q, QuerySet, Value, When
-from django.db.models.functions import ASin, Cast, Cos, Least, Power, Radians, Sin, Sqrt
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 
 from accounts.models import ProfessionalProfile, Role, VerificationStatus
 from householdsvc.errors import NotFound
 from requests_app.models import RequestEvent, ServiceRequest, Status, VehicleType
-
-EARTH_RADIUS_KM = 6371.0088
-
-
-# --- Geo maths ----------------------------------------------------------------------------
-
-
-def haversine_km(lat1, lng1, lat2, lng2) -> float:
-    """Great-circle distance between two positions, in kilometres."""
-    lat1, lng1, lat2, lng2 = (math.radians(float(v)) for v in (lat1, lng1, lat2, lng2))
-    a = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lng2 - lng1) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
-
-
-def bounding_box(lat, lng, radius_km) -> tuple[float, float, float | None, float | None]:
-    """(min_lat, max_lat, min_lng, max_lng) enclosing the circle on the same sphere as
-    ``haversine_km``; longitudes are ``None`` when the circle reaches a pole or crosses the
-    antimeridian (latitude alone then narrows the search)."""
-    lat, lng = float(lat), float(lng)
-    angular = float(radius_km) / EARTH_RADIUS_KM
-    dlat = math.degrees(angular)
-    min_lat, max_lat = lat - dlat, lat + dlat
-    if min_lat <= -90.0 or max_lat >= 90.0:
-        return max(min_lat, -90.0), min(max_lat, 90.0), None, None
-    # The widest longitude the circle spans (not the latitude's own, which is narrower).
-    dlng = math.degrees(math.asin(math.sin(angular) / math.cos(math.radians(lat))))
-    if lng - dlng < -180.0 or lng + dlng > 180.0:
-        return min_lat, max_lat, None, None
-    return min_lat, max_lat, lng - dlng, lng + dlng
-
-
-def distance_km_expression(lat, lng, lat_field: str = "latitude", lng_field: str = "longitude"):
-    """The haversine distance from (lat, lng) to each row's position, as a SQL expression."""
-    lat0 = math.radians(float(lat))
-    lat_r = Radians(Cast(F(lat_field), FloatField()))
-    lng_r = Radians(Cast(F(lng_field), FloatField()))
-    half_dlat = (lat_r - Value(lat0, output_field=FloatField())) / Value(2.0)
-    half_dlng = (lng_r - Value(math.radians(float(lng)), output_field=FloatField())) / Value(2.0)
-    a = Power(Sin(half_dlat), 2) + Value(math.cos(lat0), output_field=FloatField()) * Cos(lat_r) * Power(
-        Sin(half_dlng), 2
-    )
-    # Rounding can push sqrt(a) a hair above 1, where ASIN is undefined.
-    return Value(2 * EARTH_RADIUS_KM, output_field=FloatField()) * ASin(
-        Least(Sqrt(a), Value(1.0, output_field=FloatField()))
-    )
-
+from tracking.geo import bounding_box, distance_km_expression, haversine_km
 
 # --- Offers ---------------------------------------------------------------------------------
 

@@ -21,12 +21,8 @@ from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
 
 from accounts.models import Role, VerificationStatus
 from requests_app.models import TRACKABLE_STATUSES, ServiceRequest
-from requests_app.selectors import (
-    bounding_box,
-    distance_km_expression,
-    needs_ev_certification,
-    service_request_get,
-)
+from requests_app.selectors import needs_ev_certification, service_request_get
+from tracking.geo import bounding_box, distance_km_expression
 from tracking.models import LocationUpdate
 
 # --- Points -----------------------------------------------------------------------------

@@ -10,9 +10,9 @@ import pytest
 
 from accounts import selectors
 from accounts.filters import PUBLIC_MIN_RADIUS_KM
-from accounts.geo import haversine_km
 from accounts.models import ProfessionalProfile, VerificationStatus
 from tests.accounts.factories import ProfessionalFactory
+from tracking.geo import haversine_km
 
 pytestmark = pytest.mark.django_db
 

@@ -6,10 +6,10 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from accounts import selectors
-from accounts.geo import haversine_km
 from accounts.models import VerificationStatus
 from householdsvc import errors
 from tests.accounts.factories import ProfessionalFactory
+from tracking.geo import haversine_km
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,6 @@ from householdsvc.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from requests_app import services
 from requests_app.models import Action, RequestEvent, ServiceRequest, Status
 from requests_app.selectors import (
-    bounding_box,
-    haversine_km,
     professionals_suitable_for,
     service_request_get,
     service_request_list,
@@ -21,6 +19,7 @@ from requests_app.selectors import (
 from tests.accounts.factories import ProfessionalFactory
 from tests.catalog.factories import ServiceFactory
 from tests.requests_app.factories import ServiceRequestFactory, request_in_state
+from tracking.geo import bounding_box, haversine_km
 
 pytestmark = pytest.mark.django_db
 

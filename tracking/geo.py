@@ -1,0 +1,85 @@
+"""Geo maths: distance on the Earth's surface, in Python and in SQL, and the bounding box that
+lets the indexed latitude/longitude columns narrow a "within this radius" search.
+
+A search first narrows the rows with a bounding box, then keeps the rows whose exact
+great-circle (haversine) distance is within the radius. Both steps are plain SQL functions that
+SQLite (Django registers them) and PostgreSQL both have.
+
+Pure maths and ``django.db.models`` only: every app imports this module, so it imports no app.
+"""
+
+import math
+
+from django.db.models import F, FloatField, QuerySet, Value
+from django.db.models.functions import ASin, Cast, Cos, Least, Power, Radians, Sin, Sqrt
+
+EARTH_RADIUS_KM = 6371.0088
+
+
+def haversine_km(lat1, lng1, lat2, lng2) -> float:
+    """Great-circle distance between two positions (degrees, float or Decimal), in kilometres."""
+    lat1, lng1, lat2, lng2 = (math.radians(float(v)) for v in (lat1, lng1, lat2, lng2))
+    a = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lng2 - lng1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def bounding_box(lat, lng, radius_km) -> tuple[float, float, float | None, float | None]:
+    """(min_lat, max_lat, min_lng, max_lng) enclosing the circle on the same sphere as
+    ``haversine_km``; longitudes are ``None`` when the circle reaches a pole or crosses the
+    antimeridian (latitude alone then narrows the search, the exact distance does the rest)."""
+    lat, lng = float(lat), float(lng)
+    angular = float(radius_km) / EARTH_RADIUS_KM
+    dlat = math.degrees(angular)
+    min_lat, max_lat = lat - dlat, lat + dlat
+    if min_lat <= -90.0 or max_lat >= 90.0:
+        return max(min_lat, -90.0), min(max_lat, 90.0), None, None
+    # The widest longitude the circle spans (not the latitude's own, which is narrower). The
+    # ratio is below 1 when no pole is reached; min() only guards against rounding.
+    dlng = math.degrees(math.asin(min(1.0, math.sin(angular) / math.cos(math.radians(lat)))))
+    if lng - dlng < -180.0 or lng + dlng > 180.0:
+        return min_lat, max_lat, None, None
+    return min_lat, max_lat, lng - dlng, lng + dlng
+
+
+def bounding_box_lookups(
+    lat, lng, radius_km, *, lat_field: str, lng_field: str
+) -> dict[str, tuple[float, float]]:
+    """``bounding_box`` as ``filter()`` keyword arguments on the given fields."""
+    min_lat, max_lat, min_lng, max_lng = bounding_box(lat, lng, radius_km)
+    lookups = {f"{lat_field}__range": (min_lat, max_lat)}
+    if min_lng is not None:
+        lookups[f"{lng_field}__range"] = (min_lng, max_lng)
+    return lookups
+
+
+def distance_km_expression(lat, lng, lat_field: str = "latitude", lng_field: str = "longitude"):
+    """The haversine distance from (lat, lng) to each row's position, as a SQL expression."""
+
+    def number(value):
+        return Value(float(value), output_field=FloatField())
+
+    lat0 = math.radians(float(lat))
+    lat_r = Radians(Cast(F(lat_field), FloatField()))
+    lng_r = Radians(Cast(F(lng_field), FloatField()))
+    half_dlat = (lat_r - number(lat0)) / number(2)
+    half_dlng = (lng_r - number(math.radians(float(lng)))) / number(2)
+    a = Power(Sin(half_dlat), number(2)) + number(math.cos(lat0)) * Cos(lat_r) * Power(
+        Sin(half_dlng), number(2)
+    )
+    # Rounding can push sqrt(a) a hair above 1, where ASIN is undefined.
+    return number(2 * EARTH_RADIUS_KM) * ASin(Least(Sqrt(a), number(1)))
+
+
+def within_radius(
+    queryset: QuerySet, *, latitude, longitude, radius_km, lat_field: str, lng_field: str
+) -> QuerySet:
+    """Rows of ``queryset`` whose position is within ``radius_km`` of the point, annotated with
+    ``distance_km`` and ordered nearest first."""
+    return (
+        queryset.filter(
+            **bounding_box_lookups(latitude, longitude, radius_km, lat_field=lat_field, lng_field=lng_field)
+        )
+        .annotate(distance_km=distance_km_expression(latitude, longitude, lat_field, lng_field))
+        .filter(distance_km__lte=radius_km)
+        .order_by("distance_km")
+    )
