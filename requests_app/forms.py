@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import forms
 
-from catalog.models import Service, ServiceKind
+from catalog.models import Service
 from requests_app.models import ServiceRequest, Status, VehicleType
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -65,18 +65,6 @@ class ServiceRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         if services is not None:
             self.fields["service"].queryset = services
-
-    def clean(self):
-        cleaned = super().clean()
-        service = cleaned.get("service")
-        if service is not None and service.kind == ServiceKind.DISPATCH:
-            for field in ("latitude", "longitude"):
-                if cleaned.get(field) is None and field not in self.errors:
-                    self.add_error(field, "Roadside help is sent to a position: give your location.")
-        one_coordinate = (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None)
-        if one_coordinate and "latitude" not in self.errors and "longitude" not in self.errors:
-            self.add_error("longitude", "Give both latitude and longitude, or neither.")
-        return cleaned
 
 
 class ServiceRequestEditForm(forms.Form):
