@@ -13,8 +13,8 @@ from django.utils.html import format_html
 from accounts import services
 from accounts.forms import AdminLoginForm
 from accounts.models import CustomerProfile, ProfessionalProfile, Role, User
-from householdsvc.errors import ServiceError
-from requests_app.admin_paginator import EstimatedCountPaginator
+from householdsvc.core.admin import EstimatedCountPaginator
+from householdsvc.core.errors import ServiceError
 
 # The admin's login counts against the same login throttle as the site's and the API's.
 admin.site.login_form = AdminLoginForm

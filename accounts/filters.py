@@ -19,7 +19,7 @@ from drf_spectacular.drainage import get_override
 from drf_spectacular.utils import extend_schema_field
 
 from accounts.models import ProfessionalProfile, VerificationStatus
-from tracking.geo import bounding_box_lookups, within_radius
+from householdsvc.core.geo import bounding_box_lookups, within_radius
 
 DEFAULT_RADIUS_KM = 25
 MAX_RADIUS_KM = 500

@@ -115,7 +115,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_admin(self) -> bool:
         """An admin who may act now. A blocked admin is no admin: sign-in and tokens already
         refuse inactive users, but services are also called from tasks, commands and the shell
-        with a user read earlier. Every admin check goes through this (see ``is_admin()``)."""
+        with a user read earlier. Every admin check goes through this
+        (see ``householdsvc.core.permissions.is_admin``)."""
         return self.role == Role.ADMIN and self.is_staff and self.is_active
 
     def get_full_name(self):
@@ -123,11 +124,6 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.full_name.split(" ")[0] if self.full_name else self.email
-
-
-def is_admin(user) -> bool:
-    """The one admin rule for any acting user: a ``User``, ``AnonymousUser`` or ``None``."""
-    return bool(getattr(user, "is_admin", False))
 
 
 class CustomerProfile(models.Model):

@@ -13,7 +13,7 @@ class BlockAwareJWTScheme(SimpleJWTScheme):
 class AnyOfSerializerExtension(PolymorphicProxySerializerExtension):
     """accounts.api.schema.AnyOfSerializer: drf-spectacular's proxy with ``anyOf`` for ``oneOf``."""
 
-    target_class = "accounts.api.schema.AnyOfSerializer"
+    target_class = "householdsvc.core.schema.AnyOfSerializer"
     priority = 0  # before drf-spectacular's own extension for the parent class
 
     def map_serializer(self, auto_schema, direction):

@@ -3,8 +3,9 @@
 from django.db.models import QuerySet
 
 from accounts.filters import ProfessionalFilter
-from accounts.models import ProfessionalProfile, User, VerificationStatus, is_admin
-from householdsvc import errors
+from accounts.models import ProfessionalProfile, User, VerificationStatus
+from householdsvc.core import errors
+from householdsvc.core.permissions import is_admin
 
 
 def _filtered(filterset_class, data: dict, queryset: QuerySet, *, user) -> QuerySet:

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.documents import DocumentRejected, check_document
-from accounts.models import CustomerProfile, ProfessionalProfile, Role, User, VerificationStatus, is_admin
+from accounts.models import CustomerProfile, ProfessionalProfile, Role, User, VerificationStatus
 from accounts.validation import (
     DUPLICATE_EMAIL,
     REQUIRED,
@@ -20,7 +20,8 @@ from accounts.validation import (
     raise_if,
 )
 from catalog.models import Service
-from householdsvc import errors
+from householdsvc.core import errors
+from householdsvc.core.permissions import is_admin
 
 MAX_EXPERIENCE_YEARS = 80
 # No professional search reaches farther (accounts.filters.MAX_RADIUS_KM); without a bound a

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 
 from accounts.models import User
-from householdsvc import errors
+from householdsvc.core import errors
 
 DUPLICATE_EMAIL = "An account with this email address already exists."
 REQUIRED = "This field is required."

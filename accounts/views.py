@@ -19,7 +19,7 @@ from accounts.forms import (
     add_service_errors,
 )
 from catalog.selectors import services_visible_to
-from householdsvc import errors
+from householdsvc.core import errors
 
 
 def home(request):

@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from catalog import services
 from catalog.models import Service
-from householdsvc.errors import ServiceError
+from householdsvc.core.errors import ServiceError
 
 FORM_FIELDS = ("name", "description", "base_price", "time_required_minutes", "kind", "is_active")
 

@@ -2,9 +2,9 @@
 
 from django.db.models import QuerySet
 
-from accounts.models import is_admin
 from catalog.models import Service
-from householdsvc import errors
+from householdsvc.core import errors
+from householdsvc.core.permissions import is_admin
 
 
 def services_visible_to(user) -> QuerySet[Service]:

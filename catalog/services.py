@@ -4,9 +4,9 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 
-from accounts.models import is_admin
 from catalog.models import Service, ServiceKind
-from householdsvc import errors
+from householdsvc.core import errors
+from householdsvc.core.permissions import is_admin
 
 DUPLICATE_NAME = "A service with this name already exists."
 # The column is a PostgreSQL integer; more than this was a 500 from the database.

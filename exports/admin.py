@@ -8,11 +8,11 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
-from accounts.models import is_admin
 from exports.forms import ExportStartForm
 from exports.models import ExportJob, ExportStatus, SentNotification
 from exports.services import export_job_create
-from householdsvc.errors import ServiceError, ValidationFailed
+from householdsvc.core.errors import ServiceError, ValidationFailed
+from householdsvc.core.permissions import is_admin
 
 
 @admin.register(ExportJob)

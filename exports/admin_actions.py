@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from exports.models import ExportKind
 from exports.queries import MAX_SELECTED_IDS
 from exports.services import export_job_create
-from householdsvc.errors import ServiceError
+from householdsvc.core.errors import ServiceError
 
 
 def export_selected_as_csv(kind: str):

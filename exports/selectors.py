@@ -2,9 +2,9 @@
 
 from django.db.models import QuerySet
 
-from accounts.models import is_admin
 from exports.models import ExportJob
-from householdsvc.errors import NotFound
+from householdsvc.core.errors import NotFound
+from householdsvc.core.permissions import is_admin
 
 
 def export_job_list(*, user) -> QuerySet[ExportJob]:

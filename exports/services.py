@@ -22,12 +22,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import is_admin
 from exports.models import ExportJob, ExportKind, ExportStatus
 from exports.queries import FILTER_FORMS, export_count_queryset, filters_to_json
 from exports.writers import write_csv
-from householdsvc.errors import NotAllowed, ValidationFailed
-from householdsvc.transactions import on_commit_robust
+from householdsvc.core.errors import NotAllowed, ValidationFailed
+from householdsvc.core.permissions import is_admin
+from householdsvc.core.transactions import on_commit_robust
 
 logger = logging.getLogger(__name__)
 

@@ -12,10 +12,10 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from accounts.models import is_admin
 from exports.models import ExportStatus
 from exports.selectors import export_job_get
-from householdsvc.errors import Conflict, NotFound, ServiceError
+from householdsvc.core.errors import Conflict, NotFound, ServiceError
+from householdsvc.core.permissions import is_admin
 
 
 def export_file_response(job) -> FileResponse:

@@ -14,7 +14,7 @@ class AutoSchema(SpectacularAutoSchema):
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         if self.method == "GET" and self._is_list_view() and self._get_paginator() is not None:
-            from accounts.api.schema import errors  # the error components; imports the apps
+            from householdsvc.core.schema import errors  # the error components; imports the apps
 
             for code, response in errors(404).items():
                 if str(code) not in responses:

@@ -29,7 +29,7 @@ urlpatterns = [
 ]
 
 # JSON under /api/ for a path no pattern takes (e.g. a non-numeric id); HTML elsewhere.
-handler404 = "householdsvc.api.not_found"
+handler404 = "householdsvc.core.api.not_found"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

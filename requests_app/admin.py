@@ -15,23 +15,11 @@ from django.utils.html import format_html
 from catalog.models import Service
 from exports.admin_actions import export_selected_as_csv
 from exports.models import ExportKind
-from requests_app import admin_paginator, admin_views
+from householdsvc.core import admin as core_admin
+from householdsvc.core.admin import ReadOnlyAdminMixin
+from requests_app import admin_views
 from requests_app.models import TRANSITIONS, Action, RequestEvent, ServiceRequest, StripeEvent
 from reviews.models import Review
-
-
-class ReadOnlyAdminMixin:
-    """Shows rows without letting anyone add, edit or delete them here: they are written by
-    services (and audit trails are never edited)."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ServiceFilter(admin.SimpleListFilter):
@@ -76,7 +64,7 @@ class ReviewInline(ReadOnlyAdminMixin, admin.StackedInline):
 
 
 @admin.register(ServiceRequest)
-class ServiceRequestAdmin(ReadOnlyAdminMixin, admin_paginator.ScalableChangelistMixin, admin.ModelAdmin):
+class ServiceRequestAdmin(ReadOnlyAdminMixin, core_admin.ScalableChangelistMixin, admin.ModelAdmin):
     list_display = (
         "id",
         "service",
@@ -158,7 +146,7 @@ class ServiceRequestAdmin(ReadOnlyAdminMixin, admin_paginator.ScalableChangelist
         return super().get_queryset(request).select_related("service", "customer", "professional")
 
     def get_search_results(self, request, queryset, search_term):
-        found = admin_paginator.search_people_and_numbers(queryset, search_term, text_fields=("pin_code",))
+        found = core_admin.search_people_and_numbers(queryset, search_term, text_fields=("pin_code",))
         return found, False
 
     @admin.display(description="location points")
@@ -200,7 +188,7 @@ class ServiceRequestAdmin(ReadOnlyAdminMixin, admin_paginator.ScalableChangelist
 
 
 @admin.register(StripeEvent)
-class StripeEventAdmin(ReadOnlyAdminMixin, admin_paginator.ScalableChangelistMixin, admin.ModelAdmin):
+class StripeEventAdmin(ReadOnlyAdminMixin, core_admin.ScalableChangelistMixin, admin.ModelAdmin):
     """Stripe's webhook events as received: what each did to which request, or why nothing.
     A few per paid request, so built like the requests' changelist (no count, no DISTINCT)."""
 

@@ -19,7 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 
 from accounts.models import VerificationStatus
-from householdsvc.errors import ServiceError
+from householdsvc.core.errors import ServiceError
 from requests_app import services
 from requests_app.dashboard import TOP_RATED_MIN_REVIEWS, dashboard_numbers
 from requests_app.selectors import professionals_suitable_for

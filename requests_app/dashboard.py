@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounts.models import ProfessionalProfile, VerificationStatus
 from catalog.models import Service
-from householdsvc.transactions import on_commit_robust
+from householdsvc.core.transactions import on_commit_robust
 from requests_app.models import RequestEvent, ServiceRequest, Status
 
 VERSION_KEY = "admin-dashboard:version"

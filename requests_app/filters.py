@@ -6,7 +6,7 @@ one. The ordering always ends on the id, so pages of equal timestamps do not shu
 
 import django_filters
 
-from householdsvc.api import IsoDateTimeFilter, WholeNumberFilter
+from householdsvc.core.filters import IsoDateTimeFilter, WholeNumberFilter
 from requests_app.models import ServiceRequest, Status
 
 ORDERING_FIELDS = (

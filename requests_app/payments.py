@@ -24,7 +24,7 @@ import stripe
 from django.conf import settings
 from django.db import transaction
 
-from householdsvc.errors import Conflict, NotAllowed, NotFound, ServiceError, ValidationFailed
+from householdsvc.core.errors import Conflict, NotAllowed, NotFound, ServiceError, ValidationFailed
 from requests_app.models import Action, PaymentStatus, RequestEvent, ServiceRequest, Status, StripeEvent
 from requests_app.selectors import can_see
 from requests_app.services import _ensure_active, _locked

@@ -18,9 +18,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 
 from accounts.models import ProfessionalProfile, Role, VerificationStatus
-from householdsvc.errors import NotFound
+from householdsvc.core.errors import NotFound
+from householdsvc.core.geo import bounding_box, distance_km_expression, haversine_km
 from requests_app.models import RequestEvent, ServiceRequest, Status, VehicleType
-from tracking.geo import bounding_box, distance_km_expression, haversine_km
 
 # --- Offers ---------------------------------------------------------------------------------
 

@@ -17,8 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role
-from householdsvc.errors import Conflict, InvalidTransition, NotAllowed, NotFound
-from householdsvc.transactions import on_commit_robust
+from householdsvc.core.errors import Conflict, InvalidTransition, NotAllowed, NotFound
+from householdsvc.core.transactions import on_commit_robust
 from requests_app import emails, events, validation
 from requests_app.models import (
     TRANSITIONS,

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Role, VerificationStatus
 from catalog.models import Service
-from householdsvc.errors import ValidationFailed
+from householdsvc.core.errors import ValidationFailed
 from requests_app.models import ServiceRequest
 from requests_app.selectors import qualified_for
 

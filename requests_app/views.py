@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from catalog.models import Service
-from householdsvc import errors
+from householdsvc.core import errors
 from requests_app import selectors, services
 from requests_app.forms import (
     CancelForm,
@@ -122,7 +122,7 @@ def _apply_service_errors(form, exc: errors.ServiceError) -> None:
 
 def _page(request, queryset):
     """One page of a list without counting the whole table: fetch one row more than shown to
-    learn whether a next page exists (the same trade as ``householdsvc.api.Pagination``)."""
+    learn whether a next page exists (the same trade as ``householdsvc.core.api.Pagination``)."""
     try:
         number = max(1, int(request.GET.get("page", 1)))
     except (TypeError, ValueError):

@@ -9,8 +9,8 @@ from django.utils.html import format_html
 
 from exports.admin_actions import export_selected_as_csv
 from exports.models import ExportKind
-from requests_app import admin_paginator
-from requests_app.admin import ReadOnlyAdminMixin
+from householdsvc.core import admin as core_admin
+from householdsvc.core.admin import ReadOnlyAdminMixin
 from reviews.models import Review
 
 
@@ -31,7 +31,7 @@ class RatingFilter(admin.SimpleListFilter):
 
 
 @admin.register(Review)
-class ReviewAdmin(ReadOnlyAdminMixin, admin_paginator.ScalableChangelistMixin, admin.ModelAdmin):
+class ReviewAdmin(ReadOnlyAdminMixin, core_admin.ScalableChangelistMixin, admin.ModelAdmin):
     list_display = ("id", "request_link", "rating", "customer", "professional", "short_comment", "created_at")
     list_select_related = ("customer", "professional")
     # Rating has no index of its own, but reviews are spread over five values: walking the
@@ -52,7 +52,7 @@ class ReviewAdmin(ReadOnlyAdminMixin, admin_paginator.ScalableChangelistMixin, a
         return super().get_queryset(request).select_related("customer", "professional")
 
     def get_search_results(self, request, queryset, search_term):
-        found = admin_paginator.search_people_and_numbers(
+        found = core_admin.search_people_and_numbers(
             queryset, search_term, number_fields=("request_id", "pk")
         )
         return found, False

@@ -4,7 +4,7 @@ selector for that professional's public reviews)."""
 
 import django_filters
 
-from householdsvc.api import IsoDateTimeFilter, WholeNumberFilter
+from householdsvc.core.filters import IsoDateTimeFilter, WholeNumberFilter
 from requests_app.filters import StableOrderingFilter
 from reviews.models import Review
 

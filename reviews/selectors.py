@@ -14,7 +14,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from accounts.models import Role, VerificationStatus
-from householdsvc.errors import NotFound
+from householdsvc.core.errors import NotFound
 from requests_app.selectors import service_request_get
 from reviews.models import Review
 

@@ -21,7 +21,7 @@ from django.db.models import Avg, Count
 from django.utils import timezone
 
 from accounts.models import ProfessionalProfile
-from householdsvc.errors import Conflict, InvalidTransition, NotAllowed, NotFound, ValidationFailed
+from householdsvc.core.errors import Conflict, InvalidTransition, NotAllowed, NotFound, ValidationFailed
 from requests_app.models import ServiceRequest, Status
 from requests_app.selectors import can_see
 from reviews.models import Review

@@ -4,8 +4,8 @@ shape and documented in the schema; none reaches the database as a 500."""
 import pytest
 from rest_framework.test import APIRequestFactory
 
-from householdsvc.api import exception_handler
-from householdsvc.errors import ValidationFailed
+from householdsvc.core.api import exception_handler
+from householdsvc.core.errors import ValidationFailed
 from tests.catalog.factories import ServiceFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.db import transaction
 
 from accounts.models import User
-from householdsvc.transactions import on_commit_robust
+from householdsvc.core.transactions import on_commit_robust
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

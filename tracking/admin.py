@@ -7,8 +7,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
-from requests_app.admin import ReadOnlyAdminMixin
-from requests_app.admin_paginator import EstimatedCountPaginator
+from householdsvc.core.admin import EstimatedCountPaginator, ReadOnlyAdminMixin
 from tracking.models import LocationUpdate
 
 REQUEST_FILTER = "request__id__exact"

@@ -31,7 +31,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.contrib.auth import get_user_model
 from django.utils.dateparse import parse_datetime
 
-from householdsvc.errors import NotFound
+from householdsvc.core.errors import NotFound
 from requests_app.events import request_group_name, status_message
 from requests_app.selectors import service_request_get
 from tracking.events import location_message

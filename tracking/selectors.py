@@ -20,9 +20,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
 
 from accounts.models import Role, VerificationStatus
+from householdsvc.core.geo import bounding_box, distance_km_expression
 from requests_app.models import TRACKABLE_STATUSES, ServiceRequest
 from requests_app.selectors import needs_ev_certification, service_request_get
-from tracking.geo import bounding_box, distance_km_expression
 from tracking.models import LocationUpdate
 
 # --- Points -----------------------------------------------------------------------------

@@ -24,8 +24,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import ProfessionalProfile, Role
-from householdsvc.errors import Conflict, NotAllowed, NotFound
-from householdsvc.transactions import on_commit_robust
+from householdsvc.core.errors import Conflict, NotAllowed, NotFound
+from householdsvc.core.transactions import on_commit_robust
 from requests_app.models import ServiceRequest, Status
 from requests_app.selectors import can_see
 from tracking import events

@@ -18,8 +18,6 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from accounts import selectors, services
-from accounts.api.permissions import IsAdmin
-from accounts.api.schema import AnyOfSerializer, errors
 from accounts.api.serializers import (
     AccessTokenSerializer,
     BlockAwareTokenRefreshSerializer,
@@ -36,8 +34,10 @@ from accounts.api.serializers import (
 from accounts.api.throttling import ScopedRateThrottle
 from accounts.documents import ALLOWED_DOCUMENT_TYPES, document_response
 from accounts.filters import ProfessionalFilter
-from accounts.models import Role, User, is_admin
-from householdsvc import errors as service_errors
+from accounts.models import Role, User
+from householdsvc.core import errors as service_errors
+from householdsvc.core.permissions import IsAdmin, is_admin
+from householdsvc.core.schema import AnyOfSerializer, errors
 
 
 class RegisterView(APIView):

@@ -6,11 +6,11 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from accounts.api.permissions import IsAdmin
-from accounts.api.schema import errors
 from catalog import selectors, services
 from catalog.api.serializers import ServiceInputSerializer, ServiceSerializer
 from catalog.filters import ServiceFilter
+from householdsvc.core.permissions import IsAdmin
+from householdsvc.core.schema import errors
 
 ID_PARAMETER = OpenApiParameter(
     "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The service's id."

@@ -4,12 +4,12 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.api.permissions import IsAdmin
-from accounts.api.schema import ErrorSerializer, errors
 from exports.api.serializers import ExportJobCreateSerializer, ExportJobSerializer
 from exports.selectors import export_job_get, export_job_list
 from exports.services import export_job_create
 from exports.views import export_file_response
+from householdsvc.core.permissions import IsAdmin
+from householdsvc.core.schema import ErrorSerializer, errors
 
 
 @extend_schema_view(

@@ -208,14 +208,14 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "householdsvc.api.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "householdsvc.core.api.Pagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "householdsvc.schema.AutoSchema",
-    "EXCEPTION_HANDLER": "householdsvc.api.exception_handler",
+    "EXCEPTION_HANDLER": "householdsvc.core.api.exception_handler",
     # How many proxies stand in front (a load balancer: 1). Throttles key on the client address
     # they read from X-Forwarded-For that deep; with None, DRF took the whole header, which a
     # client sets at will, so each made-up value was a fresh allowance.

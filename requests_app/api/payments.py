@@ -12,8 +12,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from householdsvc.core.schema import ErrorSerializer
 from requests_app import payments
-from requests_app.api.serializers import ErrorSerializer
 from requests_app.models import PaymentStatus
 
 REQUEST_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)

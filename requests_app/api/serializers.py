@@ -19,21 +19,6 @@ from requests_app.selectors import details_hidden_from
 APPROXIMATE_POSITION = Decimal("0.01")
 
 
-# --- Errors (the shape householdsvc.api.exception_handler renders) ------------------------
-
-
-class ErrorSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="Stable machine-readable code, e.g. invalid_transition.")
-    detail = serializers.CharField(help_text="Human-readable explanation.")
-
-
-class ValidationErrorSerializer(ErrorSerializer):
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        help_text="Messages per input field.",
-    )
-
-
 # --- Output -------------------------------------------------------------------------------
 
 

@@ -13,21 +13,20 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from accounts.api.permissions import IsCustomer
-from householdsvc.api import Pagination
+from householdsvc.core.api import Pagination
+from householdsvc.core.permissions import IsCustomer
+from householdsvc.core.schema import ErrorSerializer, ValidationErrorSerializer
 from requests_app import services
 from requests_app.api.serializers import (
     AssignSerializer,
     CancelSerializer,
     CompleteSerializer,
-    ErrorSerializer,
     RejectSerializer,
     RequestEventSerializer,
     ServiceRequestCreateSerializer,
     ServiceRequestEditSerializer,
     ServiceRequestListSerializer,
     ServiceRequestSerializer,
-    ValidationErrorSerializer,
 )
 from requests_app.filters import ServiceRequestFilter
 from requests_app.models import ServiceRequest

@@ -13,8 +13,8 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from householdsvc.api import Pagination
-from requests_app.api.serializers import ErrorSerializer, ValidationErrorSerializer
+from householdsvc.core.api import Pagination
+from householdsvc.core.schema import ErrorSerializer, ValidationErrorSerializer
 from reviews import services
 from reviews.api.serializers import ReviewCreateSerializer, ReviewEditSerializer, ReviewSerializer
 from reviews.filters import ReviewFilter

@@ -8,12 +8,13 @@ from django.contrib.auth.models import AnonymousUser
 
 from accounts import selectors as account_selectors
 from accounts import services as account_services
-from accounts.models import User, is_admin
+from accounts.models import User
 from catalog import selectors as catalog_selectors
 from catalog import services as catalog_services
 from exports import selectors as export_selectors
 from exports import services as export_services
-from householdsvc import errors
+from householdsvc.core import errors
+from householdsvc.core.permissions import is_admin
 from tests.catalog.factories import ServiceFactory
 
 pytestmark = pytest.mark.django_db

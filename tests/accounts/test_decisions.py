@@ -5,7 +5,7 @@ from django.core import mail
 
 from accounts import services
 from accounts.models import User, VerificationStatus
-from householdsvc import errors
+from householdsvc.core import errors
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ import pytest
 from accounts import selectors
 from accounts.filters import PUBLIC_MIN_RADIUS_KM
 from accounts.models import ProfessionalProfile, VerificationStatus
+from householdsvc.core.geo import haversine_km
 from tests.accounts.factories import ProfessionalFactory
-from tracking.geo import haversine_km
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 
 from accounts import services
 from accounts.models import VerificationStatus
-from householdsvc import errors
+from householdsvc.core import errors
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.db import IntegrityError
 
 from accounts import services
 from accounts.models import CustomerProfile, ProfessionalProfile, Role, User, VerificationStatus
-from householdsvc import errors
+from householdsvc.core import errors
 from tests.accounts.conftest import JPEG_BYTES
 from tests.accounts.factories import PASSWORD, PDF_BYTES
 from tests.catalog.factories import ServiceFactory

@@ -7,9 +7,9 @@ from django.contrib.auth.models import AnonymousUser
 
 from accounts import selectors
 from accounts.models import VerificationStatus
-from householdsvc import errors
+from householdsvc.core import errors
+from householdsvc.core.geo import haversine_km
 from tests.accounts.factories import ProfessionalFactory
-from tracking.geo import haversine_km
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ capped count when filtered."""
 import pytest
 from django.db import connection
 
-from requests_app import admin_paginator
-from requests_app.admin_paginator import EstimatedCountPaginator
+from householdsvc.core import admin as core_admin
+from householdsvc.core.admin import EstimatedCountPaginator
 from requests_app.models import ServiceRequest, Status
 from tests.requests_app.factories import ServiceRequestFactory
 
@@ -22,7 +22,7 @@ def thirty_requests(customer, service):
 def test_unfiltered_count_is_the_planners_estimate(
     thirty_requests, monkeypatch, django_assert_num_queries, django_assert_max_num_queries
 ):
-    monkeypatch.setattr(admin_paginator, "COUNT_CAP", 10)
+    monkeypatch.setattr(core_admin, "COUNT_CAP", 10)
 
     with django_assert_num_queries(1) as captured:
         count = EstimatedCountPaginator(ServiceRequest.objects.all(), 20).count
@@ -34,7 +34,7 @@ def test_unfiltered_count_is_the_planners_estimate(
 
 @pytest.mark.django_db
 def test_filtered_count_stops_at_the_cap(thirty_requests, monkeypatch, django_assert_num_queries):
-    monkeypatch.setattr(admin_paginator, "COUNT_CAP", 10)
+    monkeypatch.setattr(core_admin, "COUNT_CAP", 10)
     filtered = ServiceRequest.objects.filter(status=Status.REQUESTED)
 
     with django_assert_num_queries(1) as captured:

@@ -6,7 +6,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from exports.models import ExportJob, ExportKind
-from householdsvc.errors import ValidationFailed
+from householdsvc.core.errors import ValidationFailed
 from requests_app.admin_views import MAX_ACTION_SELECTION, describe_error
 from requests_app.models import Action, RequestEvent, Status
 from tests.accounts.factories import ProfessionalFactory

@@ -4,7 +4,7 @@ API's and the page's ServiceFilter over services_visible_to: tests/catalog/test_
 import pytest
 
 from catalog import selectors
-from householdsvc import errors
+from householdsvc.core import errors
 from tests.catalog.factories import ServiceFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 
 from catalog import services
 from catalog.models import Service, ServiceKind
-from householdsvc import errors
+from householdsvc.core import errors
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 
 from exports.models import ExportJob, ExportStatus
 from exports.services import export_job_create
-from householdsvc.errors import NotAllowed, ValidationFailed
+from householdsvc.core.errors import NotAllowed, ValidationFailed
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from householdsvc.errors import NotAllowed, ValidationFailed
+from householdsvc.core.errors import NotAllowed, ValidationFailed
 from requests_app.models import Action, RequestEvent, ServiceRequest, Status
 from requests_app.services import service_request_create
 from tests.catalog.factories import ServiceFactory

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
-from householdsvc.errors import ValidationFailed
+from householdsvc.core.errors import ValidationFailed
 from requests_app import services
 from requests_app.models import Action, RequestEvent
 from tests.requests_app.factories import LATITUDE, LONGITUDE, ServiceRequestFactory

@@ -3,7 +3,7 @@ accepted by, assigned to and matched with them alone."""
 
 import pytest
 
-from householdsvc.errors import NotFound, ValidationFailed
+from householdsvc.core.errors import NotFound, ValidationFailed
 from requests_app import services
 from requests_app.models import ServiceRequest, Status
 from requests_app.selectors import professionals_suitable_for, service_request_list

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
-from householdsvc.errors import NotAllowed
+from householdsvc.core.errors import NotAllowed
 from requests_app import payments
 from requests_app.models import Action, PaymentStatus, RequestEvent, Status
 from tests.requests_app.stripe_stand_in import StripeStandIn

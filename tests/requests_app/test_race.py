@@ -10,7 +10,7 @@ import threading
 import pytest
 from django.db import connection
 
-from householdsvc.errors import InvalidTransition
+from householdsvc.core.errors import InvalidTransition
 from requests_app import services
 from requests_app.models import Action, RequestEvent, Status
 from tests.accounts.factories import ProfessionalFactory

@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from householdsvc.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from householdsvc.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from householdsvc.core.geo import bounding_box, haversine_km
 from requests_app import services
 from requests_app.models import Action, RequestEvent, ServiceRequest, Status
 from requests_app.selectors import (
@@ -19,7 +20,6 @@ from requests_app.selectors import (
 from tests.accounts.factories import ProfessionalFactory
 from tests.catalog.factories import ServiceFactory
 from tests.requests_app.factories import ServiceRequestFactory, request_in_state
-from tracking.geo import bounding_box, haversine_km
 
 pytestmark = pytest.mark.django_db
 

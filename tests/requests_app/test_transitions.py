@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from householdsvc.errors import InvalidTransition, NotAllowed, NotFound
+from householdsvc.core.errors import InvalidTransition, NotAllowed, NotFound
 from requests_app import services
 from requests_app.models import TRANSITIONS, Action, RequestEvent, ServiceRequest, Status
 from tests.requests_app.factories import ServiceRequestFactory, walk_to

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from householdsvc.errors import Conflict
+from householdsvc.core.errors import Conflict
 from reviews.models import Review
 from reviews.services import review_create, review_update
 from tests.accounts.factories import ProfessionalFactory

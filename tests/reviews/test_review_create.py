@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from householdsvc.errors import Conflict, InvalidTransition, NotAllowed, NotFound, ValidationFailed
+from householdsvc.core.errors import Conflict, InvalidTransition, NotAllowed, NotFound, ValidationFailed
 from requests_app.models import Status
 from reviews import services
 from reviews.models import Review

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from householdsvc.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from householdsvc.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from reviews.models import Review
 from reviews.services import review_create, review_update
 from tests.reviews.factories import service_request_in_state

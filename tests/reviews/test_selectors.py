@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from householdsvc.errors import NotFound
+from householdsvc.core.errors import NotFound
 from reviews.selectors import review_for_request, review_get, review_list
 from tests.reviews.factories import ReviewFactory, service_request_in_state
 

@@ -12,7 +12,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from accounts.models import ProfessionalProfile
-from householdsvc.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from householdsvc.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from requests_app.models import Status
 from tests.tracking.factories import point_json, track_json
 from tracking.models import LocationSource, LocationUpdate

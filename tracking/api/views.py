@@ -12,8 +12,8 @@ from rest_framework import status, viewsets
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
-from householdsvc.api import Pagination
-from requests_app.api.serializers import ErrorSerializer, ValidationErrorSerializer
+from householdsvc.core.api import Pagination
+from householdsvc.core.schema import ErrorSerializer, ValidationErrorSerializer
 from tracking import services
 from tracking.api.serializers import (
     LocationBatchResultSerializer,

@@ -3,7 +3,11 @@ live in the services and selectors, not here."""
 
 from rest_framework.permissions import BasePermission
 
-from accounts.models import is_admin
+
+def is_admin(user) -> bool:
+    """The one admin rule for any acting user: a ``User``, ``AnonymousUser`` or ``None``
+    (``User.is_admin``: the admin role, staff, and not blocked)."""
+    return bool(getattr(user, "is_admin", False))
 
 
 class IsAdmin(BasePermission):
@@ -19,11 +23,3 @@ class IsCustomer(BasePermission):
     def has_permission(self, request, view):
         user = request.user
         return bool(user and user.is_authenticated and user.is_customer)
-
-
-class IsProfessional(BasePermission):
-    message = "Only professionals may do this."
-
-    def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and user.is_professional)

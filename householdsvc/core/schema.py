@@ -1,13 +1,22 @@
 """The error bodies every endpoint can answer with, for exact OpenAPI responses."""
 
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer
+from rest_framework import serializers
+
 
 # One definition of the error shapes for the whole schema (two classes of the same component
-# name would collide): requests_app's, which describe exactly what
-# householdsvc.api.exception_handler renders.
-from requests_app.api.serializers import ErrorSerializer, ValidationErrorSerializer
+# name would collide), describing exactly what householdsvc.core.api.exception_handler renders.
+class ErrorSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable machine-readable code, e.g. invalid_transition.")
+    detail = serializers.CharField(help_text="Human-readable explanation.")
 
-__all__ = ["AnyOfSerializer", "ErrorSerializer", "ValidationErrorSerializer", "errors"]
+
+class ValidationErrorSerializer(ErrorSerializer):
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Messages per input field.",
+    )
+
 
 _DESCRIPTIONS = {
     400: "Invalid input: `errors` names each bad field.",

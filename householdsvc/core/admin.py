@@ -206,3 +206,17 @@ class ScalableChangelistMixin:
         if context and "cl" in context:
             context["bounded_date_hierarchy"] = bounded_date_hierarchy(context["cl"])
         return response
+
+
+class ReadOnlyAdminMixin:
+    """Shows rows without letting anyone add, edit or delete them here: they are written by
+    services (and audit trails are never edited)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

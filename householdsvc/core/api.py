@@ -1,22 +1,18 @@
 """Project-wide API plumbing: the error format, the pagination every list uses, and the
 schema and filter pieces that keep bad input a 4xx the OpenAPI schema documents."""
 
-import datetime as dt
 from collections import OrderedDict
 
-import django_filters
-from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.views import defaults
-from django_filters.fields import IsoDateTimeField
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from householdsvc.errors import ServiceError
+from householdsvc.core.errors import ServiceError
 
 
 def _django_validation_errors(exc: DjangoValidationError) -> dict:
@@ -70,44 +66,6 @@ def not_found(request, exception=None):
     if request.path_info.startswith("/api/"):
         return JsonResponse({"code": "not_found", "detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
     return defaults.page_not_found(request, exception)
-
-
-class UtcIsoDateTimeField(IsoDateTimeField):
-    """An ISO 8601 date-time turned to UTC. Python accepts offsets up to ±23:59, PostgreSQL
-    only up to ±15:59: sent as given, ``…T00:00+20:00`` made the query fail with a 500."""
-
-    default_error_messages = {"out_of_range": "Enter a date and time between the years 1 and 9999."}
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value is None:
-            return None
-        try:
-            return value.astimezone(dt.UTC)
-        except OverflowError:
-            raise forms.ValidationError(self.error_messages["out_of_range"], code="out_of_range") from None
-
-
-class IsoDateTimeFilter(django_filters.IsoDateTimeFilter):
-    """django-filter's ISO 8601 filter, compared in UTC (see UtcIsoDateTimeField)."""
-
-    field_class = UtcIsoDateTimeField
-
-
-class BigIntegerFormField(forms.IntegerField):
-    """A whole number that fits PostgreSQL's bigint: an id past it is bad input, not a 500."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("min_value", -(2**63))
-        kwargs.setdefault("max_value", 2**63 - 1)
-        super().__init__(**kwargs)
-
-
-class WholeNumberFilter(django_filters.NumberFilter):
-    """A NumberFilter that takes whole numbers only: a rating or an id of 2.5 is bad input,
-    not a filter on 2 (the integer column would cut it)."""
-
-    field_class = BigIntegerFormField
 
 
 # PostgreSQL's OFFSET and LIMIT are bigints: a page past this is past the end, unasked.
