@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.documents import DocumentRejected, check_document
 from accounts.models import CustomerProfile, ProfessionalProfile, Role, User, VerificationStatus
+from accounts.signals import availability_switched_off
 from accounts.validation import (
     DUPLICATE_EMAIL,
     REQUIRED,
@@ -22,6 +23,7 @@ from accounts.validation import (
 from catalog.models import Service
 from householdsvc.core import errors
 from householdsvc.core.permissions import is_admin
+from householdsvc.core.transactions import on_commit_robust
 
 MAX_EXPERIENCE_YEARS = 80
 # No professional search reaches farther (accounts.filters.MAX_RADIUS_KM); without a bound a
@@ -209,6 +211,7 @@ def profile_update(*, user, **changes) -> User:
     else:
         profile, editable = None, ()
 
+    was_available = getattr(profile, "is_available", False)
     problems: dict[str, list[str]] = {}
     for field_name in changes:
         if field_name not in USER_EDITABLE and field_name not in editable:
@@ -227,6 +230,8 @@ def profile_update(*, user, **changes) -> User:
     raise_if(problems)
 
     user.save(update_fields=["full_name", "phone", "updated_at"])
+    if user.is_professional and was_available and not profile.is_available:
+        on_commit_robust(availability_switched_off.send, sender=ProfessionalProfile, professional_id=user.pk)
     changed = [name for name in editable if name in changes]
     if changed:
         # Only the edited columns: a decision an admin took meanwhile must not be overwritten.

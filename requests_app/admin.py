@@ -18,6 +18,7 @@ from exports.models import ExportKind
 from householdsvc.core import admin as core_admin
 from householdsvc.core.admin import ReadOnlyAdminMixin
 from requests_app import admin_views
+from requests_app.admin_dispatch import OfferInline, UnmatchedFilter, reset_start_codes
 from requests_app.models import TRANSITIONS, Action, RequestEvent, ServiceRequest, StripeEvent
 from reviews.models import Review
 
@@ -85,6 +86,7 @@ class ServiceRequestAdmin(ReadOnlyAdminMixin, core_admin.ScalableChangelistMixin
         "service__kind",
         ServiceFilter,
         "payment_status",
+        UnmatchedFilter,
         "created_at",
     )
     # Shown as the search box; get_search_results does the searching through indexed columns.
@@ -96,8 +98,13 @@ class ServiceRequestAdmin(ReadOnlyAdminMixin, core_admin.ScalableChangelistMixin
     date_hierarchy = "created_at"
     raw_id_fields = ("service", "customer", "professional")
     ordering = ("-created_at", "-id")
-    inlines = (RequestEventInline, ReviewInline)
-    actions = ("assign_professional", "cancel_requests", export_selected_as_csv(ExportKind.SERVICE_REQUESTS))
+    inlines = (RequestEventInline, OfferInline, ReviewInline)
+    actions = (
+        "assign_professional",
+        "cancel_requests",
+        reset_start_codes,
+        export_selected_as_csv(ExportKind.SERVICE_REQUESTS),
+    )
     fieldsets = (
         (None, {"fields": ("service", "customer", "professional", "status", "location_points")}),
         (
@@ -119,6 +126,7 @@ class ServiceRequestAdmin(ReadOnlyAdminMixin, core_admin.ScalableChangelistMixin
             "Price and payment",
             {"fields": ("price_estimate", "final_price", "payment_status", "payment_reference")},
         ),
+        ("Dispatch", {"fields": ("dispatch_round", "unmatched_at", "start_code_failures")}),
         (
             "Timeline",
             {

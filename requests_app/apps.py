@@ -10,3 +10,11 @@ class RequestsAppConfig(AppConfig):
         from requests_app.dashboard import connect_invalidation
 
         connect_invalidation()
+
+        # A professional who stops taking work loses their open offers at once.
+        from accounts.signals import availability_switched_off
+        from requests_app.offers import withdraw_on_availability_off
+
+        availability_switched_off.connect(
+            withdraw_on_availability_off, dispatch_uid="offers_availability_off"
+        )

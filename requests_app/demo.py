@@ -76,7 +76,9 @@ def _make(customer, service, description, professional, target, extras):
     if target == Status.EN_ROUTE:
         _record_trip(started, professional)
         return started
-    services.service_request_arrive(request_id=request_id, professional=professional)
+    services.service_request_arrive(
+        request_id=request_id, professional=professional, start_code=service_request.start_code
+    )
     return services.service_request_complete(
         request_id=request_id, professional=professional, final_price=Decimal(extras["final_price"])
     )

@@ -316,7 +316,21 @@ def _professional_action(action_name: str, success: str):
 
 request_accept = _professional_action("accept", "You accepted the job. The customer's details are below.")
 request_start = _professional_action("start", "On your way: the customer can follow you.")
-request_arrive = _professional_action("arrive", "Marked as arrived.")
+
+
+@require_POST
+@member_required
+def request_arrive(request, pk: int):
+    """The professional arrives, with the start code the customer reads out."""
+    _require_role(request, "professional")
+    return _perform(
+        request,
+        pk,
+        "Marked as arrived.",
+        services.service_request_arrive,
+        professional=request.user,
+        start_code=request.POST.get("start_code", ""),
+    )
 
 
 @require_POST

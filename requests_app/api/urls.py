@@ -1,11 +1,13 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from requests_app.api.offers import OfferViewSet
 from requests_app.api.payments import PayView, StripeWebhookView
 from requests_app.api.views import ServiceRequestViewSet
 
 router = SimpleRouter()
 router.register("requests", ServiceRequestViewSet, basename="request")
+router.register("offers", OfferViewSet, basename="offer")
 
 urlpatterns = [
     *router.urls,

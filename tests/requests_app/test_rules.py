@@ -41,6 +41,7 @@ def roadside_pro(service, *, radius=10, position=CENTRE, pin_code="999000"):
     return ProfessionalFactory(
         professional_profile__service=service,
         professional_profile__pin_code=pin_code,
+        professional_profile__position_updated_at=timezone.now(),
         professional_profile__service_radius_km=radius,
         professional_profile__current_latitude=position[0],
         professional_profile__current_longitude=position[1],
@@ -70,13 +71,13 @@ def test_bounding_box_drops_longitude_across_the_antimeridian():
 
 
 def test_roadside_request_is_offered_within_the_radius_only(dispatch_service):
+    operator = roadside_pro(dispatch_service, radius=10)
     near = ServiceRequestFactory(
         service=dispatch_service, pin_code="", latitude=FIVE_KM[0], longitude=FIVE_KM[1]
     )
     far = ServiceRequestFactory(
         service=dispatch_service, pin_code="", latitude=SIXTY_KM[0], longitude=SIXTY_KM[1]
     )
-    operator = roadside_pro(dispatch_service, radius=10)
 
     assert list(service_request_list(user=operator)) == [near]
     with pytest.raises(NotFound):
@@ -87,20 +88,21 @@ def test_roadside_request_is_offered_within_the_radius_only(dispatch_service):
 
 
 def test_a_wider_radius_reaches_further(dispatch_service):
+    operator = roadside_pro(dispatch_service, radius=70)
     far = ServiceRequestFactory(
         service=dispatch_service, pin_code="", latitude=SIXTY_KM[0], longitude=SIXTY_KM[1]
     )
-    assert list(service_request_list(user=roadside_pro(dispatch_service, radius=70))) == [far]
+    assert list(service_request_list(user=operator)) == [far]
 
 
 def test_same_pin_code_is_offered_without_positions(service):
-    request = ServiceRequestFactory(service=service, pin_code="400001", latitude=None, longitude=None)
     pro = ProfessionalFactory(
         professional_profile__service=service,
         professional_profile__pin_code="400001",
         professional_profile__current_latitude=None,
         professional_profile__current_longitude=None,
     )
+    request = ServiceRequestFactory(service=service, pin_code="400001", latitude=None, longitude=None)
     assert list(service_request_list(user=pro)) == [request]
 
 

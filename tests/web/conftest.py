@@ -38,7 +38,7 @@ def stranger_professional(db):
 
 
 @pytest.fixture
-def make_request(customer, service):
+def make_request(customer, service, professional):
     """``make_request(**fields)``: a customer's open request for the cleaning service."""
 
     def make(**fields):
