@@ -29,6 +29,7 @@ from requests_app.forms import (
     StatusFilterForm,
 )
 from requests_app.models import TRACKABLE_STATUSES, TRANSITIONS, Action, Status
+from requests_app.offer_pages import offers_page_context
 from requests_app.selectors import haversine_km
 from reviews import selectors as review_selectors
 from reviews import services as review_services
@@ -290,7 +291,8 @@ def offer_list(request):
     queryset = selectors.service_request_list(user=request.user).filter(
         status=Status.REQUESTED, professional__isnull=True
     )
-    return render(request, "requests_app/offers.html", _page(request, queryset))
+    context = {**_page(request, queryset), **offers_page_context(request)}
+    return render(request, "requests_app/offers.html", context)
 
 
 @member_required
