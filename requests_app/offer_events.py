@@ -34,6 +34,7 @@ def offer_message(offer: Offer) -> dict:
         "offer_id": offer.pk,
         "request_id": service_request.pk,
         "service": service_request.service.name,
+        "description": service_request.description[:120],
         "round": offer.round,
         "distance_km": None if offer.distance_km is None else str(offer.distance_km),
         "estimate": None if service_request.price_estimate is None else str(service_request.price_estimate),

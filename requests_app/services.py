@@ -19,7 +19,7 @@ from django.utils import timezone
 from accounts.models import Role
 from householdsvc.core.errors import Conflict, InvalidTransition, NotAllowed, NotFound
 from householdsvc.core.transactions import on_commit_robust
-from requests_app import emails, events, offers, start_codes, validation
+from requests_app import emails, events, offers, quotes, start_codes, validation
 from requests_app.models import (
     TRANSITIONS,
     Action,
@@ -122,8 +122,9 @@ def service_request_create(
     scheduled_for=None,
     remarks="",
 ) -> ServiceRequest:
-    """A customer books a service. The estimate is the service's base price, set here and
-    never taken from the caller. A household job needs an address and pin code (the customer's
+    """A customer books a service. The estimate is the quote (requests_app.quotes: the base
+    price, plus the per-km price times the distance for roadside help), set here and never
+    taken from the caller. A household job needs an address and pin code (the customer's
     home by default); roadside help needs the position to be dispatched to."""
     _ensure_active(customer)
     if customer.role != Role.CUSTOMER:
@@ -174,7 +175,9 @@ def service_request_create(
             vehicle_type=vehicle_type,
             scheduled_for=scheduled_for,
             remarks=remarks,
-            price_estimate=service.base_price,
+            price_estimate=quotes.quote_for(
+                service=service, latitude=latitude, longitude=longitude, vehicle_type=vehicle_type
+            ).estimate,
         )
         RequestEvent.objects.create(
             request=service_request,

@@ -279,6 +279,8 @@ DISPATCH_OFFER_SECONDS = env.int("DISPATCH_OFFER_SECONDS", default=60)
 DISPATCH_MAX_ROUNDS = env.int("DISPATCH_MAX_ROUNDS", default=3)
 # A professional's position older than this does not count for matching.
 POSITION_STALE_MINUTES = env.int("POSITION_STALE_MINUTES", default=10)
+# The speed an ETA is worked out at before the professional is on the way (km/h).
+DISPATCH_ETA_SPEED_KMH = env.float("DISPATCH_ETA_SPEED_KMH", default=30.0)
 # Five wrong start codes lock `arrive` until an admin resets them.
 START_CODE_MAX_ATTEMPTS = env.int("START_CODE_MAX_ATTEMPTS", default=5)
 

@@ -16,6 +16,7 @@ class OfferSerializer(serializers.ModelSerializer):
         source="request.price_estimate", max_digits=10, decimal_places=2, read_only=True, allow_null=True
     )
     pin_code = serializers.CharField(source="request.pin_code", read_only=True)
+    description = serializers.CharField(source="request.description", read_only=True)
 
     class Meta:
         model = Offer
@@ -23,6 +24,7 @@ class OfferSerializer(serializers.ModelSerializer):
             "offer_id",
             "request_id",
             "service",
+            "description",
             "round",
             "distance_km",
             "estimate",

@@ -62,6 +62,7 @@ function card(offer) {
     facts.push("pin code " + offer.pin_code);
   }
   item.appendChild(element("div", "req-meta", facts.join(" · ")));
+  item.appendChild(element("div", "", offer.description));
   var form = element("form", "inline");
   form.method = "post";
   form.action = config.accept_url.replace("/0/", "/" + offer.request_id + "/");
