@@ -96,13 +96,6 @@ class CompleteForm(forms.Form):
     )
 
 
-class ReviewForm(forms.Form):
-    rating = forms.TypedChoiceField(
-        choices=[(n, f"{n} ★") for n in range(5, 0, -1)], coerce=int, widget=forms.RadioSelect
-    )
-    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000)
-
-
 class StatusFilterForm(forms.Form):
     """The list's filter; an unknown status is ignored rather than an error page."""
 
