@@ -120,7 +120,9 @@ def filtered(request, queryset):
     queryset was scoped by a selector and a filter only ever narrows it."""
     filterset = ServiceRequestFilter(request.GET, queryset=queryset)
     form = filterset.form
-    form.fields["status"].choices = [("", "All"), *Status.choices]
+    status_field = form.fields["status"]
+    status_field.empty_label = "All"
+    status_field.choices = Status.choices  # rebuilt with the label above
     queryset = filterset.qs
     status = form.cleaned_data.get("status", "")
     return queryset, form, status
