@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 
 from catalog.models import Service
-from requests_app.models import ServiceRequest, Status, VehicleType
+from requests_app.models import ServiceRequest, VehicleType
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -95,8 +95,3 @@ class CompleteForm(forms.Form):
         label="Final price", max_digits=10, decimal_places=2, min_value=Decimal("0")
     )
 
-
-class StatusFilterForm(forms.Form):
-    """The list's filter; an unknown status is ignored rather than an error page."""
-
-    status = forms.ChoiceField(choices=[("", "All"), *Status.choices], required=False)
