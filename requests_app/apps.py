@@ -6,11 +6,6 @@ class RequestsAppConfig(AppConfig):
     verbose_name = "Service requests"
 
     def ready(self):
-        # Cached dashboard figures are derived data: writes make them stale (see dashboard.py).
-        from requests_app.dashboard import connect_invalidation
-
-        connect_invalidation()
-
         # A professional who stops taking work loses their open offers at once.
         from accounts.signals import availability_switched_off
         from requests_app.offers import withdraw_on_availability_off

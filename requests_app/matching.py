@@ -21,7 +21,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import Role, VerificationStatus
+from accounts.validation import working_professional_q
 from householdsvc.core.geo import bounding_box, distance_km_expression
 from requests_app.models import ServiceRequest
 from requests_app.selectors import needs_ev_certification
@@ -39,9 +39,7 @@ def suitable_professionals(*, service_request: ServiceRequest) -> QuerySet:
     if not service_request.service.is_active:
         return user_model.objects.none()
     professionals = user_model.objects.filter(
-        role=Role.PROFESSIONAL,
-        is_active=True,
-        professional_profile__verification_status=VerificationStatus.APPROVED,
+        working_professional_q(),
         professional_profile__service_id=service_request.service_id,
         professional_profile__is_available=True,
     )
