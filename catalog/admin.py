@@ -6,15 +6,7 @@ from catalog import services
 from catalog.models import Service
 from householdsvc.core.errors import ServiceError
 
-FORM_FIELDS = (
-    "name",
-    "description",
-    "base_price",
-    "per_km_price",
-    "time_required_minutes",
-    "kind",
-    "is_active",
-)
+FORM_FIELDS = ("name", "description", "base_price", "time_required_minutes", "kind", "is_active")
 
 
 @admin.register(Service)

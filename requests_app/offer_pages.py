@@ -12,9 +12,14 @@ from accounts.models import ProfessionalProfile
 
 def offers_page_context(request) -> dict:
     profile = ProfessionalProfile.objects.filter(user_id=request.user.pk).only("is_available").first()
+    available = bool(profile and profile.is_available)
     return {
-        "is_available": bool(profile and profile.is_available),
+        "is_available": available,
         "offers_config": {
+            # While available, the page reports the phone's position so offers can find them.
+            "report_position": available,
+            "position_url": reverse("api:me-position"),
+            "report_seconds": settings.POSITION_REPORT_SECONDS,
             "socket_path": "/ws/offers/",
             "detail_url": reverse("requests_app:detail", args=[0]),
             "accept_url": reverse("requests_app:accept", args=[0]),

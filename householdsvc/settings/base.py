@@ -286,6 +286,8 @@ DISPATCH_BATCH = env.int("DISPATCH_BATCH", default=3)
 DISPATCH_OFFER_SECONDS = env.int("DISPATCH_OFFER_SECONDS", default=60)
 # After this many rounds without a taker the request is flagged unmatched for the admins.
 DISPATCH_MAX_ROUNDS = env.int("DISPATCH_MAX_ROUNDS", default=3)
+# An available professional's page reports their position this often (accounts.positions).
+POSITION_REPORT_SECONDS = env.int("POSITION_REPORT_SECONDS", default=30)
 # A professional's position older than this does not count for matching.
 POSITION_STALE_MINUTES = env.int("POSITION_STALE_MINUTES", default=10)
 # The speed an ETA is worked out at before the professional is on the way (km/h).

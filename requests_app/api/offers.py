@@ -1,9 +1,10 @@
 """``GET /api/v1/offers/``: the signed-in professional's live offers, for apps (the web page
 gets the same live over its WebSocket). Thin: the selector scopes, the serializer renders."""
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 
+from householdsvc.core.schema import ErrorSerializer
 from requests_app.models import Offer
 from requests_app.offers import offer_list
 
@@ -41,6 +42,10 @@ class OfferSerializer(serializers.ModelSerializer):
         summary="My live offers",
         description="The open offers the signed-in professional may accept now, newest first "
         "(accept with `POST /api/v1/requests/{request_id}/accept/`). Empty for other roles.",
+        responses={
+            200: OfferSerializer(many=True),
+            401: OpenApiResponse(ErrorSerializer, description="Not signed in."),
+        },
     )
 )
 class OfferViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

@@ -1,13 +1,14 @@
 """``POST /api/v1/requests/quote/``: the estimate and ETA before booking (requests_app.quotes)."""
 
 from django.conf import settings
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.models import Service
 from householdsvc.core.errors import ValidationFailed
+from householdsvc.core.schema import ErrorSerializer, ValidationErrorSerializer
 from requests_app.models import VehicleType
 from requests_app.quotes import quote_for
 
@@ -44,7 +45,11 @@ class QuoteView(APIView):
         "per-km price times the distance from the nearest suitable professional) and that "
         "professional's ETA. Roadside services need the position.",
         request=QuoteInputSerializer,
-        responses={200: QuoteSerializer},
+        responses={
+            200: QuoteSerializer,
+            400: OpenApiResponse(ValidationErrorSerializer, description="Bad input (`invalid`), per field."),
+            401: OpenApiResponse(ErrorSerializer, description="Not signed in."),
+        },
     )
     def post(self, request):
         data = QuoteInputSerializer(data=request.data)

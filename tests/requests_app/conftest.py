@@ -17,6 +17,12 @@ def assigned_request(customer, service, professional):
 
 
 @pytest.fixture
+def on_site_request(customer, service, professional):
+    """Carol is at Alice's: the one state a job is completed from."""
+    return request_in_state(Status.ON_SITE, customer=customer, service=service, professional=professional)
+
+
+@pytest.fixture
 def in_state(customer, service, professional, other_professional):
     """``in_state(status)``: Alice's request in that status, worked by Carol where it needs one."""
 

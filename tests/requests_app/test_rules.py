@@ -218,21 +218,21 @@ def test_suitable_professionals_are_approved_active_and_of_the_service(
 
 
 @pytest.mark.parametrize("price", ["-1", "-0.01", "4000.01", "1e9", "12.345", "NaN", "Infinity", "abc", None])
-def test_a_negative_or_absurd_final_price_is_refused(assigned_request, professional, price):
+def test_a_negative_or_absurd_final_price_is_refused(on_site_request, professional, price):
     # The service's base price is 40.00: the bound is 100 times that, 4000.00.
-    before = unchanged(assigned_request)
+    before = unchanged(on_site_request)
     with pytest.raises(ValidationFailed) as excinfo:
         services.service_request_complete(
-            request_id=assigned_request.pk, professional=professional, final_price=price
+            request_id=on_site_request.pk, professional=professional, final_price=price
         )
     assert "final_price" in excinfo.value.errors
-    assert unchanged(assigned_request) == before
+    assert unchanged(on_site_request) == before
 
 
 @pytest.mark.parametrize("price", ["0", "4000.00", "40"])
-def test_a_final_price_within_bounds_is_kept(assigned_request, professional, price):
+def test_a_final_price_within_bounds_is_kept(on_site_request, professional, price):
     completed = services.service_request_complete(
-        request_id=assigned_request.pk, professional=professional, final_price=price
+        request_id=on_site_request.pk, professional=professional, final_price=price
     )
     assert completed.final_price == Decimal(price)
 
@@ -241,7 +241,7 @@ def test_a_free_service_is_bounded_by_the_ceiling(customer, professional):
     free = ServiceFactory(base_price=Decimal("0"))
     professional.professional_profile.service = free
     professional.professional_profile.save()
-    job = request_in_state(Status.ASSIGNED, service=free, customer=customer, professional=professional)
+    job = request_in_state(Status.ON_SITE, service=free, customer=customer, professional=professional)
     with pytest.raises(ValidationFailed):
         services.service_request_complete(
             request_id=job.pk, professional=professional, final_price="100000.01"

@@ -127,3 +127,27 @@ var socket = createLiveSocket({
 });
 socket.connect();
 window.setInterval(tick, 1000);
+
+// While available, report the phone's position every report_seconds (POST /api/v1/me/position/):
+// offers go to those whose position is fresh.
+function reportPosition() {
+  navigator.geolocation.getCurrentPosition(
+    function (fix) {
+      fetch(config.position_url, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": config.csrf_token },
+        body: JSON.stringify({
+          latitude: fix.coords.latitude.toFixed(6),
+          longitude: fix.coords.longitude.toFixed(6),
+        }),
+      }).catch(function () {});
+    },
+    function () {},
+    { enableHighAccuracy: true, timeout: 15000, maximumAge: 10000 }
+  );
+}
+if (config.report_position && navigator.geolocation) {
+  reportPosition();
+  window.setInterval(reportPosition, config.report_seconds * 1000);
+}
