@@ -21,7 +21,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from accounts.validation import working_professional_q
+from accounts.models import working_professional_q
 from householdsvc.core.geo import bounding_box, distance_km_expression
 from requests_app.models import ServiceRequest
 from requests_app.selectors import needs_ev_certification

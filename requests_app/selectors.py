@@ -13,8 +13,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from accounts.models import ProfessionalProfile, Role
-from accounts.validation import is_working_professional, working_professional_q
+from accounts.models import ProfessionalProfile, Role, working_professional_q
+from accounts.validation import is_working_professional
 from householdsvc.core.errors import NotFound
 from householdsvc.core.geo import haversine_km
 from requests_app.models import Offer, OfferState, RequestEvent, ServiceRequest, Status, VehicleType
