@@ -170,7 +170,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- I18N -----------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
-TIME_ZONE = env("DJANGO_TIME_ZONE", default="UTC")
+TIME_ZONE = env("DJANGO_TIME_ZONE", default="Asia/Kolkata")
 USE_I18N = True
 USE_TZ = True
 
@@ -269,6 +269,12 @@ DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
 # The one currency of every price: shown on the pages and e-mails, and charged through Stripe.
 # Rupees by default, as pin codes are Indian.
 CURRENCY = env("DJANGO_CURRENCY", default="INR").upper()
+
+# --- Schedule (requests_app.schedule) -------------------------------------------------
+# Bookable start times are this many minutes apart, counted from local midnight.
+SLOT_STEP_MINUTES = env.int("SLOT_STEP_MINUTES", default=30)
+# How far ahead a household job may be booked.
+BOOKING_HORIZON_DAYS = env.int("BOOKING_HORIZON_DAYS", default=14)
 
 # --- Payments (Stripe) ----------------------------------------------------------------
 # Without a secret key the pay endpoint answers 503 `payments_unavailable`; without a webhook
