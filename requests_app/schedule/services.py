@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from rest_framework.fields import DateTimeField
 
 from accounts.models import Role
 from householdsvc.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
@@ -191,11 +192,13 @@ class SlotTaken(Conflict):
 
     def __init__(self, detail: str, *, next_slots: list):
         super().__init__(detail)
+        # The same ISO 8601 form, in the site's time zone, as the slots endpoint.
+        as_text = DateTimeField().to_representation
         self.extra = {
             "next_slots": [
                 {
-                    "start": slot.start.isoformat(),
-                    "end": slot.end.isoformat(),
+                    "start": as_text(slot.start),
+                    "end": as_text(slot.end),
                     "free_professionals": slot.free_professionals,
                 }
                 for slot in next_slots

@@ -27,4 +27,6 @@ def local_day(days_ahead: int) -> date:
 
 def at(day: date, hhmm: str) -> datetime:
     """The UTC instant of ``hhmm`` on ``day`` in the site's time zone."""
-    return datetime.combine(day, time.fromisoformat(hhmm), tzinfo=ZoneInfo(settings.TIME_ZONE)).astimezone(UTC)
+    return datetime.combine(day, time.fromisoformat(hhmm), tzinfo=ZoneInfo(settings.TIME_ZONE)).astimezone(
+        UTC
+    )

@@ -21,7 +21,9 @@ ENGINES = ["sql", "python"]
 
 
 def starts(found):
-    return [(slot.start.astimezone(UTC).strftime("%Y-%m-%d %H:%M"), slot.free_professionals) for slot in found]
+    return [
+        (slot.start.astimezone(UTC).strftime("%Y-%m-%d %H:%M"), slot.free_professionals) for slot in found
+    ]
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -82,7 +84,9 @@ def test_time_off_and_held_jobs_take_their_time_out(engine, service, professiona
 @pytest.mark.parametrize("engine", ENGINES)
 def test_other_pin_codes_services_and_unapproved_professionals_do_not_count(engine, service, professional):
     works(professional, ("09:00", "10:00"))
-    elsewhere = ProfessionalFactory(professional_profile__service=service, professional_profile__pin_code="110001")
+    elsewhere = ProfessionalFactory(
+        professional_profile__service=service, professional_profile__pin_code="110001"
+    )
     works(elsewhere, ("09:00", "10:00"))
     pending = ProfessionalFactory(
         professional_profile__service=service, professional_profile__verification_status="pending"
