@@ -11,6 +11,9 @@ from requests_app.schedule import services
 from requests_app.schedule.models import TimeOff, WorkingHours
 from tests.requests_app.schedule_helpers import works
 
+# Slots and hours are in the site's time zone: test them in the production default one.
+pytestmark = pytest.mark.usefixtures("site_time_zone")
+
 
 def week(professional):
     return list(

@@ -17,6 +17,9 @@ from tests.accounts.factories import ProfessionalFactory
 from tests.requests_app.factories import request_in_state
 from tests.requests_app.schedule_helpers import at, local_day, works
 
+# Slots and hours are in the site's time zone: test them in the production default one.
+pytestmark = pytest.mark.usefixtures("site_time_zone")
+
 ENGINES = ["sql", "python"]
 
 
