@@ -126,6 +126,10 @@ class ServiceRequest(models.Model):
     )
     payment_reference = models.CharField(max_length=255, blank=True, help_text="Stripe payment id.")
     cancel_reason = models.CharField(max_length=255, blank=True)
+    # What cancelling cost the customer (requests_app.schedule.cancellation), for payments to charge.
+    cancellation_fee = models.DecimalField(
+        max_digits=10, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
+    )
     # The time the assigned professional is held by the job (see requests_app.schedule): the
     # booked slot of a household job, accept time to estimated end of a roadside one. Two jobs
     # of one professional in HOLDING_STATUSES never overlap (an exclusion constraint on

@@ -28,6 +28,7 @@ from requests_app.models import (
     Status,
     VehicleType,
 )
+from requests_app.schedule import cancellation
 from requests_app.schedule import services as schedule
 from requests_app.selectors import can_see, has_rejected, professional_may_take
 from requests_app.validation import CANCEL_REASON_MAX_LENGTH, PIN_CODE_MAX_LENGTH
@@ -423,13 +424,15 @@ def service_request_cancel(*, request_id, actor, reason="") -> ServiceRequest:
         if not reason:
             reason = "Cancelled by an admin." if actor.is_admin else "Cancelled by the customer."
         service_request.cancel_reason = reason
+        terms = cancellation.terms_for(service_request)
+        service_request.cancellation_fee = terms.fee
         _move(
             service_request,
             Action.CANCEL,
             actor,
             note=reason,
             stamp="cancelled_at",
-            extra_fields=["cancel_reason"],
+            extra_fields=["cancel_reason", "cancellation_fee"],
         )
         _after_commit(emails.notify_cancelled, service_request.pk, actor_id=actor.pk)
     return service_request

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from requests_app import views
+from requests_app.schedule import views as schedule_views
 
 app_name = "requests_app"
 
@@ -9,6 +10,8 @@ urlpatterns = [
     path("new/", views.request_create, name="new"),
     path("offers/", views.offer_list, name="offers"),
     path("jobs/", views.job_list, name="jobs"),
+    path("schedule/", schedule_views.schedule_page, name="schedule"),
+    path("schedule/time-off/<int:pk>/delete/", schedule_views.time_off_delete, name="time-off-delete"),
     path("<int:pk>/", views.request_detail, name="detail"),
     path("<int:pk>/edit/", views.request_edit, name="edit"),
     path("<int:pk>/cancel/", views.request_cancel, name="cancel"),

@@ -6,6 +6,7 @@ console email); ``DATABASE_URL`` and ``REDIS_URL`` move it onto PostgreSQL and R
 """
 
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -275,6 +276,11 @@ CURRENCY = env("DJANGO_CURRENCY", default="INR").upper()
 SLOT_STEP_MINUTES = env.int("SLOT_STEP_MINUTES", default=30)
 # How far ahead a household job may be booked.
 BOOKING_HORIZON_DAYS = env.int("BOOKING_HORIZON_DAYS", default=14)
+# Cancelling an assigned job is free until this many hours before its slot; after that (or once
+# the professional is on the way) it costs CANCEL_FEE_PERCENT of the estimate, at least the minimum.
+CANCEL_FREE_HOURS = env.int("CANCEL_FREE_HOURS", default=24)
+CANCEL_FEE_PERCENT = Decimal(env("CANCEL_FEE_PERCENT", default="20"))
+CANCEL_FEE_MIN = Decimal(env("CANCEL_FEE_MIN", default="100.00"))
 
 # --- Payments (Stripe) ----------------------------------------------------------------
 # Without a secret key the pay endpoint answers 503 `payments_unavailable`; without a webhook

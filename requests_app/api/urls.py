@@ -13,6 +13,9 @@ urlpatterns = [
     path("requests/<int:id>/pay/", PayView.as_view(), name="request-pay"),
     path("payments/stripe/webhook/", StripeWebhookView.as_view(), name="stripe-webhook"),
     path("services/<int:id>/slots/", schedule_api.SlotsView.as_view(), name="service-slots"),
+    path(
+        "requests/<int:id>/cancel/preview/", schedule_api.CancelPreviewView.as_view(), name="cancel-preview"
+    ),
     path("schedule/working-hours/", schedule_api.WorkingHoursView.as_view(), name="working-hours"),
     path("schedule/time-off/", schedule_api.TimeOffListView.as_view(), name="time-off-list"),
     path("schedule/time-off/<int:id>/", schedule_api.TimeOffDetailView.as_view(), name="time-off-detail"),

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from catalog.models import Service
 from householdsvc.core.errors import NotFound, ValidationFailed
 from householdsvc.core.schema import errors
-from requests_app.schedule import selectors, services, slots
+from requests_app.schedule import cancellation, selectors, services, slots
 
 PROFESSIONAL_PARAM = OpenApiParameter(
     "professional", int, description="Admins only: whose schedule (default: your own)."
@@ -188,3 +188,31 @@ class SlotsView(APIView):
             "slots": SlotSerializer(found, many=True).data,
         }
         return Response(body)
+
+
+class CancelPreviewSerializer(serializers.Serializer):
+    fee = serializers.DecimalField(max_digits=10, decimal_places=2, help_text="What cancelling now costs.")
+    currency = serializers.CharField()
+    free = serializers.BooleanField()
+    free_until = serializers.DateTimeField(allow_null=True, help_text="Cancelling is free until then.")
+    reason = serializers.CharField()
+
+
+class CancelPreviewView(APIView):
+    @extend_schema(
+        summary="What cancelling this request now would cost (customer or admin)",
+        description="Free while no professional holds it or more than CANCEL_FREE_HOURS before "
+        "its slot; after that, or once en route, CANCEL_FEE_PERCENT of the estimate, at least "
+        "CANCEL_FEE_MIN. Only for a request that may still be cancelled.",
+        responses={200: CancelPreviewSerializer, **errors(401, 403, 404, 409)},
+    )
+    def get(self, request, id):
+        terms = cancellation.preview(user=request.user, request_id=id)
+        body = {
+            "fee": terms.fee,
+            "currency": settings.CURRENCY,
+            "free": not terms.fee,
+            "free_until": terms.free_until,
+            "reason": terms.reason,
+        }
+        return Response(CancelPreviewSerializer(body).data)

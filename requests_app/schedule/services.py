@@ -46,7 +46,7 @@ def _hhmm(value: time) -> str:
     return value.strftime("%H:%M")
 
 
-def _clean_ranges(ranges) -> list[tuple[int, time, time]]:
+def check_week(ranges) -> list[tuple[int, time, time]]:
     """(weekday, start, end) triples, sorted; ValidationFailed on inverted or overlapping ones."""
     problems: list[str] = []
     cleaned: list[tuple[int, time, time]] = []
@@ -87,7 +87,7 @@ def working_hours_set(*, professional, actor, ranges) -> list[WorkingHours]:
     """Replace the professional's whole week with ``ranges`` (dicts or triples of weekday,
     start and end, wall-clock times in the site's time zone). Jobs already held are kept."""
     _ensure_may_manage(actor, professional)
-    cleaned = _clean_ranges(ranges)
+    cleaned = check_week(ranges)
     with transaction.atomic():
         WorkingHours.objects.filter(professional=professional).delete()
         return WorkingHours.objects.bulk_create(
@@ -96,9 +96,8 @@ def working_hours_set(*, professional, actor, ranges) -> list[WorkingHours]:
         )
 
 
-def time_off_add(*, professional, actor, starts_at, ends_at, reason="") -> TimeOff:
-    """The professional is away from ``starts_at`` to ``ends_at`` (aware or site-local)."""
-    _ensure_may_manage(actor, professional)
+def check_time_off(starts_at, ends_at, reason="") -> tuple[dict, str]:
+    """The aware start and end and the trimmed reason; ValidationFailed naming the bad fields."""
     errors: dict[str, list[str]] = {}
     values = {}
     for field, value in (("starts_at", starts_at), ("ends_at", ends_at)):
@@ -115,6 +114,13 @@ def time_off_add(*, professional, actor, starts_at, ends_at, reason="") -> TimeO
         errors["ends_at"] = ["The end must come after the start."]
     if errors:
         raise ValidationFailed("Invalid input.", errors=errors)
+    return values, reason
+
+
+def time_off_add(*, professional, actor, starts_at, ends_at, reason="") -> TimeOff:
+    """The professional is away from ``starts_at`` to ``ends_at`` (aware or site-local)."""
+    _ensure_may_manage(actor, professional)
+    values, reason = check_time_off(starts_at, ends_at, reason)
     return TimeOff.objects.create(professional=professional, reason=reason, **values)
 
 
