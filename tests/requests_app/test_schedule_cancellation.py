@@ -84,3 +84,12 @@ def test_preview_of_someone_elses_request_is_404_and_of_a_finished_one_409(
 
     assert preview(client_for, other_customer, job).status_code == 404
     assert preview(client_for, customer, done).status_code == 409
+
+
+def test_the_request_page_shows_the_fee_before_confirming(client, customer, in_state):
+    job = held(in_state, Status.ASSIGNED, hours_ahead=5)
+    client.force_login(customer)
+
+    page = client.get(f"/requests/{job.pk}/").content.decode()
+
+    assert "Cancelling now costs ₹200.00." in page
