@@ -282,6 +282,15 @@ CANCEL_FREE_HOURS = env.int("CANCEL_FREE_HOURS", default=24)
 CANCEL_FEE_PERCENT = Decimal(env("CANCEL_FEE_PERCENT", default="20"))
 CANCEL_FEE_MIN = Decimal(env("CANCEL_FEE_MIN", default="100.00"))
 
+# `manage.py load_demo_data` (make run): each app's idempotent demo step, in the order they build
+# on each other (people need the catalogue, requests need people, trips need requests).
+DEMO_STEPS = [
+    "accounts.management.commands.load_demo_data.load_catalogue",
+    "accounts.management.commands.load_demo_data.load_people",
+    "requests_app.demo.load_demo_requests",
+    "tracking.demo.load_demo_trips",
+]
+
 # --- Payments (Stripe) ----------------------------------------------------------------
 # Without a secret key the pay endpoint answers 503 `payments_unavailable`; without a webhook
 # secret the webhook does too (Stripe then retries the event later).
