@@ -12,6 +12,7 @@ urlpatterns = [
     path("offers/", professional.offer_list, name="offers"),
     path("jobs/", professional.job_list, name="jobs"),
     path("schedule/", schedule_views.schedule_page, name="schedule"),
+    path("schedule/week/", schedule_views.week_page, name="week"),
     path("schedule/time-off/<int:pk>/delete/", schedule_views.time_off_delete, name="time-off-delete"),
     path("<int:pk>/", detail.request_detail, name="detail"),
     path("<int:pk>/edit/", customer.request_edit, name="edit"),

@@ -3,12 +3,17 @@ hours and time off, an admin anybody's; anyone else is told there is no such pro
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Role
 from householdsvc.core.errors import NotFound
+from requests_app.models import ServiceRequest, Status
 from requests_app.schedule.models import TimeOff, WorkingHours
 
 
@@ -39,3 +44,23 @@ def time_off_list(*, user, professional_id=None, include_past=False) -> QuerySet
     if not include_past:
         rows = rows.filter(ends_at__gt=timezone.now())
     return rows.order_by("starts_at", "id")
+
+
+def week_of_jobs(*, user, first_day):
+    """The professional's jobs holding time in the 7 local days from ``first_day``, household
+    and roadside alike, each day's list in time order: ``[(day, [request, ...]), ...]``."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    days = [first_day + timedelta(days=n) for n in range(7)]
+    start = datetime.combine(days[0], time(0), tzinfo=zone).astimezone(UTC)
+    end = datetime.combine(days[-1] + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+    jobs = (
+        ServiceRequest.objects.filter(professional_id=user.pk, busy_from__lt=end, busy_until__gt=start)
+        .exclude(status=Status.CANCELLED)
+        .select_related("service")
+        .order_by("busy_from", "id")
+    )
+    by_day = {day: [] for day in days}
+    for job in jobs:
+        day = job.busy_from.astimezone(zone).date()
+        by_day.setdefault(day, []).append(job)
+    return [(day, by_day.get(day, [])) for day in days]

@@ -1,10 +1,13 @@
 """The professional's schedule page: working week and time off, through the schedule services."""
 
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from householdsvc.core import errors
@@ -67,3 +70,22 @@ def time_off_delete(request, pk: int):
     else:
         messages.success(request, "The time off was removed.")
     return redirect("requests_app:schedule")
+
+
+@login_required
+def week_page(request):
+    """The professional's week: household slots and roadside jobs on one calendar."""
+    if not request.user.is_professional:
+        raise PermissionDenied
+    today = timezone.localdate()
+    try:
+        first_day = date.fromisoformat(request.GET.get("start", ""))
+    except ValueError:
+        first_day = today - timedelta(days=today.weekday())
+    context = {
+        "week": selectors.week_of_jobs(user=request.user, first_day=first_day),
+        "previous": first_day - timedelta(days=7),
+        "next": first_day + timedelta(days=7),
+        "time_zone": settings.TIME_ZONE,
+    }
+    return render(request, "requests_app/week.html", context)
