@@ -44,7 +44,7 @@ def test_customer_picks_a_slot_and_reschedules_and_the_professional_sees_the_wee
     new_time = at(local_day(2), "11:00")
     page.goto(f"{live_server.url}/requests/{booking.pk}/edit/")
     page.fill("#id_scheduled_for", timezone.localtime(new_time).strftime("%Y-%m-%dT%H:%M"))
-    page.click("form button[type=submit]")
+    page.click(f"form[action='/requests/{booking.pk}/edit/'] button[type=submit]")
     page.wait_for_url(f"{live_server.url}/requests/{booking.pk}/")
     booking.refresh_from_db()
     assert booking.scheduled_for == new_time
