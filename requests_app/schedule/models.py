@@ -62,3 +62,17 @@ class TimeOff(models.Model):
 
     def __str__(self):
         return f"Time off {self.starts_at:%Y-%m-%d %H:%M}-{self.ends_at:%Y-%m-%d %H:%M}"
+
+
+class CalendarFeed(models.Model):
+    """The key in a professional's iCalendar feed URL. The URL carries it signed; a new key
+    (``calendar_feed_revoke``) makes every earlier URL stop working."""
+
+    professional = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="calendar_feed"
+    )
+    key = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Calendar feed of {self.professional_id}"

@@ -6,12 +6,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from householdsvc.core import errors
-from requests_app.schedule import selectors, services
+from requests_app.schedule import calendar, selectors, services
 from requests_app.schedule.forms import TimeOffForm, WorkingWeekForm
 
 
@@ -56,6 +57,7 @@ def schedule_page(request):
         "time_off_form": time_off_form,
         "time_off": selectors.time_off_list(user=owner),
         "time_zone": settings.TIME_ZONE,
+        "calendar_url": calendar.calendar_feed_url(professional=owner),
     }
     return render(request, "requests_app/schedule.html", context)
 
@@ -89,3 +91,22 @@ def week_page(request):
         "time_zone": settings.TIME_ZONE,
     }
     return render(request, "requests_app/week.html", context)
+
+
+def calendar_feed(request, token: str):
+    """The iCalendar feed: no login, the signed token in the URL is the key."""
+    try:
+        professional = calendar.feed_owner(token)
+    except errors.NotFound as exc:
+        raise Http404(exc.detail) from exc
+    return HttpResponse(calendar.calendar_for(professional), content_type="text/calendar; charset=utf-8")
+
+
+@require_POST
+@login_required
+def calendar_feed_new(request):
+    if not request.user.is_professional:
+        raise PermissionDenied
+    calendar.calendar_feed_revoke(professional=request.user)
+    messages.success(request, "A new calendar link was made; the old one no longer works.")
+    return redirect("requests_app:schedule")
