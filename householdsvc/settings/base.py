@@ -279,6 +279,8 @@ BOOKING_HORIZON_DAYS = env.int("BOOKING_HORIZON_DAYS", default=14)
 # Cancelling an assigned job is free until this many hours before its slot; after that (or once
 # the professional is on the way) it costs CANCEL_FEE_PERCENT of the estimate, at least the minimum.
 CANCEL_FREE_HOURS = env.int("CANCEL_FREE_HOURS", default=24)
+# A customer may move a booking until this many hours before it.
+RESCHEDULE_CUTOFF_HOURS = env.int("RESCHEDULE_CUTOFF_HOURS", default=12)
 CANCEL_FEE_PERCENT = Decimal(env("CANCEL_FEE_PERCENT", default="20"))
 CANCEL_FEE_MIN = Decimal(env("CANCEL_FEE_MIN", default="100.00"))
 

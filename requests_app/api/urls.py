@@ -16,6 +16,7 @@ urlpatterns = [
     path(
         "requests/<int:id>/cancel/preview/", schedule_api.CancelPreviewView.as_view(), name="cancel-preview"
     ),
+    path("requests/<int:id>/reschedule/", schedule_api.RescheduleView.as_view(), name="reschedule"),
     path("schedule/working-hours/", schedule_api.WorkingHoursView.as_view(), name="working-hours"),
     path("schedule/time-off/", schedule_api.TimeOffListView.as_view(), name="time-off-list"),
     path("schedule/time-off/<int:id>/", schedule_api.TimeOffDetailView.as_view(), name="time-off-detail"),

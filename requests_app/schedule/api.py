@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from catalog.models import Service
 from householdsvc.core.errors import NotFound, ValidationFailed
 from householdsvc.core.schema import errors
-from requests_app.schedule import cancellation, selectors, services, slots
+from requests_app.schedule import cancellation, reschedule, selectors, services, slots
 
 PROFESSIONAL_PARAM = OpenApiParameter(
     "professional", int, description="Admins only: whose schedule (default: your own)."
@@ -216,3 +216,32 @@ class CancelPreviewView(APIView):
             "reason": terms.reason,
         }
         return Response(CancelPreviewSerializer(body).data)
+
+
+class RescheduleResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    scheduled_for = serializers.DateTimeField()
+    professional = serializers.IntegerField(source="professional_id", allow_null=True)
+
+
+class RescheduleSerializer(serializers.Serializer):
+    scheduled_for = serializers.DateTimeField(help_text="The new start: a free slot.")
+
+
+class RescheduleView(APIView):
+    @extend_schema(
+        summary="Move your booking to another free slot (customer or admin)",
+        description="Until RESCHEDULE_CUTOFF_HOURS before it (409 `reschedule_too_late`). The "
+        "professional keeps it when free then; otherwise it is offered anew. A slot nobody is "
+        "free for is 409 `slot_taken` with `next_slots`.",
+        request=RescheduleSerializer,
+        responses={200: RescheduleResultSerializer, **errors(400, 401, 403, 404, 409)},
+    )
+    def post(self, request, id):
+        body = RescheduleSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        moved = reschedule.service_request_reschedule(
+            request_id=id, actor=request.user, scheduled_for=body.validated_data["scheduled_for"]
+        )
+        return Response(RescheduleResultSerializer(moved).data)
