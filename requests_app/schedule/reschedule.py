@@ -14,21 +14,14 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from householdsvc.core.errors import Conflict, InvalidTransition, NotAllowed, NotFound, ValidationFailed
+from householdsvc.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
 from householdsvc.core.transactions import on_commit_robust
 from requests_app.models import Action, RequestEvent, ServiceRequest, Status
 from requests_app.schedule import services as schedule
 from requests_app.schedule import slots
-from requests_app.selectors import can_see
+from requests_app.services import service_request_lock
 
 RESCHEDULABLE = (Status.REQUESTED, Status.ASSIGNED)
-
-
-def _locked(request_id) -> ServiceRequest:
-    try:
-        return ServiceRequest.objects.select_for_update().select_related("service").get(pk=int(request_id))
-    except (ServiceRequest.DoesNotExist, TypeError, ValueError) as exc:
-        raise NotFound("No such service request.") from exc
 
 
 def _notify_professional(professional_id, request_id, text) -> None:
@@ -48,9 +41,7 @@ def service_request_reschedule(*, request_id, actor, scheduled_for) -> ServiceRe
             scheduled_for = timezone.make_aware(scheduled_for)
         schedule.check_slot_time(scheduled_for, errors)
     with transaction.atomic():
-        service_request = _locked(request_id)
-        if not can_see(actor, service_request):
-            raise NotFound("No such service request.")
+        service_request = service_request_lock(request_id=request_id, visible_to=actor)
         if service_request.customer_id != actor.pk and not actor.is_admin:
             raise NotAllowed("Only the customer who booked it, or an admin, may move this booking.")
         if service_request.service.is_dispatch or service_request.status not in RESCHEDULABLE:
