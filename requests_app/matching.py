@@ -106,9 +106,18 @@ def household_candidates(*, service_request: ServiceRequest) -> QuerySet:
     user_model = get_user_model()
     if not service_request.pin_code:
         return user_model.objects.none()
-    return (
-        suitable_professionals(service_request=service_request)
-        .filter(professional_profile__pin_code=service_request.pin_code)
-        .select_related("professional_profile")
-        .order_by("-professional_profile__average_rating", "id")
+    professionals = suitable_professionals(service_request=service_request).filter(
+        professional_profile__pin_code=service_request.pin_code
+    )
+    if service_request.scheduled_for is not None:
+        # Imported here: the schedule reads requests_app's models, as this module does.
+        from requests_app.schedule.slots import professionals_free
+
+        start = service_request.scheduled_for
+        end = start + timedelta(minutes=service_request.service.time_required_minutes)
+        professionals = professionals_free(
+            professionals, start=start, end=end, exclude_request_id=service_request.pk
+        )
+    return professionals.select_related("professional_profile").order_by(
+        "-professional_profile__average_rating", "id"
     )

@@ -259,6 +259,14 @@ def offers_withdraw(*, service_request: ServiceRequest) -> None:
     _withdraw_open(service_request, timezone.now())
 
 
+def offers_redispatch(*, service_request: ServiceRequest) -> list[Offer]:
+    """The request is open again (moved to a time its professional is not free): it is offered
+    anew from round 1 to whoever suits it now. The old offers go (the trail keeps the rounds)."""
+    Offer.objects.filter(request_id=service_request.pk).delete()
+    service_request.dispatch_round, service_request.unmatched_at = 0, None
+    return _open_round(service_request, timezone.now())
+
+
 def offers_withdraw_for_professional(*, professional_id) -> int:
     """The professional switched availability off: their open offers go at once, and the rounds
     they leave with nothing live advance (through the countdown task, right away)."""
