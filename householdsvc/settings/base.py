@@ -266,6 +266,10 @@ LOCATION_RETENTION_DAYS = env.int("LOCATION_RETENTION_DAYS", default=90)
 SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000")
 REVIEW_EDIT_WINDOW_DAYS = 7
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
+# The public cache (householdsvc/core/cache.py): how long browsers and shared caches may keep an
+# anonymous catalogue answer without asking again, and how long Redis keeps one.
+PUBLIC_CACHE_MAX_AGE = env.int("PUBLIC_CACHE_MAX_AGE", default=10)
+PUBLIC_CACHE_TTL = env.int("PUBLIC_CACHE_TTL", default=300)
 # The one currency of every price: shown on the pages and e-mails, and charged through Stripe.
 # Rupees by default, as pin codes are Indian.
 CURRENCY = env("DJANGO_CURRENCY", default="INR").upper()
