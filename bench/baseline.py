@@ -6,7 +6,8 @@ the same columns the API shows, and for a customer the same scope (``?customer=<
 filter set. What the API costs above this is the price of those layers.
 """
 
-from django.http import JsonResponse
+from django.core.cache import cache
+from django.http import Http404, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 
 from requests_app.models import ServiceRequest
@@ -53,3 +54,17 @@ def requests_baseline(request):
     if request.GET.get("customer"):
         rows = rows.filter(customer_id=int(request.GET["customer"]))
     return JsonResponse({"results": list(rows.values(*COLUMNS)[:PAGE_SIZE])})
+
+
+# bench.catalog stores here what an anonymous visitor got from the page or endpoint named.
+CACHED_BASELINE_KEY = "bench:cached-baseline:{name}"
+
+
+@require_GET
+def cached_baseline(request, name):
+    """The yardstick for a cached endpoint: its bytes straight from Redis, nothing else."""
+    stored = cache.get(CACHED_BASELINE_KEY.format(name=name))
+    if stored is None:
+        raise Http404
+    body, content_type = stored
+    return HttpResponse(body, content_type=content_type)
