@@ -68,9 +68,8 @@ class ServiceViewSet(
             and request.META.get("HTTP_ACCEPT") in PLAIN_JSON
             and "format" not in request.GET
         ):
-            version = public_cache.public_version()
             key = public_cache.query_key(request, *LIST_PARAMETERS, absolute=True)
-            entry = public_cache.get_entry("services", version, key)
+            entry = public_cache.lookup("services", key)[1]
             if entry is not None:
                 return public_cache.respond(request, entry, VARY)
         return super().dispatch(request, *args, **kwargs)
@@ -82,9 +81,8 @@ class ServiceViewSet(
             public_cache.mark_private(response, VARY)
             return response
         # Everybody but an admin sees the same catalogue: one cached answer for all of them.
-        version = public_cache.public_version()
         key = public_cache.query_key(request, *LIST_PARAMETERS, absolute=True)
-        entry = public_cache.get_entry("services", version, key)
+        version, entry = public_cache.lookup("services", key)
         if entry is None:
             data = super().list(request, *args, **kwargs).data
             body = renderer.render(data, request.accepted_media_type, self.get_renderer_context())

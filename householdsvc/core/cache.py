@@ -3,9 +3,10 @@ kept in the Django cache (Redis in production) under a version key, plus HTTP ca
 
 Invalidation is by version, never by deleting keys: every write that changes what the public
 sees calls ``bump_public_on_commit()`` in its service, so after the commit the version moves
-and every key made under the old one is out of reach at once (left to expire by their TTL).
-The version is read before the data, so a reader racing a write can at worst store an old
-answer under the old version, which nobody reads any more.
+and every entry made under the old one stops counting at once (an entry records its version;
+the version and the entry are read together, in one round trip). The version is read before
+the data, so a reader racing a write can at worst store an old answer marked with the old
+version, which no reader accepts any more.
 
 A cached answer is shared only by requests that carry no credentials at all (no session
 cookie, no messages cookie, no ``Authorization`` header): anything else is rendered for its
@@ -87,16 +88,23 @@ class Entry:
         return cls(body, content_type, quote_etag(hashlib.md5(body).hexdigest()), version)
 
 
-def entry_key(name: str, version: int, key: str) -> str:
-    return f"public:{name}:{version}:{key}"
+def entry_key(name: str, key: str) -> str:
+    return f"public:{name}:{key}"
 
 
-def get_entry(name: str, version: int, key: str) -> Entry | None:
-    return cache.get(entry_key(name, version, key))
+def lookup(name: str, key: str) -> tuple[int, Entry | None]:
+    """(the current version, the entry stored for it or None), in one round trip to Redis:
+    the entry is kept under a key of its own and counts only if made under this version."""
+    found = cache.get_many([VERSION_KEY, entry_key(name, key)])
+    version = found.get(VERSION_KEY)
+    if version is None:
+        return public_version(), None
+    entry = found.get(entry_key(name, key))
+    return version, (entry if entry is not None and entry.version == version else None)
 
 
 def store_entry(name: str, key: str, entry: Entry) -> None:
-    cache.set(entry_key(name, entry.version, key), entry, timeout=settings.PUBLIC_CACHE_TTL)
+    cache.set(entry_key(name, key), entry, timeout=settings.PUBLIC_CACHE_TTL)
 
 
 def _last_modified(entry: Entry) -> int:
@@ -137,9 +145,8 @@ def public_page(name: str, *params: str, vary: tuple[str, ...] = ("Cookie",)):
                 response = view(request, *args, **kwargs)
                 mark_private(response, vary)
                 return response
-            version = public_version()
             key = query_key(request, *params)
-            entry = get_entry(name, version, key)
+            version, entry = lookup(name, key)
             if entry is not None:
                 return respond(request, entry, vary)
             response = view(request, *args, **kwargs)

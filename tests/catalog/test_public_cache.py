@@ -209,3 +209,17 @@ def test_professionals_by_pin_code_come_from_the_professional_search_not_the_cac
 
     assert response.status_code == 200
     assert "ETag" not in response
+
+
+def test_an_answer_stored_late_under_an_old_version_is_never_served(api_client, service):
+    # A reader that read the version, then lost the race to a write, stores its old answer.
+    from householdsvc.core.cache import Entry, bump_public, lookup, query_key, store_entry
+
+    old_version = public_version()
+    bump_public()
+    request = api_client.get(SEARCH).wsgi_request
+    key = query_key(request, "search", "kind", "pin_code", "page", "page_size", absolute=True)
+    store_entry("services", key, Entry.of(b'{"results": ["stale"]}', "application/json", old_version))
+
+    assert lookup("services", key) == (public_version(), None)
+    assert names(api_client.get(SEARCH)) == ["Deep cleaning"]
