@@ -68,3 +68,27 @@ def cached_baseline(request, name):
         raise Http404
     body, content_type = stored
     return HttpResponse(body, content_type=content_type)
+
+
+# bench.pages puts here, by a slug of its name, each page's HTML as a template of one block.
+_PAGE_TEMPLATES = {}
+
+
+def prime_page_baseline(name: str, html: str) -> str:
+    """Make the bare template for a page (its very HTML, verbatim); returns the baseline's path."""
+    from django.template import engines
+    from django.utils.text import slugify
+
+    slug = slugify(name)
+    _PAGE_TEMPLATES[slug] = engines["django"].from_string("{% verbatim %}" + html + "{% endverbatim %}")
+    return f"/bench/baseline/page/{slug}/"
+
+
+@require_GET
+def page_baseline(request, name):
+    """The yardstick for a page: a compiled template of the same size rendered with the request
+    (the same context processors), through the same middleware, and nothing else."""
+    template = _PAGE_TEMPLATES.get(name)
+    if template is None:
+        raise Http404
+    return HttpResponse(template.render({}, request))
