@@ -84,8 +84,11 @@ class ServiceViewSet(
         key = public_cache.query_key(request, *LIST_PARAMETERS, absolute=True)
         version, entry = public_cache.lookup("services", key)
         if entry is None:
-            data = super().list(request, *args, **kwargs).data
-            body = renderer.render(data, request.accepted_media_type, self.get_renderer_context())
+            response = super().list(request, *args, **kwargs)
+            if version is None:  # the cache is down: answered afresh, not stored
+                public_cache.mark_private(response, VARY)
+                return response
+            body = renderer.render(response.data, request.accepted_media_type, self.get_renderer_context())
             entry = public_cache.Entry.of(body, "application/json", version)
             public_cache.store_entry("services", key, entry)
         if public_cache.is_shareable(request):

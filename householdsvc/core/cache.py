@@ -18,6 +18,7 @@ the processes, so a page cached before a deploy is sent anew).
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from dataclasses import dataclass
 from functools import wraps
@@ -29,7 +30,11 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 
+from redis.exceptions import RedisError
+
 from householdsvc.core.transactions import on_commit_robust
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "public:version"
 PROCESS_STARTED = time.time()
@@ -92,19 +97,28 @@ def entry_key(name: str, key: str) -> str:
     return f"public:{name}:{key}"
 
 
-def lookup(name: str, key: str) -> tuple[int, Entry | None]:
+def lookup(name: str, key: str) -> tuple[int | None, Entry | None]:
     """(the current version, the entry stored for it or None), in one round trip to Redis:
-    the entry is kept under a key of its own and counts only if made under this version."""
-    found = cache.get_many([VERSION_KEY, entry_key(name, key)])
-    version = found.get(VERSION_KEY)
-    if version is None:
-        return public_version(), None
+    the entry is kept under a key of its own and counts only if made under this version.
+    Redis down: (None, None), and the caller renders afresh without caching (the pages that
+    worked without Redis before the cache still do)."""
+    try:
+        found = cache.get_many([VERSION_KEY, entry_key(name, key)])
+        version = found.get(VERSION_KEY)
+        if version is None:
+            return public_version(), None
+    except RedisError:
+        logger.warning("public cache unavailable: serving %s uncached", name, exc_info=True)
+        return None, None
     entry = found.get(entry_key(name, key))
     return version, (entry if entry is not None and entry.version == version else None)
 
 
 def store_entry(name: str, key: str, entry: Entry) -> None:
-    cache.set(entry_key(name, key), entry, timeout=settings.PUBLIC_CACHE_TTL)
+    try:
+        cache.set(entry_key(name, key), entry, timeout=settings.PUBLIC_CACHE_TTL)
+    except RedisError:
+        logger.warning("public cache unavailable: %s not stored", name, exc_info=True)
 
 
 def _last_modified(entry: Entry) -> int:
@@ -154,7 +168,8 @@ def public_page(name: str, *params: str, vary: tuple[str, ...] = ("Cookie",)):
                 response.render()
             # Only a plain 200 with nothing per-visitor in it (a CSRF token would be).
             if (
-                response.status_code != 200
+                version is None
+                or response.status_code != 200
                 or response.streaming
                 or response.cookies
                 or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")

@@ -223,3 +223,29 @@ def test_an_answer_stored_late_under_an_old_version_is_never_served(api_client, 
 
     assert lookup("services", key) == (public_version(), None)
     assert names(api_client.get(SEARCH)) == ["Deep cleaning"]
+
+
+@pytest.fixture
+def redis_down(settings):
+    """The cache pointed at a port nobody listens on (bound, then closed: free, and refused)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+        }
+    }
+
+
+@pytest.mark.parametrize("path", ["/", "/services/", SEARCH])
+def test_with_redis_down_the_public_answers_are_served_uncached(redis_down, client, service, path):
+    response = client.get(path)
+
+    assert response.status_code == 200
+    assert "Deep cleaning" in response.content.decode()
+    assert response["Cache-Control"] == "private, no-cache"
+    assert "ETag" not in response
