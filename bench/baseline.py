@@ -87,8 +87,9 @@ def prime_page_baseline(name: str, html: str) -> str:
 @require_GET
 def page_baseline(request, name):
     """The yardstick for a page: a compiled template of the same size rendered with the request
-    (the same context processors), through the same middleware, and nothing else."""
+    (the same context processors), through the same middleware, for the same logged-in user
+    (the session and the user read, as every page of theirs does), and nothing else."""
     template = _PAGE_TEMPLATES.get(name)
-    if template is None:
+    if template is None or not request.user.is_authenticated:
         raise Http404
     return HttpResponse(template.render({}, request))

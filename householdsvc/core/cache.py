@@ -29,7 +29,6 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, quote_etag
-
 from redis.exceptions import RedisError
 
 from householdsvc.core.transactions import on_commit_robust
