@@ -11,7 +11,9 @@ INDEX_QUERIES = 3
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("rows", [1, 30])
-def test_admin_index_queries_are_pinned(admin_browser, customer, service, rows, django_assert_max_num_queries):
+def test_admin_index_queries_are_pinned(
+    admin_browser, customer, service, rows, django_assert_max_num_queries
+):
     ServiceRequestFactory.create_batch(rows, customer=customer, service=service)
 
     with django_assert_max_num_queries(INDEX_QUERIES):
