@@ -117,7 +117,9 @@ if REDIS_URL:
     }
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # Redis PUBLISH per group message (one command, whatever the number of watchers),
+            # rather than the core layer's copy into every member channel's list.
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {
                 # channels-redis waits for a message with a blocking read of up to 5 s; redis-py
                 # 8.1 also times reads out at 5 s by default, which would drop every WebSocket
