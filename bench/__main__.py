@@ -1,4 +1,4 @@
-"""``python -m bench [api|catalog|pages|export]``: make sure the bench database holds the data, run the
+"""``python -m bench [api|catalog|pages|live|export]``: make sure the bench database holds the data, run the
 benchmarks, print every figure as ``name: value unit (baseline value, ratio r)``."""
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def ensure_database() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument(
-        "which", nargs="?", choices=["api", "catalog", "pages", "export", "all"], default="all"
+        "which", nargs="?", choices=["api", "catalog", "pages", "live", "export", "all"], default="all"
     )
     which = parser.parse_args().which
     private_media = tempfile.mkdtemp(prefix="hs-bench-private-")
@@ -51,9 +51,15 @@ def main() -> None:
 
         django.setup()
         ensure_database()
-        from bench import api, catalog, export, pages
+        from bench import api, catalog, export, live, pages
 
-        benches = {"api": api.run, "catalog": catalog.run, "pages": pages.run, "export": export.run}
+        benches = {
+            "api": api.run,
+            "catalog": catalog.run,
+            "pages": pages.run,
+            "live": live.run,
+            "export": export.run,
+        }
         for name, run in benches.items():
             if which in (name, "all"):
                 started = time.monotonic()
