@@ -94,4 +94,3 @@ class CompleteForm(forms.Form):
     final_price = forms.DecimalField(
         label="Final price", max_digits=10, decimal_places=2, min_value=Decimal("0")
     )
-

@@ -5,7 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from accounts.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, position_constraints
+from householdsvc.core.geo import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, position_constraints
 
 
 class Status(models.TextChoices):
