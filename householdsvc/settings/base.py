@@ -304,6 +304,22 @@ DEMO_STEPS = [
     "tracking.demo.load_demo_trips",
 ]
 
+# --- Dispatch (requests_app.offers) ----------------------------------------------------
+# A roadside request is offered to this many of the nearest suitable professionals at a time.
+DISPATCH_BATCH = env.int("DISPATCH_BATCH", default=3)
+# An offer not taken within this many seconds expires and the next round goes out.
+DISPATCH_OFFER_SECONDS = env.int("DISPATCH_OFFER_SECONDS", default=60)
+# After this many rounds without a taker the request is flagged unmatched for the admins.
+DISPATCH_MAX_ROUNDS = env.int("DISPATCH_MAX_ROUNDS", default=3)
+# An available professional's page reports their position this often (accounts.positions).
+POSITION_REPORT_SECONDS = env.int("POSITION_REPORT_SECONDS", default=30)
+# A professional's position older than this does not count for matching.
+POSITION_STALE_MINUTES = env.int("POSITION_STALE_MINUTES", default=10)
+# The speed an ETA is worked out at before the professional is on the way (km/h).
+DISPATCH_ETA_SPEED_KMH = env.float("DISPATCH_ETA_SPEED_KMH", default=30.0)
+# Five wrong start codes lock `arrive` until an admin resets them.
+START_CODE_MAX_ATTEMPTS = env.int("START_CODE_MAX_ATTEMPTS", default=5)
+
 # --- Payments (Stripe) ----------------------------------------------------------------
 # Without a secret key the pay endpoint answers 503 `payments_unavailable`; without a webhook
 # secret the webhook does too (Stripe then retries the event later).

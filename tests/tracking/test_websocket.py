@@ -274,6 +274,10 @@ async def test_the_customer_stops_seeing_the_professional_once_the_job_is_done(
         await next_message(socket)  # status
         await next_message(socket)  # the latest position
 
+        await database_sync_to_async(request_services.service_request_arrive)(
+            request_id=en_route_request.pk, professional=professional, start_code=en_route_request.start_code
+        )
+        assert (await next_message(socket))["status"] == "on_site"
         await database_sync_to_async(request_services.service_request_complete)(
             request_id=en_route_request.pk, professional=professional, final_price="40.00"
         )
