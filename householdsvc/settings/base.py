@@ -50,6 +50,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Oversize and deeply nested bodies refused before anything parses them.
+    "householdsvc.core.middleware.RequestGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -265,6 +267,8 @@ LOCATION_RETENTION_DAYS = env.int("LOCATION_RETENTION_DAYS", default=90)
 # Where links in emails (export finished, reminders, monthly reports) point.
 SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000")
 REVIEW_EDIT_WINDOW_DAYS = 7
+# How far ahead a customer may book (a preferred time past it is refused).
+BOOKING_HORIZON_DAYS = env.int("BOOKING_HORIZON_DAYS", default=60)
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
 # The one currency of every price: shown on the pages and e-mails, and charged through Stripe.
 # Rupees by default, as pin codes are Indian.
