@@ -32,11 +32,15 @@ def test_json_nested_within_the_limit_is_parsed():
 def test_an_11_mb_json_body_is_a_413_in_json():
     body = '{"email": "' + "a" * (11 * 1024 * 1024) + '"}'
 
-    response = Client(raise_request_exception=False).post(TOKEN_URL, data=body, content_type="application/json")
+    client = Client(raise_request_exception=False)
+    response = client.post(TOKEN_URL, data=body, content_type="application/json")
 
     assert response.status_code == 413, response.content[:300]
     assert response["Content-Type"] == "application/json"
-    assert response.json() == {"code": "request_too_large", "detail": "The request body is larger than 10 MB."}
+    assert response.json() == {
+        "code": "request_too_large",
+        "detail": "The request body is larger than 10 MB.",
+    }
 
 
 def test_an_11_mb_form_to_a_page_is_a_413_page():
