@@ -19,12 +19,14 @@ a code the app can act on (a refused handshake reaches a browser only as 1006):
 - 4401: not signed in, or the token is not valid;
 - 4403: the account is blocked;
 - 4404: no such request, or the user may not see it (also sent when they stop being able to
-  see it, e.g. another professional took the request they were offered).
+  see it, e.g. another professional took the request they were offered);
+- 4503: live updates are unavailable for a moment (Redis is down): reconnect with backoff.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -37,9 +39,13 @@ from requests_app.selectors import service_request_get
 from tracking.events import location_message
 from tracking.selectors import location_latest, may_see_point
 
+logger = logging.getLogger(__name__)
+
 CLOSE_NOT_AUTHENTICATED = 4401
 CLOSE_BLOCKED = 4403
 CLOSE_NOT_FOUND = 4404
+# The channel layer (Redis) is down: try again shortly (like HTTP's 503).
+CLOSE_UNAVAILABLE = 4503
 
 
 @database_sync_to_async
@@ -79,7 +85,12 @@ class RequestTrackingConsumer(AsyncJsonWebsocketConsumer):
         self.user = user
         # Join before reading the state, so no change between the read and the join is lost
         # (one that lands in both is merely sent twice).
-        await self.channel_layer.group_add(self.group_name, self.channel_name)
+        try:
+            await self.channel_layer.group_add(self.group_name, self.channel_name)
+        except Exception:  # redis-py's ConnectionError and timeouts, whatever the layer wraps
+            logger.warning("WebSocket refused, the channel layer is down", exc_info=True)
+            await self._refuse(CLOSE_UNAVAILABLE)
+            return
         self.joined = True
         snapshot = await _snapshot(user, self.request_id)
         if snapshot is None:

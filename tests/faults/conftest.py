@@ -1,0 +1,35 @@
+import pytest
+from django.db import connection
+
+from tests.faults.servers import RedisServer, Uvicorn, project_env
+
+
+@pytest.fixture
+def own_redis():
+    server = RedisServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def test_database_url(transactional_db):
+    """The URL of pytest's test database: a server process sees the rows a test commits."""
+    database = connection.settings_dict
+    return f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+
+
+@pytest.fixture
+def serve():
+    """``serve(**env)``: a started uvicorn on the test settings with that environment."""
+    servers = []
+
+    def start(*, args=(), **env):
+        server = Uvicorn(project_env(**env), args=args)
+        servers.append(server)
+        server.start()
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
