@@ -30,6 +30,8 @@ urlpatterns = [
 
 # JSON under /api/ for a path no pattern takes (e.g. a non-numeric id); HTML elsewhere.
 handler404 = "householdsvc.core.api.not_found"
+# A 503 with Retry-After while the database is down (JSON under /api/); a 500 otherwise.
+handler500 = "householdsvc.core.api.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -11,8 +11,8 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ def json_depth(body: bytes) -> int:
 def _refusal(request, status: int, code: str, detail: str):
     if request.path_info.startswith("/api/"):
         return JsonResponse({"code": code, "detail": detail}, status=status)
-    return render(request, "error.html", {"status": status, "detail": detail}, status=status)
+    return HttpResponse(render_to_string("error.html", {"status": status, "detail": detail}), status=status)
 
 
 def _too_large(request):

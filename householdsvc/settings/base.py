@@ -87,6 +87,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Connections are checked before use, so a restarted server is survived: with the pool,
     # Django passes psycopg_pool.ConnectionPool.check_connection as the pool's `check`.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # An unreachable host (not merely a refused port) is given up on quickly.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DJANGO_DB_CONNECT_TIMEOUT", default=2)
+    )
     if env.bool("DJANGO_DB_POOL", default=True):
         # Under ASGI each request runs its sync code in a thread of its own, so a persistent
         # connection (CONN_MAX_AGE > 0) is opened per request and never reused until the
@@ -97,8 +101,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": env.int("DJANGO_DB_POOL_MIN", default=2),
             "max_size": env.int("DJANGO_DB_POOL_MAX", default=8),
-            # Seconds a request waits for a free connection before it fails.
-            "timeout": env.float("DJANGO_DB_POOL_TIMEOUT", default=10.0),
+            # Seconds a request waits for a free connection before it answers 503 (with the
+            # database down, every request waits this long).
+            "timeout": env.float("DJANGO_DB_POOL_TIMEOUT", default=2.5),
+            # The pool retries a lost connection with a doubling delay (1, 2, 4, 8 s ...); after
+            # a long outage its next try came up to a minute after the database was back. Giving
+            # up after a few seconds makes the next request start a fresh attempt right away.
+            "reconnect_timeout": env.float("DJANGO_DB_POOL_RECONNECT_TIMEOUT", default=4.0),
         }
     else:
         # Persistent connections, for processes whose threads live long: WSGI, and Celery's
