@@ -82,9 +82,10 @@ def export_job_create(*, actor, kind, filters) -> ExportJob:
 
 
 def _queue_run(job_id: int, task_id: str) -> None:
-    from exports.tasks import run_export
+    # A broker that is down leaves the job pending and unqueued: the outbox re-sends it.
+    from exports.outbox import export_job_publish
 
-    run_export.apply_async(args=[job_id], task_id=task_id)
+    export_job_publish(job_id=job_id, task_id=task_id)
 
 
 def _delete_leftovers(job_id: int) -> None:
@@ -126,17 +127,22 @@ class _ProgressRecorder:
             self._side.close()
 
 
-def _start(job_id: int) -> ExportJob | None:
+def _start(job_id: int, task_id: str | None = None) -> ExportJob | None:
     """Claims the job for this attempt, or returns None when there is nothing to do."""
     with transaction.atomic():
         job = ExportJob.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.status in FINISHED_STATUSES:
             return None
+        if task_id and job.task_id and task_id != job.task_id:
+            # A message the outbox has since replaced (its worker was lost, and Redis gave it
+            # back after the visibility timeout): the newer one owns the job.
+            logger.info("Export %s: delivery %s superseded by %s; skipped.", job_id, task_id, job.task_id)
+            return None
         if job.status == ExportStatus.RUNNING:
             # A redelivery: the worker running it died. Start again from nothing.
             logger.warning("Export %s was left running by a lost worker; restarting it.", job_id)
         job.status = ExportStatus.RUNNING
-        job.started_at = timezone.now()
+        job.started_at = job.heartbeat_at = timezone.now()
         job.rows_done = 0
         job.rows_total = None
         job.row_count = None
@@ -147,7 +153,7 @@ def _start(job_id: int) -> ExportJob | None:
     return job
 
 
-def export_job_run(*, job_id: int) -> ExportJob | None:
+def export_job_run(*, job_id: int, task_id: str | None = None) -> ExportJob | None:
     """Writes the job's CSV and stores it, completing the job; called by the Celery task.
 
     Idempotent: a finished job is left as it is. A job found running was orphaned by a worker
@@ -155,7 +161,7 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
     error re-raised with the job still running: the task retries transient errors, and marks
     the job failed (``export_job_fail``) when it gives up.
     """
-    job = _start(job_id)
+    job = _start(job_id, task_id)
     if job is None:
         return ExportJob.objects.filter(pk=job_id).first()
     total = export_count_queryset(job.kind, job.filters).count()

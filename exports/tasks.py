@@ -10,6 +10,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
+from exports.outbox import export_job_heartbeat, export_jobs_requeue
 from exports.reports import monthly_reports_send
 from exports.services import export_files_prune, export_job_fail, export_job_run, export_jobs_fail_stale
 
@@ -39,7 +40,11 @@ def run_export(self, job_id: int) -> dict:
     # The job is failed here, in the task body, rather than in an on_failure hook: eager
     # execution (the embedded default) propagates errors before any hook would run.
     try:
-        job = export_job_run(job_id=job_id)
+        if self.request.is_eager:  # in the web process, inside its request: nobody to sweep
+            job = export_job_run(job_id=job_id)
+        else:
+            with export_job_heartbeat(job_id):
+                job = export_job_run(job_id=job_id, task_id=self.request.id)
     except TRANSIENT_ERRORS as exc:
         # Retried through the broker (autoretry_for) until max_retries; run eagerly there is
         # no broker to retry through, so the job fails at once.
@@ -81,3 +86,17 @@ def prune_export_files() -> dict:
 def send_monthly_reports() -> dict:
     # Safe to retry or run twice: each customer's report is recorded as sent with it.
     return {"sent": monthly_reports_send()}
+
+
+@shared_task(
+    name="exports.tasks.requeue_export_jobs",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=50,
+    time_limit=55,
+    autoretry_for=TRANSIENT_ERRORS,
+    max_retries=1,
+)
+def requeue_export_jobs() -> dict:
+    # Every minute (beat): the outbox and the lost-worker sweep (exports.outbox).
+    return export_jobs_requeue()
