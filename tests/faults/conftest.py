@@ -24,8 +24,9 @@ def serve():
     """``serve(**env)``: a started uvicorn on the test settings with that environment."""
     servers = []
 
-    def start(*, args=(), **env):
-        server = Uvicorn(project_env(**env), args=args)
+    def start(*, args=(), command=None, **env):
+        server = Uvicorn(project_env(**env), args=args, command=command)
+        server.env.setdefault("PORT", str(server.port))  # for a command that reads it
         servers.append(server)
         server.start()
         return server

@@ -125,9 +125,10 @@ def project_env(**overrides) -> dict:
 class Uvicorn:
     """``uvicorn householdsvc.asgi:application`` in a process of its own, on a free port."""
 
-    def __init__(self, env: dict, *, args: tuple = ()):
+    def __init__(self, env: dict, *, args: tuple = (), command: list | None = None):
         self.env = env
         self.args = args
+        self.command = command
         self.port = free_port()
         self.process = None
         self.log = tempfile.NamedTemporaryFile(prefix="uvicorn-", suffix=".log", delete=False)  # noqa: SIM115
@@ -141,16 +142,16 @@ class Uvicorn:
         return f"ws://127.0.0.1:{self.port}"
 
     def start(self) -> None:
+        command = self.command or [
+            str(Path(sys.executable).parent / "uvicorn"),
+            "householdsvc.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+        ]
         self.process = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "uvicorn"),
-                "householdsvc.asgi:application",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                *self.args,
-            ],
+            [*command, *self.args],
             cwd=ROOT,
             env=self.env,
             stdout=self.log,
