@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "channels",
     "django_celery_results",
     "django_celery_beat",
+    "csp",
     "accounts",
     "catalog",
     "requests_app",
@@ -49,6 +51,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Oversize and deeply nested bodies refused before anything parses them.
     "householdsvc.core.middleware.RequestGuardMiddleware",
@@ -78,6 +81,23 @@ TEMPLATES = [
         },
     },
 ]
+
+# Content-Security-Policy on every response (django-csp): scripts from the site, or inline
+# with the response's nonce (``nonce="{{ request.csp_nonce }}"``); inline styles stay allowed
+# (the pages' <style> blocks and the admin's style attributes), they run no code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # --- Database -------------------------------------------------------------------------
 DATABASES = {
