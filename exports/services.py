@@ -150,6 +150,7 @@ def _start(job_id: int, task_id: str | None = None) -> ExportJob | None:
         job.file = ""
         job.save()
     _delete_leftovers(job_id)
+    logger.info("Export %s started.", job_id)
     return job
 
 

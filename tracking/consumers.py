@@ -37,6 +37,7 @@ from householdsvc.core.errors import NotFound
 from requests_app.events import request_group_name, status_message
 from requests_app.selectors import service_request_get
 from tracking.events import location_message
+from tracking.metrics import LIVE_SOCKETS
 from tracking.selectors import location_latest, may_see_point
 
 logger = logging.getLogger(__name__)
@@ -98,12 +99,17 @@ class RequestTrackingConsumer(AsyncJsonWebsocketConsumer):
             return
         self.service_request, latest = snapshot
         await self.accept()
+        LIVE_SOCKETS.inc()
+        self.counted = True
         await self.send_json(status_message(self.service_request))
         if latest is not None:
             self.last_recorded_at = latest.recorded_at
             await self.send_json(location_message(latest))
 
     async def disconnect(self, code):
+        if getattr(self, "counted", False):
+            self.counted = False
+            LIVE_SOCKETS.dec()
         await self._leave()
 
     async def _leave(self):

@@ -1,6 +1,7 @@
 import pytest
 from django.db import connection
 
+from tests.exports.conftest import celery_worker  # noqa: F401  (a real worker, in a thread)
 from tests.faults.servers import RedisServer, Uvicorn, project_env
 
 
