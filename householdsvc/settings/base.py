@@ -129,7 +129,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "max_size": env.int("DJANGO_DB_POOL_MAX", default=8),
             # Seconds a request waits for a free connection before it answers 503 (with the
             # database down, every request waits this long).
-            "timeout": env.float("DJANGO_DB_POOL_TIMEOUT", default=2.5),
+            "timeout": env.float("DJANGO_DB_POOL_TIMEOUT", default=2.0),
             # The pool retries a lost connection with a doubling delay (1, 2, 4, 8 s ...); after
             # a long outage its next try came up to a minute after the database was back. Giving
             # up after a few seconds makes the next request start a fresh attempt right away.
