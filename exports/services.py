@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from exports.models import ExportJob, ExportKind, ExportStatus
+from exports.outbox import export_job_publish
 from exports.queries import FILTER_FORMS, export_count_queryset, filters_to_json
 from exports.writers import write_csv
 from householdsvc.core.errors import NotAllowed, ValidationFailed
@@ -83,8 +84,6 @@ def export_job_create(*, actor, kind, filters) -> ExportJob:
 
 def _queue_run(job_id: int, task_id: str) -> None:
     # A broker that is down leaves the job pending and unqueued: the outbox re-sends it.
-    from exports.outbox import export_job_publish
-
     export_job_publish(job_id=job_id, task_id=task_id)
 
 

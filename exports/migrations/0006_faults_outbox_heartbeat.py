@@ -35,7 +35,7 @@ def backward(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('exports', '0004_export_expired_status'),
+        ('exports', '0005_reminders_task_name'),
     ]
 
     operations = [
