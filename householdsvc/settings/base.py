@@ -317,8 +317,6 @@ LOCATION_RETENTION_DAYS = env.int("LOCATION_RETENTION_DAYS", default=90)
 # Where links in emails (export finished, reminders, monthly reports) point.
 SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000")
 REVIEW_EDIT_WINDOW_DAYS = 7
-# How far ahead a customer may book (a preferred time past it is refused).
-BOOKING_HORIZON_DAYS = env.int("BOOKING_HORIZON_DAYS", default=60)
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
 # The public cache (householdsvc/core/cache.py): how long browsers and shared caches may keep an
 # anonymous catalogue answer without asking again, and how long Redis keeps one.
