@@ -1,6 +1,5 @@
 """``python -m bench [api|catalog|pages|live|export|slots]``: make sure the bench database holds
-the data, run the
-benchmarks, print every figure as ``name: value unit (baseline value, ratio r)``."""
+the data, run the benchmarks, print every figure as ``name: value unit (baseline value, ratio r)``."""
 
 from __future__ import annotations
 
