@@ -40,7 +40,7 @@ def check_scheduled_for(scheduled_for, errors: dict) -> datetime | None:
         errors["scheduled_for"] = ["The preferred time is in the past."]
     elif scheduled_for > timezone.now() + timedelta(days=settings.BOOKING_HORIZON_DAYS):
         # No professional's calendar reaches the year 9999; a far date is a typo or a probe.
-        errors["scheduled_for"] = [f"Book at most {settings.BOOKING_HORIZON_DAYS} days ahead."]
+        errors["scheduled_for"] = [f"Bookings open at most {settings.BOOKING_HORIZON_DAYS} days ahead."]
     return scheduled_for
 
 

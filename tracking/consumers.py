@@ -73,6 +73,27 @@ def _reload(user_id, request_id):
 
 
 class RequestTrackingConsumer(AsyncJsonWebsocketConsumer):
+    async def __call__(self, scope, receive, send):
+        # With Redis down the layer's own receive loop (started beside connect) fails too, which
+        # would end the handshake in a 500: close with 4503 instead, the client retries.
+        self.sent_accept = False
+
+        async def tracking_send(message):
+            if message.get("type") == "websocket.accept":
+                self.sent_accept = True
+            await send(message)
+
+        try:
+            await super().__call__(scope, receive, tracking_send)
+        except Exception:
+            logger.warning("WebSocket closed, the channel layer is down", exc_info=True)
+            try:
+                if not self.sent_accept:
+                    await send({"type": "websocket.accept"})
+                await send({"type": "websocket.close", "code": CLOSE_UNAVAILABLE})
+            except Exception:  # the client went away meanwhile
+                pass
+
     async def connect(self):
         self.request_id = self.scope["url_route"]["kwargs"]["request_id"]
         self.group_name = request_group_name(self.request_id)

@@ -21,7 +21,7 @@ def test_a_time_in_the_year_9999_is_a_400(client_for, customer, service):
 
     assert response.status_code == 400, response.content
     assert response.json()["code"] == "invalid"
-    assert response.json()["errors"]["scheduled_for"] == ["Book at most 14 days ahead."]
+    assert response.json()["errors"]["scheduled_for"] == ["Bookings open at most 14 days ahead."]
     assert ServiceRequest.objects.count() == 0
 
 
@@ -33,5 +33,5 @@ def test_a_time_just_past_the_horizon_is_a_400(client_for, customer, service, se
     )
 
     assert too_far.status_code == 400, too_far.content
-    assert too_far.json()["errors"]["scheduled_for"] == ["Book at most 10 days ahead."]
+    assert too_far.json()["errors"]["scheduled_for"] == ["Bookings open at most 10 days ahead."]
     assert ServiceRequest.objects.count() == 0
