@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from accounts.storage import private_storage
 
@@ -57,6 +58,8 @@ class UserManager(BaseUserManager):
 
     def create_superuser(self, email, password=None, **extra_fields):
         extra_fields.update(role=Role.ADMIN, is_staff=True, is_superuser=True)
+        # Made at the command line by whoever runs the server: nothing to confirm.
+        extra_fields.setdefault("email_confirmed_at", timezone.now())
         return self._create_user(email, password, **extra_fields)
 
     def get_by_natural_key(self, username):
@@ -78,6 +81,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False, help_text="Admins only: may use the back office.")
     blocked_at = models.DateTimeField(null=True, blank=True)
     block_reason = models.CharField(max_length=255, blank=True)
+    # Set when the user followed the link e-mailed at sign-up: no first booking or offer
+    # before it (accounts.passwords).
+    email_confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The per-account lockout: failed log-ins in a row, and when the account was locked after
+    # LOGIN_LOCKOUT_FAILURES of them (the e-mailed link or an admin unlocks it).
+    failed_logins = models.PositiveIntegerField(default=0)
+    locked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -110,6 +120,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_professional(self) -> bool:
         return self.role == Role.PROFESSIONAL
+
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
 
     @property
     def is_admin(self) -> bool:

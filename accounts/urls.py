@@ -1,12 +1,22 @@
 from django.urls import path
 
-from accounts import views
+from accounts import password_views, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("password/reset/", password_views.password_reset, name="password_reset"),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        password_views.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path("password/change/", password_views.password_change, name="password_change"),
+    path("confirm/<uidb64>/<token>/", password_views.email_confirm, name="email_confirm"),
+    path("confirm/resend/", password_views.email_confirmation_resend, name="email_confirmation_resend"),
+    path("unlock/<uidb64>/<token>/", password_views.unlock, name="unlock"),
     path("signup/", views.signup, name="signup"),
     path("signup/professional/", views.signup_professional, name="signup_professional"),
     path("profile/", views.profile, name="profile"),

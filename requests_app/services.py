@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role
+from accounts.passwords import ensure_email_confirmed
 from householdsvc.core.errors import Conflict, InvalidTransition, NotAllowed, NotFound
 from householdsvc.core.transactions import on_commit_robust
 from requests_app import emails, events, validation
@@ -128,6 +129,7 @@ def service_request_create(
     _ensure_active(customer)
     if customer.role != Role.CUSTOMER:
         raise NotAllowed("Only customers may request a service.")
+    ensure_email_confirmed(customer, "book")
     errors: dict[str, list[str]] = {}
     service = validation.resolve_service(service, errors)
     description = validation.check_text(description, "description", errors, required=True)
@@ -277,6 +279,7 @@ def service_request_accept(*, request_id, professional) -> ServiceRequest:
         _ensure_visible(professional, service_request, offer=True)
         if professional.role != Role.PROFESSIONAL:
             raise NotAllowed("Only professionals may accept requests.")
+        ensure_email_confirmed(professional, "take a job")
         if not professional_may_take(professional, service_request):
             raise NotAllowed("This request is not offered to you.")
         if has_rejected(professional, service_request):

@@ -7,7 +7,7 @@ from rest_framework import exceptions, serializers
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenRefreshSerializer
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from accounts.backends import blocked_account, blocked_message
+from accounts.backends import LOCKED_MESSAGE, blocked_account, blocked_message, locked_account
 from accounts.models import CustomerProfile, ProfessionalProfile, Role, User
 
 # --- sign-up and tokens ------------------------------------------------------------------
@@ -77,6 +77,8 @@ class EmailTokenObtainPairSerializer(TokenObtainPairSerializer):
                 raise exceptions.AuthenticationFailed(
                     blocked_message(blocked), code="account_blocked"
                 ) from None
+            if locked_account(email=attrs.get("email", ""), password=attrs.get("password", "")):
+                raise exceptions.AuthenticationFailed(LOCKED_MESSAGE, code="account_locked") from None
             raise exceptions.AuthenticationFailed(
                 "No active account with this email and password.", code="invalid_credentials"
             ) from None
@@ -164,6 +166,7 @@ class MeSerializer(serializers.ModelSerializer):
             "full_name",
             "phone",
             "role",
+            "email_confirmed_at",
             "created_at",
             "customer_profile",
             "professional_profile",
@@ -283,5 +286,15 @@ class ReasonSerializer(serializers.Serializer):
 class UserStatusSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
-        fields = ["id", "email", "full_name", "role", "is_active", "blocked_at", "block_reason"]
+        fields = [
+            "id",
+            "email",
+            "full_name",
+            "role",
+            "is_active",
+            "blocked_at",
+            "block_reason",
+            "locked_at",
+            "failed_logins",
+        ]
         read_only_fields = fields
