@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 
 from catalog.models import Service
-from requests_app.models import ServiceRequest, Status, VehicleType
+from requests_app.models import ServiceRequest, VehicleType
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -94,16 +94,3 @@ class CompleteForm(forms.Form):
     final_price = forms.DecimalField(
         label="Final price", max_digits=10, decimal_places=2, min_value=Decimal("0")
     )
-
-
-class ReviewForm(forms.Form):
-    rating = forms.TypedChoiceField(
-        choices=[(n, f"{n} ★") for n in range(5, 0, -1)], coerce=int, widget=forms.RadioSelect
-    )
-    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000)
-
-
-class StatusFilterForm(forms.Form):
-    """The list's filter; an unknown status is ignored rather than an error page."""
-
-    status = forms.ChoiceField(choices=[("", "All"), *Status.choices], required=False)
