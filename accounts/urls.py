@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import password_views, views
+from accounts import notification_views, password_views, views
 
 app_name = "accounts"
 
@@ -17,6 +17,14 @@ urlpatterns = [
     path("confirm/<uidb64>/<token>/", password_views.email_confirm, name="email_confirm"),
     path("confirm/resend/", password_views.email_confirmation_resend, name="email_confirmation_resend"),
     path("unlock/<uidb64>/<token>/", password_views.unlock, name="unlock"),
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/read/", notification_views.notification_read, name="notification_read"),
+    path("notifications/read-all/", notification_views.notification_read_all, name="notifications_read_all"),
+    path(
+        "notifications/preferences/",
+        notification_views.notification_preferences,
+        name="notification_preferences",
+    ),
     path("signup/", views.signup, name="signup"),
     path("signup/professional/", views.signup_professional, name="signup_professional"),
     path("profile/", views.profile, name="profile"),

@@ -13,6 +13,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from accounts.routing import websocket_urlpatterns as account_sockets  # noqa: E402
 from tracking.routing import websocket_urlpatterns  # noqa: E402
 from tracking.ws_auth import JWTAuthMiddleware  # noqa: E402
 
@@ -20,7 +21,7 @@ application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(JWTAuthMiddleware(URLRouter(websocket_urlpatterns)))
+            AuthMiddlewareStack(JWTAuthMiddleware(URLRouter(account_sockets + websocket_urlpatterns)))
         ),
     }
 )

@@ -23,7 +23,7 @@ from catalog.selectors import bookable_service
 from householdsvc.core.errors import Conflict, InvalidTransition, NotAllowed, NotFound
 from householdsvc.core.transactions import on_commit_robust
 from householdsvc.core.validation import position, raise_if_invalid
-from requests_app import emails, events, validation
+from requests_app import events, validation
 from requests_app.models import (
     TRANSITIONS,
     Action,
@@ -32,6 +32,7 @@ from requests_app.models import (
     Status,
     VehicleType,
 )
+from requests_app.notifications import transition_notify
 from requests_app.selectors import can_see, has_rejected, professional_may_take
 from requests_app.validation import CANCEL_REASON_MAX_LENGTH, PIN_CODE_MAX_LENGTH
 
@@ -90,7 +91,7 @@ def _move(service_request, action, actor, *, note="", stamp=None, extra_fields=(
         setattr(service_request, stamp, timezone.now())
         fields.append(stamp)
     service_request.save(update_fields=fields)
-    RequestEvent.objects.create(
+    event = RequestEvent.objects.create(
         request=service_request,
         action=action,
         from_status=from_status,
@@ -98,6 +99,8 @@ def _move(service_request, action, actor, *, note="", stamp=None, extra_fields=(
         actor=actor,
         note=note,
     )
+    # The other side hears of it (in the app, by e-mail, SMS: as each chose), once.
+    transition_notify(service_request=service_request, event=event)
     if from_status != to_status:
         # robust: a broken channel layer must not turn a committed change into an error.
         on_commit_robust(events.broadcast_status, service_request)
@@ -284,7 +287,6 @@ def service_request_accept(*, request_id, professional) -> ServiceRequest:
         _move(
             service_request, Action.ACCEPT, professional, stamp="assigned_at", extra_fields=["professional"]
         )
-        on_commit_robust(emails.notify_accepted, service_request.pk)
     return service_request
 
 
@@ -325,7 +327,6 @@ def service_request_assign(*, request_id, professional, actor) -> ServiceRequest
             stamp="assigned_at",
             extra_fields=["professional"],
         )
-        on_commit_robust(emails.notify_assigned, service_request.pk)
     return service_request
 
 
@@ -369,7 +370,6 @@ def service_request_complete(*, request_id, professional, final_price) -> Servic
         Action.COMPLETE,
         "completed_at",
         validate=set_final_price,
-        notify=emails.notify_completed,
     )
 
 
@@ -409,5 +409,4 @@ def service_request_cancel(*, request_id, actor, reason="") -> ServiceRequest:
             stamp="cancelled_at",
             extra_fields=["cancel_reason"],
         )
-        on_commit_robust(emails.notify_cancelled, service_request.pk, actor_id=actor.pk)
     return service_request

@@ -1,11 +1,12 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from accounts.api import password_views, views
+from accounts.api import notification_views, password_views, views
 
 router = SimpleRouter()
 router.register("professionals", views.ProfessionalViewSet, basename="professional")
 router.register("users", views.UserViewSet, basename="user")
+router.register("notifications", notification_views.NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("auth/register/", views.RegisterView.as_view(), name="auth-register"),
@@ -25,5 +26,10 @@ urlpatterns = [
     ),
     path("auth/unlock/", password_views.UnlockView.as_view(), name="auth-unlock"),
     path("me/", views.MeView.as_view(), name="me"),
+    path(
+        "me/notification-preferences/",
+        notification_views.NotificationPreferencesView.as_view(),
+        name="me-notification-preferences",
+    ),
     *router.urls,
 ]

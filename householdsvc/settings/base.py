@@ -176,6 +176,14 @@ PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 24)
 # admin unlocks it (on top of the per-address throttle).
 LOGIN_LOCKOUT_FAILURES = env.int("LOGIN_LOCKOUT_FAILURES", default=5)
 
+# Where notification SMS go: "console://" (printed; the default) or
+# "twilio://ACCOUNT_SID:AUTH_TOKEN@+15550001111" (Twilio, from that number). A
+# "?api_base=http://host:port" points Twilio's client at a stand-in (tests only).
+SMS_URL = env("SMS_URL", default="console://")
+# How often a failing e-mail or SMS delivery is retried (with a growing wait) before it is
+# marked failed.
+NOTIFICATION_MAX_RETRIES = env.int("NOTIFICATION_MAX_RETRIES", default=5)
+
 # --- I18N -----------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env("DJANGO_TIME_ZONE", default="UTC")
