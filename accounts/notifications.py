@@ -95,7 +95,22 @@ def notify(
 def _queue(delivery_id) -> None:
     from accounts.tasks import deliver_notification  # the task module imports this one
 
-    deliver_notification.delay(delivery_id)
+    if deliver_notification.app.conf.task_always_eager:
+        # In-process (``make run``, most tests): Celery's eager retry raises its Retry signal
+        # into the caller instead of waiting, so the attempts are made here, one after another.
+        deliver_now(delivery_id=delivery_id)
+    else:
+        deliver_notification.delay(delivery_id)
+
+
+def deliver_now(*, delivery_id) -> None:
+    for _ in range(settings.NOTIFICATION_MAX_RETRIES + 1):
+        try:
+            notification_deliver(delivery_id=delivery_id)
+            return
+        except DeliveryFailed:
+            logger.warning("Notification delivery %s failed; trying again", delivery_id, exc_info=True)
+    notification_delivery_give_up(delivery_id=delivery_id)
 
 
 # --- delivering --------------------------------------------------------------------------

@@ -22,5 +22,6 @@ def deliver_notification(self, delivery_id: int) -> str:
         if self.request.retries >= settings.NOTIFICATION_MAX_RETRIES:
             notification_delivery_give_up(delivery_id=delivery_id)
             return "failed"
-        raise self.retry(exc=exc, countdown=min(30 * 2**self.request.retries, 3600)) from exc
+        wait = settings.NOTIFICATION_RETRY_SECONDS * 2**self.request.retries
+        raise self.retry(exc=exc, countdown=min(wait, 3600)) from exc
     return delivery.state if delivery is not None else "gone"

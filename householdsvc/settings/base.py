@@ -183,6 +183,8 @@ SMS_URL = env("SMS_URL", default="console://")
 # How often a failing e-mail or SMS delivery is retried (with a growing wait) before it is
 # marked failed.
 NOTIFICATION_MAX_RETRIES = env.int("NOTIFICATION_MAX_RETRIES", default=5)
+# The first wait before a retry, doubled each time (at most an hour).
+NOTIFICATION_RETRY_SECONDS = env.int("NOTIFICATION_RETRY_SECONDS", default=30)
 
 # --- I18N -----------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
