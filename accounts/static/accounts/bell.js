@@ -13,6 +13,7 @@ function connect() {
     try { message = JSON.parse(event.data); } catch { return; }
     if (message.type === "unread" && count) {
       count.textContent = String(message.unread);
+      count.dataset.live = "1"; // the socket is open and has spoken
       count.parentElement.setAttribute("aria-label", `Notifications, ${message.unread} unread`);
     }
     window.dispatchEvent(new CustomEvent("hs:me", { detail: message }));
