@@ -209,6 +209,10 @@ class ProfessionalSerializer(serializers.ModelSerializer):
         help_text="Only when searching `near` a position: about how far, in whole km (at least 1), "
         "from the area the professional is in now, never their exact position."
     )
+    profile_url = serializers.SerializerMethodField(
+        help_text="The public profile page (rating, reviews, jobs done); its API is "
+        "`professionals/{id}/profile/`."
+    )
 
     class Meta:
         model = ProfessionalProfile
@@ -226,8 +230,12 @@ class ProfessionalSerializer(serializers.ModelSerializer):
             "average_rating",
             "rating_count",
             "distance_km",
+            "profile_url",
         ]
         read_only_fields = fields
+
+    def get_profile_url(self, profile) -> str:
+        return reverse("accounts:professional_public", args=[profile.user_id])
 
     @extend_schema_field(serializers.IntegerField(allow_null=True, min_value=1))
     def get_distance_km(self, profile) -> int | None:

@@ -5,8 +5,9 @@ over the real ASGI app (HTTP and WebSocket, channels-redis)."""
 import pytest
 from playwright.sync_api import expect
 
+from requests_app.models import Status
 from tests.browser.conftest import PHONE
-from tests.requests_app.factories import ServiceRequestFactory
+from tests.requests_app.factories import request_in_state
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -14,12 +15,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_two_sides_exchange_messages_and_see_the_bell_rise_live(
     asgi_logged_in_context, asgi_live_server, customer, professional, service
 ):
-    service_request = ServiceRequestFactory(
-        customer=customer, service=service, professional=professional, status="assigned"
+    service_request = request_in_state(
+        Status.ASSIGNED, professional=professional, customer=customer, service=service
     )
-    from django.utils import timezone
-
-    type(service_request).objects.filter(pk=service_request.pk).update(assigned_at=timezone.now())
     page_url = f"{asgi_live_server.url}/requests/{service_request.pk}/"
 
     alice = asgi_logged_in_context(customer, viewport=PHONE).new_page()
