@@ -15,6 +15,12 @@ from householdsvc.core.validation import REQUIRED
 DUPLICATE_EMAIL = "An account with this email address already exists."
 
 
+def email_taken(email: str) -> bool:
+    """Whether an account already uses this email, in any case: emails are unique ignoring
+    case (the database's unique index on the lowercased email enforces it at the insert)."""
+    return User.objects.filter(email__iexact=email.strip()).exists()
+
+
 def check_length(problems: dict, model, **values) -> None:
     for field_name, value in values.items():
         max_length = model._meta.get_field(field_name).max_length
@@ -35,7 +41,7 @@ def check_identity(problems: dict, *, email, password, full_name, phone) -> tupl
         except DjangoValidationError:
             problems["email"] = ["Enter a valid email address."]
         else:
-            if User.objects.filter(email__iexact=email).exists():
+            if email_taken(email):
                 problems["email"] = [DUPLICATE_EMAIL]
     if not full_name:
         problems["full_name"] = [REQUIRED]
