@@ -86,7 +86,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     email_confirmed_at = models.DateTimeField(null=True, blank=True)
     # The per-account lockout: failed log-ins in a row, and when the account was locked after
     # LOGIN_LOCKOUT_FAILURES of them (the e-mailed link or an admin unlocks it).
-    failed_logins = models.PositiveIntegerField(default=0)
+    failed_logins = models.PositiveIntegerField(default=0, db_default=0)
     locked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
