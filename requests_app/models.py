@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 
-from accounts.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, position_constraints
+from householdsvc.core.geo import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, position_constraints
 
 
 class Status(models.TextChoices):
