@@ -4,7 +4,8 @@ notifies the other side and goes live to both sockets."""
 
 import pytest
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels import DEFAULT_CHANNEL_LAYER
+from channels.layers import channel_layers
 from django.test import Client
 
 from accounts.models import Notification
@@ -116,7 +117,9 @@ def test_a_message_notifies_the_other_side_once(thread, customer, professional, 
 def test_a_message_goes_live_to_both_sides_sockets(
     thread, customer, professional, client_for, django_capture_on_commit_callbacks
 ):
-    layer = get_channel_layer()
+    # A layer of the test's own (through the same Redis): receiving on the shared one from this
+    # loop would tie it to a loop that then ends, for every later test in the process.
+    layer = channel_layers.make_backend(DEFAULT_CHANNEL_LAYER)
     channel = async_to_sync(layer.new_channel)()
     async_to_sync(layer.group_add)(f"user_{professional.pk}", channel)
     with django_capture_on_commit_callbacks(execute=True):
