@@ -2,8 +2,10 @@
 read, others get a 404; read-only once closed or cancelled; bad bodies are a 400; each message
 notifies the other side and goes live to both sockets."""
 
+import asyncio
+
 import pytest
-from asgiref.sync import async_to_sync
+from asgiref.sync import async_to_sync, sync_to_async
 from channels import DEFAULT_CHANNEL_LAYER
 from channels.layers import channel_layers
 from django.test import Client
@@ -14,21 +16,6 @@ from requests_app.models import RequestMessage, Status
 from tests.requests_app.factories import ServiceRequestFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def drain(layer, channel) -> list[dict]:
-    """Everything the channel holds now (waiting at most a second for each)."""
-    import asyncio
-
-    async def receive_all():
-        events = []
-        while True:
-            try:
-                events.append(await asyncio.wait_for(layer.receive(channel), timeout=1))
-            except TimeoutError:
-                return events
-
-    return async_to_sync(receive_all)()
 
 
 def url(service_request) -> str:
@@ -117,14 +104,25 @@ def test_a_message_notifies_the_other_side_once(thread, customer, professional, 
 def test_a_message_goes_live_to_both_sides_sockets(
     thread, customer, professional, client_for, django_capture_on_commit_callbacks
 ):
-    # A layer of the test's own (through the same Redis): receiving on the shared one from this
-    # loop would tie it to a loop that then ends, for every later test in the process.
-    layer = channel_layers.make_backend(DEFAULT_CHANNEL_LAYER)
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(f"user_{professional.pk}", channel)
-    with django_capture_on_commit_callbacks(execute=True):
-        client_for(customer).post(url(thread), {"body": "Live!"})
-    received = drain(layer, channel)
+    def send():
+        with django_capture_on_commit_callbacks(execute=True):
+            client_for(customer).post(url(thread), {"body": "Live!"})
+
+    async def listen_while_sending():
+        # A layer of the test's own (through the same Redis), its channel made in this loop as a
+        # consumer's would be; the message is sent from the test's thread meanwhile.
+        layer = channel_layers.make_backend(DEFAULT_CHANNEL_LAYER)
+        channel = await layer.new_channel()
+        await layer.group_add(f"user_{professional.pk}", channel)
+        await sync_to_async(send)()
+        events = []
+        while True:
+            try:
+                events.append(await asyncio.wait_for(layer.receive(channel), timeout=1))
+            except TimeoutError:
+                return events
+
+    received = async_to_sync(listen_while_sending)()
     assert sorted(event["type"] for event in received) == ["chat_message", "unread"]
     chat = next(event for event in received if event["type"] == "chat_message")
     assert chat["message"]["body"] == "Live!"
