@@ -8,6 +8,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts import passwords
 from accounts.documents import DocumentRejected, check_document
 from accounts.models import CustomerProfile, ProfessionalProfile, Role, User, VerificationStatus
 from accounts.signals import availability_switched_off
@@ -71,9 +72,19 @@ def _notify(user: User, subject: str, body: str) -> None:
 
 @transaction.atomic
 def customer_register(
-    *, email, password, full_name, phone="", address="", pin_code="", latitude=None, longitude=None
+    *,
+    email,
+    password,
+    full_name,
+    phone="",
+    address="",
+    pin_code="",
+    latitude=None,
+    longitude=None,
+    confirmed=False,
 ) -> User:
-    """Sign up a customer with their home address; returns the new user."""
+    """Sign up a customer with their home address; returns the new user. The confirmation
+    link is e-mailed, unless ``confirmed`` (demo data, a back-office colleague's account)."""
     problems: dict[str, list[str]] = {}
     email, full_name, phone = check_identity(
         problems, email=email, password=password, full_name=full_name, phone=phone
@@ -87,6 +98,7 @@ def customer_register(
     CustomerProfile.objects.create(
         user=user, address=(address or "").strip(), pin_code=pin_code, latitude=latitude, longitude=longitude
     )
+    _confirm_or_send_link(user, confirmed)
     return user
 
 
@@ -107,6 +119,7 @@ def professional_register(
     vehicle_registration="",
     service_radius_km=None,
     ev_certified=False,
+    confirmed=False,
 ) -> User:
     """Sign up a professional for one catalogue service. They start *pending*: an admin must
     check the document (a PDF, JPEG or PNG) and approve them before they get any work."""
@@ -158,7 +171,16 @@ def professional_register(
     except Exception:
         profile.document.delete(save=False)
         raise
+    _confirm_or_send_link(user, confirmed)
     return user
+
+
+def _confirm_or_send_link(user, confirmed: bool) -> None:
+    if confirmed:
+        user.email_confirmed_at = timezone.now()
+        user.save(update_fields=["email_confirmed_at"])
+    else:
+        passwords.email_confirmation_send(user=user)
 
 
 @transaction.atomic
@@ -172,7 +194,9 @@ def admin_create(*, actor, email, password, full_name, phone="") -> User:
     raise_if_invalid(problems)
     user = _create_user(email=email, password=password, full_name=full_name, phone=phone, role=Role.ADMIN)
     user.is_superuser = True
-    user.save(update_fields=["is_superuser"])
+    # An admin made this account for a colleague: the address counts as confirmed.
+    user.email_confirmed_at = timezone.now()
+    user.save(update_fields=["is_superuser", "email_confirmed_at"])
     return user
 
 

@@ -12,6 +12,7 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from accounts.routing import websocket_urlpatterns as account_sockets  # noqa: E402
 from householdsvc.core.logging import install_redaction  # noqa: E402
 from tracking.routing import websocket_urlpatterns  # noqa: E402
 from tracking.ws_auth import CookieSessionOriginValidator, JWTAuthMiddleware  # noqa: E402
@@ -23,7 +24,7 @@ application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": CookieSessionOriginValidator(
-            AuthMiddlewareStack(JWTAuthMiddleware(URLRouter(websocket_urlpatterns)))
+            AuthMiddlewareStack(JWTAuthMiddleware(URLRouter(account_sockets + websocket_urlpatterns)))
         ),
     }
 )

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from householdsvc.core.errors import Conflict, NotAllowed
 from householdsvc.core.transactions import on_commit_robust
-from requests_app import emails, offer_events
+from requests_app import notifications, offer_events
 from requests_app.matching import dispatch_candidates, household_candidates
 from requests_app.models import Action, Offer, OfferState, RequestEvent, ServiceRequest, Status
 from requests_app.selectors import live_offer_q
@@ -82,7 +82,7 @@ def _flag_unmatched(service_request: ServiceRequest, now, reason: str) -> None:
     service_request.unmatched_at = now
     service_request.save(update_fields=["unmatched_at", "updated_at"])
     _event(service_request, Action.UNMATCHED, reason)
-    on_commit_robust(emails.notify_unmatched, service_request.pk)
+    on_commit_robust(notifications.unmatched_notify, service_request.pk)
 
 
 def _open_round(service_request: ServiceRequest, now) -> list[Offer]:
@@ -115,7 +115,7 @@ def _open_round(service_request: ServiceRequest, now) -> list[Offer]:
     _event(service_request, Action.OFFER, f"Round {round_number}: offered to {len(offers)} professional(s).")
     offer_ids = [offer.pk for offer in offers]
     on_commit_robust(offer_events.announce_offers, offer_ids)
-    on_commit_robust(emails.notify_offered, offer_ids)
+    on_commit_robust(notifications.offers_notify, offer_ids)
     if timed:
         on_commit_robust(_start_timer, service_request.pk, round_number)
     return offers

@@ -200,3 +200,11 @@ def professionals_suitable_for(*, service_request: ServiceRequest) -> QuerySet:
         .annotate(has_rejected=Exists(rejected), same_pin_code=same_pin)
         .order_by("has_rejected", "-same_pin_code", "-professional_profile__average_rating", "id")
     )
+
+
+def jobs_done_count(*, professional_id) -> int:
+    """How many jobs the professional has finished (completed or closed): their public record.
+    One indexed count (request_professional_idx)."""
+    return ServiceRequest.objects.filter(
+        professional_id=professional_id, status__in=(Status.COMPLETED, Status.CLOSED)
+    ).count()

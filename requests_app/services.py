@@ -17,12 +17,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role
+from accounts.passwords import ensure_email_confirmed
 from accounts.validation import ensure_active
 from catalog.selectors import bookable_service
 from householdsvc.core.errors import Conflict, InvalidTransition, NotAllowed, NotFound
 from householdsvc.core.transactions import on_commit_robust
 from householdsvc.core.validation import position, raise_if_invalid
-from requests_app import emails, events, offers, quotes, start_codes, validation
+from requests_app import events, offers, quotes, start_codes, validation
 from requests_app.models import (
     TRANSITIONS,
     Action,
@@ -31,6 +32,7 @@ from requests_app.models import (
     Status,
     VehicleType,
 )
+from requests_app.notifications import transition_notify
 from requests_app.schedule import cancellation
 from requests_app.schedule import services as schedule
 from requests_app.selectors import can_see, has_rejected, professional_may_take
@@ -95,7 +97,7 @@ def _move(service_request, action, actor, *, note="", stamp=None, extra_fields=(
         setattr(service_request, stamp, timezone.now())
         fields.append(stamp)
     service_request.save(update_fields=fields)
-    RequestEvent.objects.create(
+    event = RequestEvent.objects.create(
         request=service_request,
         action=action,
         from_status=from_status,
@@ -103,6 +105,8 @@ def _move(service_request, action, actor, *, note="", stamp=None, extra_fields=(
         actor=actor,
         note=note,
     )
+    # The other side hears of it (in the app, by e-mail, SMS: as each chose), once.
+    transition_notify(service_request=service_request, event=event)
     if from_status != to_status:
         # robust: a broken channel layer must not turn a committed change into an error.
         on_commit_robust(events.broadcast_status, service_request)
@@ -132,6 +136,7 @@ def service_request_create(
     ensure_active(customer)
     if customer.role != Role.CUSTOMER:
         raise NotAllowed("Only customers may request a service.")
+    ensure_email_confirmed(customer, "book")
     errors: dict[str, list[str]] = {}
     service = bookable_service(service, errors)
     description = validation.check_text(description, "description", errors, required=True)
@@ -293,6 +298,7 @@ def service_request_accept(*, request_id, professional) -> ServiceRequest:
         _ensure_visible(professional, service_request, offer=True)
         if professional.role != Role.PROFESSIONAL:
             raise NotAllowed("Only professionals may accept requests.")
+        ensure_email_confirmed(professional, "take a job")
         if has_rejected(professional, service_request):
             raise NotAllowed("You turned this request down.")
         _ensure_state(service_request, Action.ACCEPT)
@@ -306,7 +312,6 @@ def service_request_accept(*, request_id, professional) -> ServiceRequest:
             stamp="assigned_at",
             extra_fields=["professional", *held],
         )
-        on_commit_robust(emails.notify_accepted, service_request.pk)
     return service_request
 
 
@@ -349,7 +354,6 @@ def service_request_assign(*, request_id, professional, actor) -> ServiceRequest
             extra_fields=["professional", *held],
         )
         offers.offers_assigned(service_request=service_request)
-        on_commit_robust(emails.notify_assigned, service_request.pk)
     return service_request
 
 
@@ -403,7 +407,6 @@ def service_request_complete(*, request_id, professional, final_price) -> Servic
         Action.COMPLETE,
         "completed_at",
         validate=set_final_price,
-        notify=emails.notify_completed,
     )
 
 
@@ -444,5 +447,4 @@ def service_request_cancel(*, request_id, actor, reason="") -> ServiceRequest:
             extra_fields=["cancel_reason", "cancellation_fee"],
         )
         offers.offers_withdraw(service_request=service_request)
-        on_commit_robust(emails.notify_cancelled, service_request.pk, actor_id=actor.pk)
     return service_request

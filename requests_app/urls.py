@@ -1,7 +1,7 @@
 from django.urls import path
 
 from requests_app.schedule import views as schedule_views
-from requests_app.views import customer, detail, professional
+from requests_app.views import customer, detail, messages, professional
 
 app_name = "requests_app"
 
@@ -25,4 +25,5 @@ urlpatterns = [
     path("<int:pk>/start/", professional.request_start, name="start"),
     path("<int:pk>/arrive/", professional.request_arrive, name="arrive"),
     path("<int:pk>/complete/", professional.request_complete, name="complete"),
+    path("<int:pk>/messages/", messages.request_message_send, name="messages"),
 ]

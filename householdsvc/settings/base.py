@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "rest_framework_simplejwt",
+    # Refresh tokens that can be revoked: logout, rotation, a changed password.
+    "rest_framework_simplejwt.token_blacklist",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -215,6 +217,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# A password-reset link (also the e-mail confirmation and unlock links) works this long.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 24)
+# Failed log-ins in a row after which an account is locked until its e-mailed link or an
+# admin unlocks it (on top of the per-address throttle).
+LOGIN_LOCKOUT_FAILURES = env.int("LOGIN_LOCKOUT_FAILURES", default=5)
+
+# Where notification SMS go: "console://" (printed; the default) or
+# "twilio://ACCOUNT_SID:AUTH_TOKEN@+15550001111" (Twilio, from that number). A
+# "?api_base=http://host:port" points Twilio's client at a stand-in (tests only).
+SMS_URL = env("SMS_URL", default="console://")
+# How often a failing e-mail or SMS delivery is retried (with a growing wait) before it is
+# marked failed.
+NOTIFICATION_MAX_RETRIES = env.int("NOTIFICATION_MAX_RETRIES", default=5)
+# The first wait before a retry, doubled each time (at most an hour).
+NOTIFICATION_RETRY_SECONDS = env.int("NOTIFICATION_RETRY_SECONDS", default=30)
+
 # --- I18N -----------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env("DJANGO_TIME_ZONE", default="Asia/Kolkata")
@@ -282,6 +300,10 @@ SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=15)),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("JWT_REFRESH_DAYS", default=7)),
     "AUTH_HEADER_TYPES": ("Bearer",),
+    # Each refresh hands out a new refresh token and revokes the one used, so a stolen refresh
+    # token stops working the next time its owner refreshes.
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
     # Checked on every request, so a user blocked after the token was issued is refused.
     "USER_AUTHENTICATION_RULE": "rest_framework_simplejwt.authentication.default_user_authentication_rule",
 }

@@ -1,6 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from requests_app.api.messages import RequestMessagesView
 from requests_app.api.offers import OfferViewSet
 from requests_app.api.payments import PayView, StripeWebhookView
 from requests_app.api.quotes import QuoteView
@@ -16,6 +17,7 @@ urlpatterns = [
     path("requests/quote/", QuoteView.as_view(), name="request-quote"),
     *router.urls,
     path("requests/<int:id>/pay/", PayView.as_view(), name="request-pay"),
+    path("requests/<int:id>/messages/", RequestMessagesView.as_view(), name="request-messages"),
     path("payments/stripe/webhook/", StripeWebhookView.as_view(), name="stripe-webhook"),
     path("services/<int:id>/slots/", schedule_api.SlotsView.as_view(), name="service-slots"),
     path(

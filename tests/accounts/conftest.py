@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from PIL import Image
 
 from tests.accounts.factories import PDF_BYTES, PNG_BYTES
@@ -51,3 +52,16 @@ def private_files(settings):
 
     before = everything()
     return lambda: sorted(everything() - before)
+
+
+@pytest.fixture
+def on_commit_per_request(django_capture_on_commit_callbacks, monkeypatch):
+    """The test runs in one transaction, so nothing commits: run each request's on-commit
+    callbacks (the e-mails) as it ends, as a real commit would."""
+    original = Client.request
+
+    def request(self, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return original(self, **kwargs)
+
+    monkeypatch.setattr(Client, "request", request)

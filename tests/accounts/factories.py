@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import factory
 from django.core.files.base import ContentFile
+from django.utils import timezone
 from PIL import Image
 
 from accounts.models import CustomerProfile, ProfessionalProfile, Role, User, VerificationStatus
@@ -39,6 +40,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     full_name = factory.Faker("name")
     phone = factory.Sequence(lambda n: f"+44 7700 9{n:05d}")
     role = Role.CUSTOMER
+    # Test users have confirmed their address, as existing users and the demo data have.
+    email_confirmed_at = factory.LazyFunction(timezone.now)
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation

@@ -200,7 +200,8 @@ def test_professional_sees_only_the_area_and_no_contact_before_the_job_is_theirs
     assert accepted["details_hidden"] is False
     assert accepted["address"] == "12 Secret Lane"
     assert accepted["latitude"] == "12.971234"
-    assert accepted["customer"] == {"id": customer.pk, "full_name": "Alice Customer", "phone": customer.phone}
+    # The name, never the phone: the request's messages are the contact.
+    assert accepted["customer"] == {"id": customer.pk, "full_name": "Alice Customer", "phone": None}
 
 
 def test_customer_sees_their_professional_once_assigned(client_for, customer, assigned_request, professional):
@@ -208,7 +209,7 @@ def test_customer_sees_their_professional_once_assigned(client_for, customer, as
     assert body["professional"] == {
         "id": professional.pk,
         "full_name": professional.full_name,
-        "phone": professional.phone,
+        "phone": None,
     }
     assert body["details_hidden"] is False
 

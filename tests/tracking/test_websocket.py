@@ -19,7 +19,7 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.tokens import AccessToken
 
 from householdsvc.asgi import application
 from requests_app import services as request_services
@@ -63,7 +63,7 @@ TIMEOUT = 5
 
 
 def token_for(user) -> str:
-    return str(RefreshToken.for_user(user).access_token)
+    return str(AccessToken.for_user(user))
 
 
 @pytest.fixture

@@ -282,7 +282,8 @@ def test_once_assigned_the_customer_sees_the_professional(
     body = response.content.decode()
     assert "Assigned" in body
     assert professional.full_name in body
-    assert professional.professional_profile.contact_phone in body
+    assert professional.professional_profile.contact_phone not in body  # the thread is the contact
+    assert professional.phone not in body
     assert not response.context["actions"]["edit"]
 
 

@@ -220,6 +220,7 @@ def load_people(demo: Demo) -> None:
             pin_code=pin_code,
             latitude=latitude,
             longitude=longitude,
+            confirmed=True,
         )
         demo.customers.append(user)
 
@@ -235,6 +236,7 @@ def load_people(demo: Demo) -> None:
                 document=ContentFile(DEMO_DOCUMENT, name="licence.pdf"),
                 address=f"Base in {pin_code}, Bengaluru",
                 pin_code=pin_code,
+                confirmed=True,
                 **extras,
             )
         # Approved as if an admin had checked the document (without the service's email, which
