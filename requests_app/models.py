@@ -31,6 +31,8 @@ class Action(models.TextChoices):
     CANCEL = "cancel", "Cancel"
     # Not a transition: a note in the trail when a payment starts, succeeds, fails or is refunded.
     PAYMENT = "payment", "Payment"
+    # Not a transition either: a price change proposed, approved, declined or settled.
+    PRICE = "price", "Price"
 
 
 # The status machine: for each action, the states it may start from and the state it leads
@@ -116,6 +118,8 @@ class ServiceRequest(models.Model):
     price_estimate = models.DecimalField(
         max_digits=10, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
     )
+    # What the estimate is made of, as shown before booking: [{"label": ..., "amount": "399.00"}].
+    estimate_parts = models.JSONField(default=list, blank=True)
     final_price = models.DecimalField(
         max_digits=10, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
     )
@@ -243,3 +247,13 @@ class StripeEvent(models.Model):
 
     def __str__(self):
         return f"{self.type} {self.event_id}"
+
+
+# The money models (price changes, payment attempts, receipts, earnings) are this app's too.
+from requests_app.money.models import (  # noqa: E402, F401
+    EarningsEntry,
+    PaymentAttempt,
+    PriceChange,
+    Receipt,
+    ReceiptCounter,
+)

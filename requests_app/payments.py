@@ -26,6 +26,7 @@ from django.db import transaction
 
 from householdsvc.core.errors import Conflict, NotAllowed, NotFound, ServiceError, ValidationFailed
 from requests_app.models import Action, PaymentStatus, RequestEvent, ServiceRequest, Status, StripeEvent
+from requests_app.money import hooks, pricing
 from requests_app.selectors import can_see
 from requests_app.services import _ensure_active, _locked
 
@@ -152,6 +153,7 @@ def payment_start(*, request_id, customer) -> PaymentStart:
             )
         if service_request.payment_status in (PaymentStatus.PAID, PaymentStatus.REFUNDED):
             raise Conflict(f"This request is already {service_request.payment_status}.", code="already_paid")
+        pricing.ensure_price_decided(service_request)
         amount = to_minor_units(service_request.final_price, currency)
         if amount <= 0:
             raise Conflict("There is nothing to pay: the final price is 0.", code="nothing_to_pay")
@@ -260,7 +262,7 @@ def stripe_event_apply(*, event_id: str, event_type: str, data_object: dict) -> 
         )
         if not created:
             return WebhookOutcome(event_id, True, stripe_event.processed, stripe_event.outcome)
-        handler = EVENT_HANDLERS.get(event_type)
+        handler = _handler(event_type)
         if handler is None:
             service_request, processed, outcome = None, False, "Ignored: not an event this site uses."
         else:
@@ -322,6 +324,7 @@ def _on_intent_succeeded(intent: dict):
         service_request,
         f"Payment received: {service_request.final_price} {currency.upper()} ({intent['id']}).",
     )
+    hooks.app_payment_paid(service_request=service_request, intent_id=intent["id"])
     return service_request, True, "Marked paid."
 
 
@@ -364,3 +367,11 @@ EVENT_HANDLERS = {
     "payment_intent.payment_failed": _on_intent_failed,
     "charge.refunded": _on_charge_refunded,
 }
+
+
+def _handler(event_type: str):
+    # Checkout Sessions (the web's Pay button) are handled in requests_app.money.checkout,
+    # which imports this module: looked up when an event comes, not at import.
+    from requests_app.money import checkout
+
+    return EVENT_HANDLERS.get(event_type) or checkout.EVENT_HANDLERS.get(event_type)

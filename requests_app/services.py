@@ -28,6 +28,7 @@ from requests_app.models import (
     Status,
     VehicleType,
 )
+from requests_app.money import pricing
 from requests_app.selectors import can_see, has_rejected, professional_may_take
 from requests_app.validation import CANCEL_REASON_MAX_LENGTH, PIN_CODE_MAX_LENGTH
 
@@ -122,9 +123,9 @@ def service_request_create(
     scheduled_for=None,
     remarks="",
 ) -> ServiceRequest:
-    """A customer books a service. The estimate is the service's base price, set here and
-    never taken from the caller. A household job needs an address and pin code (the customer's
-    home by default); roadside help needs the position to be dispatched to."""
+    """A customer books a service. The estimate (``money.pricing.estimate_for``) is set here,
+    with its parts, and never taken from the caller. A household job needs an address and pin
+    code (the customer's home by default); roadside help needs the position to be dispatched to."""
     _ensure_active(customer)
     if customer.role != Role.CUSTOMER:
         raise NotAllowed("Only customers may request a service.")
@@ -162,6 +163,7 @@ def service_request_create(
     if errors:
         validation.invalid(errors)
 
+    estimate = pricing.estimate_for(service=service, latitude=latitude, longitude=longitude)
     with transaction.atomic():
         service_request = ServiceRequest.objects.create(
             service=service,
@@ -174,7 +176,8 @@ def service_request_create(
             vehicle_type=vehicle_type,
             scheduled_for=scheduled_for,
             remarks=remarks,
-            price_estimate=service.base_price,
+            price_estimate=estimate.total,
+            estimate_parts=estimate.as_json(),
         )
         RequestEvent.objects.create(
             request=service_request,
@@ -358,21 +361,27 @@ def service_request_arrive(*, request_id, professional) -> ServiceRequest:
     return _professional_step(request_id, professional, Action.ARRIVE, "arrived_at")
 
 
-def service_request_complete(*, request_id, professional, final_price) -> ServiceRequest:
-    """The assigned professional finishes the job and states the price charged."""
+def service_request_complete(*, request_id, professional, final_price, price_reason="") -> ServiceRequest:
+    """The assigned professional finishes the job and states the price charged; above the
+    estimate's tolerance, with the reason, and the customer is asked to approve it."""
 
     def set_final_price(service_request):
         service_request.final_price = validation.clean_final_price(final_price, service_request.service)
         return ["final_price"]
 
-    return _professional_step(
-        request_id,
-        professional,
-        Action.COMPLETE,
-        "completed_at",
-        validate=set_final_price,
-        notify=emails.notify_completed,
-    )
+    with transaction.atomic():
+        service_request = _professional_step(
+            request_id,
+            professional,
+            Action.COMPLETE,
+            "completed_at",
+            validate=set_final_price,
+            notify=emails.notify_completed,
+        )
+        pricing.price_change_on_complete(
+            service_request=service_request, professional=professional, reason=price_reason
+        )
+    return service_request
 
 
 # --- The customer or an admin ends it -----------------------------------------------------

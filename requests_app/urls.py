@@ -1,6 +1,7 @@
 from django.urls import path
 
 from requests_app import views
+from requests_app.money import views as money_views
 
 app_name = "requests_app"
 
@@ -19,4 +20,10 @@ urlpatterns = [
     path("<int:pk>/start/", views.request_start, name="start"),
     path("<int:pk>/arrive/", views.request_arrive, name="arrive"),
     path("<int:pk>/complete/", views.request_complete, name="complete"),
+    path("<int:pk>/price/approve/", money_views.price_approve, name="price-approve"),
+    path("<int:pk>/price/decline/", money_views.price_decline, name="price-decline"),
+    path("<int:pk>/pay/", money_views.pay, name="pay"),
+    path("<int:pk>/cash/", money_views.cash_record, name="cash-record"),
+    path("<int:pk>/cash/confirm/", money_views.cash_confirm, name="cash-confirm"),
+    path("<int:pk>/receipt.pdf", money_views.receipt_download, name="receipt"),
 ]

@@ -1,0 +1,93 @@
+"""Reads about a request's money, scoped by the acting user through the request's selector."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+
+from requests_app import selectors
+from requests_app.models import PaymentStatus, Status
+from requests_app.money.models import (
+    PaymentAttempt,
+    PaymentAttemptStatus,
+    PriceChange,
+    PriceChangeStatus,
+    Receipt,
+)
+from requests_app.money.pricing import parts_of, tolerance_limit
+
+PAYABLE_STATUSES = (Status.COMPLETED, Status.CLOSED)
+
+
+@dataclass
+class PriceSummary:
+    """What a request costs and where its payment stands, as its page and the API show it."""
+
+    service_request: object
+    currency: str
+    estimate: Decimal | None
+    estimate_parts: list
+    tolerance_percent: Decimal
+    final_price: Decimal | None
+    price_change: PriceChange | None
+    payable: bool
+    why_not_payable: str
+    paid: PaymentAttempt | None
+    awaiting_cash: PaymentAttempt | None
+    receipt: Receipt | None
+    refunded: Decimal = field(default=Decimal("0"))
+
+
+def price_summary(*, user, request_id) -> PriceSummary:
+    service_request = selectors.service_request_get(user=user, request_id=request_id)
+    return summary_of(service_request)
+
+
+def summary_of(service_request) -> PriceSummary:
+    change = PriceChange.objects.filter(request_id=service_request.pk).first()
+    attempts = list(
+        PaymentAttempt.objects.filter(
+            request_id=service_request.pk,
+            status__in=(PaymentAttemptStatus.PAID, PaymentAttemptStatus.AWAITING_CONFIRMATION),
+        )
+    )
+    paid = next((a for a in attempts if a.status == PaymentAttemptStatus.PAID), None)
+    awaiting_cash = next(
+        (a for a in attempts if a.status == PaymentAttemptStatus.AWAITING_CONFIRMATION), None
+    )
+    receipt = Receipt.objects.filter(request_id=service_request.pk).first()
+    why = ""
+    if service_request.status not in PAYABLE_STATUSES:
+        why = "Paid once the job is completed."
+    elif service_request.payment_status in (PaymentStatus.PAID, PaymentStatus.REFUNDED):
+        why = f"Already {service_request.payment_status}."
+    elif change is not None and change.status == PriceChangeStatus.PENDING:
+        why = "The final price waits for the customer's approval."
+    elif change is not None and change.status == PriceChangeStatus.DECLINED:
+        why = "The customer declined the final price; an admin will settle it."
+    elif awaiting_cash is not None:
+        why = "Cash recorded by the professional; waiting for the customer to confirm."
+    elif not service_request.final_price:
+        why = "There is nothing to pay."
+    return PriceSummary(
+        service_request=service_request,
+        currency=settings.CURRENCY,
+        estimate=service_request.price_estimate,
+        estimate_parts=parts_of(service_request),
+        tolerance_percent=settings.PRICE_TOLERANCE_PERCENT,
+        final_price=service_request.final_price,
+        price_change=change,
+        payable=not why,
+        why_not_payable=why,
+        paid=paid,
+        awaiting_cash=awaiting_cash,
+        receipt=receipt,
+    )
+
+
+def tolerance_limit_of(service_request) -> Decimal | None:
+    if service_request.price_estimate is None:
+        return None
+    return tolerance_limit(service_request.price_estimate)
