@@ -30,7 +30,9 @@ def on_site(in_state):
 
 def price_notes(service_request):
     return list(
-        RequestEvent.objects.filter(request=service_request, action=Action.PRICE).values_list("note", flat=True)
+        RequestEvent.objects.filter(request=service_request, action=Action.PRICE).values_list(
+            "note", flat=True
+        )
     )
 
 
@@ -138,14 +140,19 @@ def test_above_the_tolerance_the_professional_must_give_a_reason(client_for, pro
     assert not PriceChange.objects.exists()
 
 
-def test_above_the_tolerance_a_price_change_waits_for_the_customer(client_for, professional, customer, on_site):
-    response = complete(
-        client_for(professional), on_site, final_price="65.00", price_reason="The pipe behind the wall was cracked."
-    )
+def test_above_the_tolerance_a_price_change_waits_for_the_customer(
+    client_for, professional, customer, on_site
+):
+    reason = "The pipe behind the wall was cracked."
+    response = complete(client_for(professional), on_site, final_price="65.00", price_reason=reason)
 
     assert response.status_code == 200, response.content
     change = PriceChange.objects.get(request=on_site)
-    assert (change.status, change.estimate, change.proposed_price) == ("pending", Decimal("40.00"), Decimal("65.00"))
+    assert (change.status, change.estimate, change.proposed_price) == (
+        "pending",
+        Decimal("40.00"),
+        Decimal("65.00"),
+    )
     assert price_notes(on_site) == [
         "Price change proposed: 40.00 → 65.00 INR. Reason: The pipe behind the wall was cracked."
     ]
@@ -206,7 +213,9 @@ def test_declined_it_goes_to_an_admin_who_settles_it(client_for, customer, admin
         f"/api/v1/requests/{repriced.pk}/price-change/decline/", {"note": "Nobody told me."}, format="json"
     )
     assert declined.status_code == 200, declined.content
-    assert declined.json()["why_not_payable"] == "The customer declined the final price; an admin will settle it."
+    assert declined.json()["why_not_payable"] == (
+        "The customer declined the final price; an admin will settle it."
+    )
     with pytest.raises(Conflict) as blocked:
         checkout.ensure_payable(ServiceRequest.objects.get(pk=repriced.pk), customer)
     assert blocked.value.code == "price_disputed"
@@ -228,10 +237,11 @@ def test_an_admin_cannot_settle_a_pending_change_nor_above_the_proposed_price(
     client_for, customer, admin_user, repriced
 ):
     admin = client_for(admin_user)
-    pending = admin.post(f"/api/v1/requests/{repriced.pk}/price-change/settle/", {"price": "50"}, format="json")
+    url = f"/api/v1/requests/{repriced.pk}/price-change/settle/"
+    pending = admin.post(url, {"price": "50"}, format="json")
     price_changes.price_change_decline(request_id=repriced.pk, customer=customer)
 
-    too_high = admin.post(f"/api/v1/requests/{repriced.pk}/price-change/settle/", {"price": "70"}, format="json")
+    too_high = admin.post(url, {"price": "70"}, format="json")
     by_customer = client_for(customer).post(
         f"/api/v1/requests/{repriced.pk}/price-change/settle/", {"price": "50"}, format="json"
     )
