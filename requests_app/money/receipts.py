@@ -62,7 +62,7 @@ def tax_included(amount: Decimal) -> Decimal:
 
 
 def receipt_lines(service_request) -> list[tuple[str, str]]:
-    """The receipt's price lines as (label, amount), also what the tests read back."""
+    """The receipt's price lines as (label, amount); an explanation has no amount."""
     currency = settings.CURRENCY
     attempt = PaymentAttempt.objects.filter(request=service_request, status=PaymentAttemptStatus.PAID).first()
     change = PriceChange.objects.filter(request=service_request).first()
@@ -71,11 +71,9 @@ def receipt_lines(service_request) -> list[tuple[str, str]]:
         lines.append((f"Estimate: {part['label']}", f"{part['amount']} {currency}"))
     if change is not None:
         lines.append(
-            (
-                f"Price change ({change.get_status_display().lower()}): {change.reason}",
-                f"{change.proposed_price} {currency}",
-            )
+            (f"Price change ({change.get_status_display().lower()})", f"{change.proposed_price} {currency}")
         )
+        lines.append((f"Reason: {change.reason}", ""))
     price = attempt.price if attempt else service_request.final_price
     lines.append(("Service price", f"{money(price)} {currency}"))
     if settings.TAX_PERCENT:
@@ -123,7 +121,10 @@ def receipt_pdf(service_request) -> bytes:
     pdf.cell(0, 8, "Price", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 11)
     for label, amount in receipt_lines(service_request):
-        pdf.multi_cell(140, 7, _text(label), new_x="RIGHT", new_y="TOP")
+        if not amount:
+            pdf.multi_cell(0, 7, _text(label), new_x="LMARGIN", new_y="NEXT")
+            continue
+        pdf.cell(140, 7, _text(label))
         pdf.cell(0, 7, _text(amount), align="R", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 

@@ -171,7 +171,8 @@ def test_the_pdf_has_the_service_times_price_lines_tax_tip_and_method(
     assert "Professional Carol Pro" in text
     for label in ("Booked", "Started", "Completed"):
         assert label in text
-    assert "Price change (settled by an admin): Cracked pipe. 65.00 INR" in text
+    assert "Price change (settled by an admin) 65.00 INR" in text
+    assert "Reason: Cracked pipe." in text
     assert "Service price 59.00 INR" in text
     assert "of which tax at 18% 9.00 INR" in text
     assert "Tip (all to the professional) 10.00 INR" in text
