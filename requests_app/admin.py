@@ -201,3 +201,7 @@ class StripeEventAdmin(ReadOnlyAdminMixin, core_admin.ScalableChangelistMixin, a
     date_hierarchy = "received_at"
     fields = ("event_id", "type", "received_at", "processed", "outcome", "service_request")
     readonly_fields = fields
+
+
+# The money screens (price changes, payments and refunds, the earnings ledger).
+from requests_app.money import admin as money_admin  # noqa: E402, F401

@@ -256,4 +256,5 @@ from requests_app.money.models import (  # noqa: E402, F401
     PriceChange,
     Receipt,
     ReceiptCounter,
+    Refund,
 )

@@ -370,8 +370,12 @@ EVENT_HANDLERS = {
 
 
 def _handler(event_type: str):
-    # Checkout Sessions (the web's Pay button) are handled in requests_app.money.checkout,
-    # which imports this module: looked up when an event comes, not at import.
-    from requests_app.money import checkout
+    # Checkout Sessions (the web's Pay button) and refunds are handled in requests_app.money,
+    # whose modules import this one: looked up when an event comes, not at import.
+    from requests_app.money import checkout, refunds
 
-    return EVENT_HANDLERS.get(event_type) or checkout.EVENT_HANDLERS.get(event_type)
+    return (
+        EVENT_HANDLERS.get(event_type)
+        or checkout.EVENT_HANDLERS.get(event_type)
+        or refunds.EVENT_HANDLERS.get(event_type)
+    )

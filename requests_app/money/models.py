@@ -201,3 +201,39 @@ class EarningsEntry(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.amount} for request #{self.request_id}"
+
+
+class RefundStatus(models.TextChoices):
+    PENDING = "pending", "Asked of Stripe"
+    SUCCEEDED = "succeeded", "Refunded"
+    FAILED = "failed", "Failed"
+
+
+class Refund(models.Model):
+    """Money given back on a paid request, in full or in part. An admin's refund is asked of
+    Stripe (with an idempotency key) and recorded ``pending``; Stripe's signed event says when
+    it succeeded, and only then do the receipt and the earnings show it. A refund made in
+    Stripe's dashboard arrives as an event and is recorded then."""
+
+    request = models.ForeignKey(
+        "requests_app.ServiceRequest", on_delete=models.PROTECT, related_name="refunds"
+    )
+    amount = _money()
+    status = models.CharField(max_length=12, choices=RefundStatus.choices, default=RefundStatus.PENDING)
+    reason = models.CharField(max_length=255, blank=True)
+    stripe_refund_id = models.CharField(max_length=255, unique=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    succeeded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=RefundStatus.values), name="refund_status_valid"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"Refund of {self.amount} on request #{self.request_id} ({self.status})"

@@ -89,7 +89,7 @@ def receipt_lines(service_request) -> list[tuple[str, str]]:
 
 
 def _refunds(service_request) -> list[Decimal]:
-    # Refund rows come with the admin refunds; a hook returning none until then.
+    # refunds imports the payments module, which imports this one (through money.paid).
     from requests_app.money import refunds
 
     return refunds.refunded_amounts(service_request)

@@ -66,6 +66,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._answer(*self.server.failure)
         if self.path.startswith("/v1/checkout/sessions"):
             return _checkout.post(self, form)
+        if self.path == "/v1/refunds":
+            return _checkout.refund(self, form)
         if self.path != "/v1/payment_intents":
             return self._answer(404, _error("Unrecognized request URL."))
         key = self.headers.get("Idempotency-Key")
@@ -118,6 +120,7 @@ class StripeStandIn(ThreadingHTTPServer):
         self.by_key: dict[str, str] = {}
         self.lock = threading.Lock()
         self.sessions: dict[str, dict] = {}
+        self.refunds: dict[str, dict] = {}
         # (status, body) to answer every call with, e.g. a refusal.
         self.failure: tuple[int, dict] | None = None
 

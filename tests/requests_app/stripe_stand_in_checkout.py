@@ -116,3 +116,26 @@ def expired(server, session_id: str) -> dict:
     session = server.sessions[session_id]
     session["status"] = "expired"
     return dict(session)
+
+
+def refund(handler, form: dict):
+    """``POST /v1/refunds``: a card refund, which Stripe answers as succeeded at once."""
+    server = handler.server
+    key = handler.headers.get("Idempotency-Key")
+    with server.lock:
+        if key and key in server.by_key:
+            return handler._answer(200, server.refunds[server.by_key[key]])
+        refund_id = f"re_test{next(_ids)}"
+        body = {
+            "id": refund_id,
+            "object": "refund",
+            "amount": int(form["amount"]),
+            "currency": "inr",
+            "payment_intent": form.get("payment_intent"),
+            "metadata": {k[9:-1]: v for k, v in form.items() if k.startswith("metadata[")},
+            "status": "succeeded",
+        }
+        server.refunds[refund_id] = body
+        if key:
+            server.by_key[key] = refund_id
+    return handler._answer(200, body)
