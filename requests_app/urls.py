@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.request_create, name="new"),
     path("offers/", views.offer_list, name="offers"),
     path("jobs/", views.job_list, name="jobs"),
+    path("earnings/", money_views.earnings, name="earnings"),
     path("<int:pk>/", views.request_detail, name="detail"),
     path("<int:pk>/edit/", views.request_edit, name="edit"),
     path("<int:pk>/cancel/", views.request_cancel, name="cancel"),

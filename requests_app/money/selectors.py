@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncMonth, TruncWeek
+from django.utils import timezone
 
 from requests_app import selectors
 from requests_app.models import PaymentStatus, Status
 from requests_app.money.models import (
+    EarningsEntry,
     PaymentAttempt,
     PaymentAttemptStatus,
     PriceChange,
     PriceChangeStatus,
     Receipt,
 )
-from requests_app.money.pricing import parts_of, tolerance_limit
+from requests_app.money.pricing import parts_of
 
 PAYABLE_STATUSES = (Status.COMPLETED, Status.CLOSED)
 
@@ -87,7 +92,38 @@ def summary_of(service_request) -> PriceSummary:
     )
 
 
-def tolerance_limit_of(service_request) -> Decimal | None:
-    if service_request.price_estimate is None:
-        return None
-    return tolerance_limit(service_request.price_estimate)
+# --- The professional's earnings -------------------------------------------------------------
+
+EARNINGS_MONTHS = 12
+EARNINGS_WEEKS = 12
+EARNINGS_ENTRIES = 200
+
+
+@dataclass
+class Earnings:
+    total: Decimal
+    months: list  # [{"period": date, "amount": Decimal, "jobs": int}], newest first
+    weeks: list
+    entries: list  # the ledger rows behind them, newest first
+
+
+def earnings_for(*, user) -> Earnings:
+    """A professional's ledger: all-time total, totals of the last months and weeks (with how
+    many jobs), and the latest rows with their requests. Four queries, whatever the history."""
+    rows = EarningsEntry.objects.filter(professional=user)
+    total = rows.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+    now = timezone.now()
+
+    def by(trunc, since):
+        return list(
+            rows.filter(created_at__gte=since)
+            .annotate(period=trunc("created_at"))
+            .values("period")
+            .annotate(amount=Sum("amount"), jobs=Count("request", distinct=True))
+            .order_by("-period")
+        )
+
+    months = by(TruncMonth, now - timedelta(days=31 * EARNINGS_MONTHS))
+    weeks = by(TruncWeek, now - timedelta(weeks=EARNINGS_WEEKS))
+    entries = list(rows.select_related("request__service").order_by("-created_at", "-id")[:EARNINGS_ENTRIES])
+    return Earnings(total=total, months=months, weeks=weeks, entries=entries)

@@ -3,13 +3,14 @@ Checkout), cash, and the receipt's download. Thin: the services decide."""
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from householdsvc.core import errors
 from requests_app import selectors
 from requests_app.money import cash, checkout, price_changes, receipts
+from requests_app.money import selectors as money_selectors
 from requests_app.money.models import Receipt
 from requests_app.views import _perform, member_required
 
@@ -70,6 +71,17 @@ def cash_record(request, pk: int):
 def cash_confirm(request, pk: int):
     return _perform(
         request, pk, "Thank you: the cash payment is confirmed.", cash.cash_confirm, customer=request.user
+    )
+
+
+@require_GET
+@member_required
+def earnings(request):
+    """The professional's earnings: totals by month and week, and the jobs behind them."""
+    if not request.user.is_professional:
+        raise Http404("Only professionals have earnings.")
+    return render(
+        request, "requests_app/earnings.html", {"earnings": money_selectors.earnings_for(user=request.user)}
     )
 
 
