@@ -52,6 +52,7 @@ services:
 test: deps-test browser services
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	  $(PY) manage.py makemigrations --check --dry-run --settings=householdsvc.settings.test
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
@@ -60,6 +61,7 @@ test: deps-test browser services
 lint: deps-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 ## Benchmarks on PostgreSQL (slow: loads a million rows once and keeps them)
 bench: deps-test services

@@ -158,6 +158,12 @@ def verification_document_path(instance, filename):
     return f"verification/{instance.user_id}/{filename}"
 
 
+class ProfessionalQuerySet(models.QuerySet):
+    def working(self):
+        """Professionals who may take work now: approved by an admin and not blocked."""
+        return self.filter(verification_status=VerificationStatus.APPROVED, user__is_active=True)
+
+
 class ProfessionalProfile(models.Model):
     """A professional offers one catalogue service from a base address. They work only after an
     admin has checked their verification document and approved them. Roadside operators also
@@ -200,6 +206,8 @@ class ProfessionalProfile(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProfessionalQuerySet.as_manager()
 
     class Meta:
         constraints = [

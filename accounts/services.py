@@ -10,18 +10,11 @@ from django.utils import timezone
 
 from accounts.documents import DocumentRejected, check_document
 from accounts.models import CustomerProfile, ProfessionalProfile, Role, User, VerificationStatus
-from accounts.validation import (
-    DUPLICATE_EMAIL,
-    REQUIRED,
-    check_identity,
-    check_int,
-    check_length,
-    check_position,
-    raise_if,
-)
-from catalog.models import Service
+from accounts.validation import DUPLICATE_EMAIL, check_identity, check_int, check_length
+from catalog.selectors import bookable_service
 from householdsvc.core import errors
 from householdsvc.core.permissions import is_admin
+from householdsvc.core.validation import REQUIRED, position, raise_if_invalid
 
 MAX_EXPERIENCE_YEARS = 80
 # No professional search reaches farther (accounts.filters.MAX_RADIUS_KM); without a bound a
@@ -82,10 +75,10 @@ def customer_register(
     email, full_name, phone = check_identity(
         problems, email=email, password=password, full_name=full_name, phone=phone
     )
-    latitude, longitude = check_position(problems, latitude, longitude)
+    latitude, longitude = position(latitude, longitude, problems)
     pin_code = (pin_code or "").strip()
     check_length(problems, CustomerProfile, pin_code=pin_code)
-    raise_if(problems)
+    raise_if_invalid(problems)
 
     user = _create_user(email=email, password=password, full_name=full_name, phone=phone, role=Role.CUSTOMER)
     CustomerProfile.objects.create(
@@ -118,7 +111,7 @@ def professional_register(
     email, full_name, phone = check_identity(
         problems, email=email, password=password, full_name=full_name, phone=phone
     )
-    chosen_service = _active_service(problems, service)
+    chosen_service = bookable_service(service, problems)
     experience_years = check_int(
         problems, "experience_years", experience_years or 0, low=0, high=MAX_EXPERIENCE_YEARS
     )
@@ -137,7 +130,7 @@ def professional_register(
         checked = check_document(document)
     except DocumentRejected as exc:
         problems["document"] = [str(exc)]
-    raise_if(problems)
+    raise_if_invalid(problems)
 
     user = _create_user(
         email=email, password=password, full_name=full_name, phone=phone, role=Role.PROFESSIONAL
@@ -165,19 +158,6 @@ def professional_register(
     return user
 
 
-def _active_service(problems: dict, service) -> Service | None:
-    service_id = getattr(service, "pk", service)
-    try:
-        chosen = Service.objects.filter(pk=int(service_id)).first()
-    except (TypeError, ValueError):
-        chosen = None
-    if chosen is None:
-        problems["service"] = ["Choose a service from the catalogue."]
-    elif not chosen.is_active:
-        problems["service"] = ["This service is no longer offered."]
-    return chosen
-
-
 @transaction.atomic
 def admin_create(*, actor, email, password, full_name, phone="") -> User:
     """Another admin, created from the back office by an admin."""
@@ -186,7 +166,7 @@ def admin_create(*, actor, email, password, full_name, phone="") -> User:
     email, full_name, phone = check_identity(
         problems, email=email, password=password, full_name=full_name, phone=phone
     )
-    raise_if(problems)
+    raise_if_invalid(problems)
     user = _create_user(email=email, password=password, full_name=full_name, phone=phone, role=Role.ADMIN)
     user.is_superuser = True
     user.save(update_fields=["is_superuser"])
@@ -213,7 +193,7 @@ def profile_update(*, user, **changes) -> User:
     for field_name in changes:
         if field_name not in USER_EDITABLE and field_name not in editable:
             problems[field_name] = ["This field cannot be changed."]
-    raise_if(problems)
+    raise_if_invalid(problems)
 
     for field_name in USER_EDITABLE:
         if field_name in changes:
@@ -224,7 +204,7 @@ def profile_update(*, user, **changes) -> User:
 
     if profile is not None:
         _apply_profile_changes(problems, user, profile, changes)
-    raise_if(problems)
+    raise_if_invalid(problems)
 
     user.save(update_fields=["full_name", "phone", "updated_at"])
     changed = [name for name in editable if name in changes]
@@ -252,8 +232,8 @@ def _apply_profile_changes(problems: dict, user, profile, changes: dict) -> None
             problems, "service_radius_km", changes["service_radius_km"], low=1, high=MAX_SERVICE_RADIUS_KM
         )
     if user.is_customer and ("latitude" in changes or "longitude" in changes):
-        profile.latitude, profile.longitude = check_position(
-            problems, changes.get("latitude", profile.latitude), changes.get("longitude", profile.longitude)
+        profile.latitude, profile.longitude = position(
+            changes.get("latitude", profile.latitude), changes.get("longitude", profile.longitude), problems
         )
     check_length(
         problems,
@@ -318,7 +298,7 @@ def professional_reject(*, professional_id, actor, reason="") -> ProfessionalPro
     reason = (reason or "").strip()
     problems: dict[str, list[str]] = {}
     check_length(problems, ProfessionalProfile, rejection_reason=reason)
-    raise_if(problems)
+    raise_if_invalid(problems)
     profile = _locked_professional(professional_id)
     if profile.verification_status == VerificationStatus.REJECTED:
         raise errors.InvalidTransition("This professional is already rejected.", code="already_rejected")
@@ -345,7 +325,7 @@ def user_block(*, user_id, actor, reason="") -> User:
     reason = (reason or "").strip()
     problems: dict[str, list[str]] = {}
     check_length(problems, User, block_reason=reason)
-    raise_if(problems)
+    raise_if_invalid(problems)
     user = User.objects.select_for_update().filter(pk=user_id).first()
     if user is None:
         raise errors.NotFound("No such user.")

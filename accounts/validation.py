@@ -1,22 +1,24 @@
-"""Input checks shared by the accounts services: each adds messages to a ``problems`` dict
-(field name → messages) so one ValidationFailed reports every bad field at once."""
-
-from decimal import Decimal, InvalidOperation
+"""Input checks of the accounts services: each adds messages to a ``problems`` dict (field
+name → messages) so one ValidationFailed reports every bad field at once. Checks other apps
+share too (a position, raising the collected problems) are in householdsvc.core.validation."""
 
 from django.contrib.auth import password_validation
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
+from django.db.models import Q
 
-from accounts.models import User
+from accounts.models import Role, User, VerificationStatus
 from householdsvc.core import errors
+from householdsvc.core.validation import REQUIRED
 
 DUPLICATE_EMAIL = "An account with this email address already exists."
-REQUIRED = "This field is required."
 
 
-def raise_if(problems: dict[str, list[str]]) -> None:
-    if problems:
-        raise errors.ValidationFailed("Invalid input.", errors=problems)
+def email_taken(email: str) -> bool:
+    """Whether an account already uses this email, in any case: emails are unique ignoring
+    case (the database's unique index on the lowercased email enforces it at the insert)."""
+    return User.objects.filter(email__iexact=email.strip()).exists()
 
 
 def check_length(problems: dict, model, **values) -> None:
@@ -39,7 +41,7 @@ def check_identity(problems: dict, *, email, password, full_name, phone) -> tupl
         except DjangoValidationError:
             problems["email"] = ["Enter a valid email address."]
         else:
-            if User.objects.filter(email__iexact=email).exists():
+            if email_taken(email):
                 problems["email"] = [DUPLICATE_EMAIL]
     if not full_name:
         problems["full_name"] = [REQUIRED]
@@ -55,30 +57,6 @@ def check_identity(problems: dict, *, email, password, full_name, phone) -> tupl
     return email, full_name, phone
 
 
-def to_decimal(value, field_name: str, problems: dict) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        return Decimal(str(value)).quantize(Decimal("0.000001"))
-    except (InvalidOperation, ValueError):
-        problems.setdefault(field_name, []).append("Enter a number.")
-        return None
-
-
-def check_position(problems: dict, latitude, longitude, names=("latitude", "longitude")):
-    lat_name, lng_name = names
-    latitude = to_decimal(latitude, lat_name, problems)
-    longitude = to_decimal(longitude, lng_name, problems)
-    if latitude is not None and not -90 <= latitude <= 90:
-        problems.setdefault(lat_name, []).append("Latitude must be between -90 and 90.")
-    if longitude is not None and not -180 <= longitude <= 180:
-        problems.setdefault(lng_name, []).append("Longitude must be between -180 and 180.")
-    if (latitude is None) != (longitude is None) and lat_name not in problems and lng_name not in problems:
-        missing = lat_name if latitude is None else lng_name
-        problems.setdefault(missing, []).append("Give both latitude and longitude, or neither.")
-    return latitude, longitude
-
-
 def check_int(problems: dict, field_name: str, value, *, low: int, high: int | None = None) -> int | None:
     try:
         number = int(value)
@@ -90,3 +68,38 @@ def check_int(problems: dict, field_name: str, value, *, low: int, high: int | N
         problems.setdefault(field_name, []).append(f"Must be {bound}.")
         return None
     return number
+
+
+def ensure_active(user) -> None:
+    """A blocked account can do nothing: the first check of every service a user acts through,
+    whichever app it is in."""
+    if not user.is_active:
+        raise errors.NotAllowed("This account is blocked.", code="account_blocked")
+
+
+# --- Who may work ----------------------------------------------------------------------------
+# A professional gets work only once an admin has approved them, and never while blocked. The
+# profile's side of the rule is ProfessionalProfile.objects.working(); these are the user's side,
+# for the apps that start from a user (offers, assigning, matching, public reviews).
+
+
+def is_working_professional(user) -> bool:
+    """Whether this user is a professional who may be offered, assigned or shown work now."""
+    if not (user.is_active and user.role == Role.PROFESSIONAL):
+        return False
+    try:
+        profile = user.professional_profile
+    except ObjectDoesNotExist:
+        return False
+    return profile.is_approved
+
+
+def working_professional_q(prefix: str = "") -> Q:
+    """The same rule as a filter on users, or on a relation to them (``prefix="professional__"``)."""
+    return Q(
+        **{
+            f"{prefix}role": Role.PROFESSIONAL,
+            f"{prefix}is_active": True,
+            f"{prefix}professional_profile__verification_status": VerificationStatus.APPROVED,
+        }
+    )

@@ -3,7 +3,6 @@
 import django_filters
 from django.db.models import Exists, OuterRef
 
-from accounts.models import ProfessionalProfile, VerificationStatus
 from catalog.models import Service, ServiceKind
 
 
@@ -31,11 +30,10 @@ class ServiceFilter(django_filters.FilterSet):
         if not value:
             return queryset
         # EXISTS over the (service, pin_code) index rather than a join that would repeat a
-        # service once per professional.
-        offered_here = ProfessionalProfile.objects.filter(
-            service=OuterRef("pk"),
-            pin_code=value,
-            verification_status=VerificationStatus.APPROVED,
-            user__is_active=True,
-        )
+        # service once per professional. Professionals belong to accounts, above catalog in the
+        # import order: they are reached through the relation accounts declares on Service
+        # (ProfessionalProfile.service, related_name "professionals"), and who counts as working
+        # is accounts' rule (ProfessionalQuerySet.working), not a copy of it here.
+        professionals = Service.professionals.rel.related_model.objects
+        offered_here = professionals.working().filter(service=OuterRef("pk"), pin_code=value)
         return queryset.filter(Exists(offered_here))

@@ -18,3 +18,19 @@ def service_get(*, user, service_id) -> Service:
     if service is None:
         raise errors.NotFound("No such service.")
     return service
+
+
+def bookable_service(service, errors: dict, *, field: str = "service") -> Service | None:
+    """The service (a ``Service`` or its id) if it exists and is active — the one rule for "a
+    service one may book or sign up for" — else ``None`` with a message under ``field``."""
+    service_id = service.pk if isinstance(service, Service) else service
+    try:
+        found = Service.objects.filter(pk=int(service_id)).first()
+    except (TypeError, ValueError):
+        found = None
+    if found is None:
+        errors[field] = ["Choose a service from the catalogue."]
+    elif not found.is_active:
+        errors[field] = ["This service is no longer offered."]
+        return None
+    return found

@@ -3,16 +3,21 @@ and download link, and the record of scheduled emails sent. Every write goes thr
 exports.services; admins start jobs but never edit them by hand."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 
+from exports import admin_dashboard
+from exports.admin_actions import export_selected_as_csv
 from exports.forms import ExportStartForm
-from exports.models import ExportJob, ExportStatus, SentNotification
+from exports.models import ExportJob, ExportKind, ExportStatus, SentNotification
 from exports.services import export_job_create
 from householdsvc.core.errors import ServiceError, ValidationFailed
 from householdsvc.core.permissions import is_admin
+from requests_app.admin import ServiceRequestAdmin
+from reviews.admin import ReviewAdmin
 
 
 @admin.register(ExportJob)
@@ -80,6 +85,17 @@ class ExportJobAdmin(admin.ModelAdmin):
             return "—"
         return format_html('<a href="{}">Download CSV</a>', reverse("exports:download", args=[job.pk]))
 
+    def get_urls(self):
+        # The dashboard lives here because exports owns the numbers; admin_view lets only staff
+        # in, and the page checks is_admin.
+        dashboard = self.admin_site.admin_view(self.dashboard_view)
+        return [path("dashboard/", dashboard, name="exports_dashboard"), *super().get_urls()]
+
+    def dashboard_view(self, request):
+        if not is_admin(request.user):
+            raise PermissionDenied
+        return admin_dashboard.dashboard(request, admin_site=self.admin_site)
+
     def add_view(self, request, form_url="", extra_context=None):
         """ "New export": choose a kind and its filters; the job starts in the background."""
         if not self.has_add_permission(request):
@@ -134,3 +150,13 @@ class SentNotificationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Exports contributes to the back office of what it exports (those apps are below it in the import
+# order, so they cannot name this action themselves): a CSV action on each changelist, and the
+# dashboard, reached from the admin index.
+ServiceRequestAdmin.actions = (
+    *ServiceRequestAdmin.actions,
+    export_selected_as_csv(ExportKind.SERVICE_REQUESTS),
+)
+ReviewAdmin.actions = (*ReviewAdmin.actions, export_selected_as_csv(ExportKind.REVIEWS))

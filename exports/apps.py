@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class ExportsConfig(AppConfig):
     name = "exports"
     verbose_name = "Exports and reports"
+
+    def ready(self):
+        # Cached dashboard figures are derived data: writes make them stale (see dashboard.py).
+        from exports.dashboard import connect_invalidation
+
+        connect_invalidation()

@@ -6,14 +6,13 @@ job found running as orphaned). Transient database and file-system errors are re
 times with backoff; when a task gives up, the job is marked failed with the error.
 """
 
-from celery import shared_task
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
 
+from exports.reminders import daily_reminders_send
 from exports.reports import monthly_reports_send
 from exports.services import export_files_prune, export_job_fail, export_job_run, export_jobs_fail_stale
+from householdsvc.core.tasks import TRANSIENT_ERRORS, robust_task
 
-TRANSIENT_ERRORS = (OperationalError, InterfaceError, OSError)
 EXPORT_SOFT_TIME_LIMIT = getattr(settings, "EXPORT_TASK_SOFT_TIME_LIMIT", 30 * 60)
 EXPORT_TIME_LIMIT = getattr(settings, "EXPORT_TASK_TIME_LIMIT", 35 * 60)
 
@@ -22,15 +21,12 @@ def _give_up(job_id: int, exc: BaseException) -> None:
     export_job_fail(job_id=job_id, error=f"{type(exc).__name__}: {exc}")
 
 
-@shared_task(
+@robust_task(
     bind=True,
     name="exports.tasks.run_export",
-    acks_late=True,
-    reject_on_worker_lost=True,
+    minutes=EXPORT_SOFT_TIME_LIMIT // 60,
     soft_time_limit=EXPORT_SOFT_TIME_LIMIT,
     time_limit=EXPORT_TIME_LIMIT,
-    autoretry_for=TRANSIENT_ERRORS,
-    max_retries=3,
     retry_backoff=3,
     retry_backoff_max=120,
     retry_jitter=True,
@@ -54,30 +50,18 @@ def run_export(self, job_id: int) -> dict:
     return {"job_id": job_id, "status": job.status if job else None}
 
 
-@shared_task(
-    name="exports.tasks.prune_export_files",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    soft_time_limit=10 * 60,
-    time_limit=12 * 60,
-    autoretry_for=TRANSIENT_ERRORS,
-    max_retries=3,
-    retry_backoff=30,
-)
+@robust_task(name="exports.tasks.prune_export_files", minutes=10)
 def prune_export_files() -> dict:
     return {"expired": export_files_prune(), "failed_stale": export_jobs_fail_stale()}
 
 
-@shared_task(
-    name="exports.tasks.send_monthly_reports",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    soft_time_limit=50 * 60,
-    time_limit=55 * 60,
-    autoretry_for=TRANSIENT_ERRORS,
-    max_retries=3,
-    retry_backoff=60,
-)
+@robust_task(name="exports.tasks.send_monthly_reports", minutes=50, retry_backoff=60)
 def send_monthly_reports() -> dict:
     # Safe to retry or run twice: each customer's report is recorded as sent with it.
     return {"sent": monthly_reports_send()}
+
+
+@robust_task(name="exports.tasks.send_daily_reminders", minutes=50, retry_backoff=60)
+def send_daily_reminders() -> dict:
+    # Safe to retry or run twice: each reminder is recorded as sent with it.
+    return {"sent": daily_reminders_send()}

@@ -24,6 +24,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("services/", include("catalog.urls")),
     path("requests/", include("requests_app.urls")),
+    path("requests/", include("reviews.urls")),
     path("exports/", include("exports.urls")),
     path("", include("accounts.home_urls")),
 ]

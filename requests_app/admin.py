@@ -9,17 +9,14 @@ estimated count, filters on indexed columns, every related row joined in one que
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 
 from catalog.models import Service
-from exports.admin_actions import export_selected_as_csv
-from exports.models import ExportKind
 from householdsvc.core import admin as core_admin
 from householdsvc.core.admin import ReadOnlyAdminMixin
 from requests_app import admin_views
 from requests_app.models import TRANSITIONS, Action, RequestEvent, ServiceRequest, StripeEvent
-from reviews.models import Review
 
 
 class ServiceFilter(admin.SimpleListFilter):
@@ -50,17 +47,6 @@ class RequestEventInline(ReadOnlyAdminMixin, admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
-
-
-class ReviewInline(ReadOnlyAdminMixin, admin.StackedInline):
-    model = Review
-    extra = 0
-    can_delete = False
-    fields = ("rating", "comment", "customer", "professional", "created_at", "updated_at")
-    readonly_fields = fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("customer", "professional")
 
 
 @admin.register(ServiceRequest)
@@ -96,8 +82,10 @@ class ServiceRequestAdmin(ReadOnlyAdminMixin, core_admin.ScalableChangelistMixin
     date_hierarchy = "created_at"
     raw_id_fields = ("service", "customer", "professional")
     ordering = ("-created_at", "-id")
-    inlines = (RequestEventInline, ReviewInline)
-    actions = ("assign_professional", "cancel_requests", export_selected_as_csv(ExportKind.SERVICE_REQUESTS))
+    # Apps above this one add theirs from their own admin (reviews: the review; exports: the
+    # CSV action), since this app may not import them.
+    inlines = (RequestEventInline,)
+    actions = ("assign_professional", "cancel_requests")
     fieldsets = (
         (None, {"fields": ("service", "customer", "professional", "status", "location_points")}),
         (
@@ -175,16 +163,6 @@ class ServiceRequestAdmin(ReadOnlyAdminMixin, core_admin.ScalableChangelistMixin
             ],
         }
         return super().change_view(request, object_id, form_url, extra_context)
-
-    def get_urls(self):
-        dashboard = self.admin_site.admin_view(self.dashboard_view)
-        return [
-            path("dashboard/", dashboard, name="requests_app_servicerequest_dashboard"),
-            *super().get_urls(),
-        ]
-
-    def dashboard_view(self, request):
-        return admin_views.dashboard(request, admin_site=self.admin_site)
 
 
 @admin.register(StripeEvent)

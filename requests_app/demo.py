@@ -11,7 +11,6 @@ from accounts.models import User
 from catalog.models import Service
 from requests_app import services
 from requests_app.models import ServiceRequest, Status
-from tracking.services import location_batch_record
 
 # customer email, service, description, professional email (or None), target status, extras
 DEMO_REQUESTS = [
@@ -74,27 +73,11 @@ def _make(customer, service, description, professional, target, extras):
     services.service_request_accept(request_id=request_id, professional=professional)
     started = services.service_request_start(request_id=request_id, professional=professional)
     if target == Status.EN_ROUTE:
-        _record_trip(started, professional)
-        return started
+        return started  # tracking's demo step adds the trip so far (tracking.demo)
     services.service_request_arrive(request_id=request_id, professional=professional)
     return services.service_request_complete(
         request_id=request_id, professional=professional, final_price=Decimal(extras["final_price"])
     )
-
-
-def _record_trip(service_request, professional) -> None:
-    """A few positions of the professional heading east across the city since they set off,
-    so the customer's page shows a live position in the demo."""
-    points = [
-        {
-            "latitude": str(Decimal("12.960000") + Decimal("0.001500") * step),
-            "longitude": str(Decimal("77.600000") + Decimal("0.002500") * step),
-            "accuracy": 12,
-            "recorded_at": (service_request.started_at + timedelta(milliseconds=step + 1)).isoformat(),
-        }
-        for step in range(5)
-    ]
-    location_batch_record(request_id=service_request.pk, user=professional, points=points)
 
 
 def load_demo_requests(demo=None) -> None:

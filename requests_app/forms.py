@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 
 from catalog.models import Service
-from requests_app.models import ServiceRequest, Status, VehicleType
+from requests_app.models import ServiceRequest, VehicleType
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -101,16 +101,3 @@ class CompleteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Needed when it is well above the estimate: the customer is asked to approve it.",
     )
-
-
-class ReviewForm(forms.Form):
-    rating = forms.TypedChoiceField(
-        choices=[(n, f"{n} ★") for n in range(5, 0, -1)], coerce=int, widget=forms.RadioSelect
-    )
-    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000)
-
-
-class StatusFilterForm(forms.Form):
-    """The list's filter; an unknown status is ignored rather than an error page."""
-
-    status = forms.ChoiceField(choices=[("", "All"), *Status.choices], required=False)

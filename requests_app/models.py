@@ -57,9 +57,18 @@ STATUSES_WITH_PROFESSIONAL = (
     Status.COMPLETED,
     Status.CLOSED,
 )
-OPEN_STATUSES = (Status.REQUESTED, Status.ASSIGNED, Status.EN_ROUTE, Status.ON_SITE)
+# The job is done and its final price set: it may be paid for and reviewed.
+DONE_STATUSES = (Status.COMPLETED, Status.CLOSED)
+PAYABLE_STATUSES = DONE_STATUSES
+REVIEWABLE_STATUSES = DONE_STATUSES
+# From acceptance (the professional may be getting ready) to the end of the work on site, the
+# assigned professional's phone reports its position.
+REPORTING_STATUSES = (Status.ASSIGNED, Status.EN_ROUTE, Status.ON_SITE)
 # While the professional travels or works, the customer may watch their position.
 TRACKABLE_STATUSES = (Status.EN_ROUTE, Status.ON_SITE)
+# The customer's request page listens for live changes until the job is done and confirmed
+# (completed still moves: to closed, and on to payment).
+WATCHED_STATUSES = (Status.REQUESTED, Status.ASSIGNED, Status.EN_ROUTE, Status.ON_SITE, Status.COMPLETED)
 
 
 class VehicleType(models.TextChoices):
@@ -159,7 +168,7 @@ class ServiceRequest(models.Model):
                 name="request_no_professional_when_open",
             ),
             models.CheckConstraint(
-                condition=~Q(status__in=(Status.COMPLETED, Status.CLOSED)) | Q(final_price__isnull=False),
+                condition=~Q(status__in=DONE_STATUSES) | Q(final_price__isnull=False),
                 name="request_final_price_when_completed",
             ),
             models.CheckConstraint(
@@ -196,10 +205,6 @@ class ServiceRequest(models.Model):
 
     def __str__(self):
         return f"Request #{self.pk} ({self.service_id}, {self.status})"
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
 
 
 class RequestEvent(models.Model):

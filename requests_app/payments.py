@@ -24,15 +24,22 @@ import stripe
 from django.conf import settings
 from django.db import transaction
 
+from accounts.validation import ensure_active
 from householdsvc.core.errors import Conflict, NotAllowed, NotFound, ServiceError, ValidationFailed
-from requests_app.models import Action, PaymentStatus, RequestEvent, ServiceRequest, Status, StripeEvent
+from requests_app.models import (
+    PAYABLE_STATUSES,
+    Action,
+    PaymentStatus,
+    RequestEvent,
+    ServiceRequest,
+    StripeEvent,
+)
 from requests_app.money import hooks, pricing
 from requests_app.selectors import can_see
-from requests_app.services import _ensure_active, _locked
+from requests_app.services import service_request_lock
 
 logger = logging.getLogger(__name__)
 
-PAYABLE_STATUSES = (Status.COMPLETED, Status.CLOSED)
 # Stripe takes amounts in the currency's smallest unit; these have none below the unit.
 ZERO_DECIMAL_CURRENCIES = frozenset(
     {"bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof"}
@@ -137,11 +144,11 @@ def payment_start(*, request_id, customer) -> PaymentStart:
     """
     client = stripe_client()
     currency = settings.CURRENCY.lower()
-    _ensure_active(customer)
+    ensure_active(customer)
     with transaction.atomic():
         # The row stays locked during the call to Stripe, so a double tap waits for the first
         # and reuses its PaymentIntent instead of creating a second one.
-        service_request = _locked(request_id)
+        service_request = service_request_lock(request_id=request_id)
         if not can_see(customer, service_request):
             raise NotFound("No such service request.")
         if service_request.customer_id != customer.pk:

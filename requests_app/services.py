@@ -17,8 +17,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role
+from accounts.validation import ensure_active
+from catalog.selectors import bookable_service
 from householdsvc.core.errors import Conflict, InvalidTransition, NotAllowed, NotFound
 from householdsvc.core.transactions import on_commit_robust
+from householdsvc.core.validation import position, raise_if_invalid
 from requests_app import emails, events, validation
 from requests_app.models import (
     TRANSITIONS,
@@ -37,15 +40,13 @@ logger = logging.getLogger(__name__)
 # --- Guards -------------------------------------------------------------------------------
 
 
-def _ensure_active(actor) -> None:
-    if not actor.is_active:
-        raise NotAllowed("This account is blocked.", code="account_blocked")
-
-
-def _locked(request_id) -> ServiceRequest:
-    """The request's row, locked until the transaction ends."""
+def service_request_lock(*, request_id, no_key: bool = False) -> ServiceRequest:
+    """The request's row, locked until the transaction ends (404 for an unknown id), for every
+    service that checks and then changes a request or what hangs off it (reviews, tracking,
+    payments). ``no_key`` takes ``FOR NO KEY UPDATE``: it still queues behind a transition's
+    ``FOR UPDATE`` but lets rows that reference the request be inserted meanwhile."""
     try:
-        return ServiceRequest.objects.select_for_update().get(pk=int(request_id))
+        return ServiceRequest.objects.select_for_update(no_key=no_key).get(pk=int(request_id))
     except (ServiceRequest.DoesNotExist, TypeError, ValueError) as exc:
         raise NotFound("No such service request.") from exc
 
@@ -103,10 +104,6 @@ def _move(service_request, action, actor, *, note="", stamp=None, extra_fields=(
     return service_request
 
 
-def _after_commit(func, *args, **kwargs) -> None:
-    on_commit_robust(func, *args, **kwargs)
-
-
 # --- Create and edit ----------------------------------------------------------------------
 
 
@@ -126,16 +123,16 @@ def service_request_create(
     """A customer books a service. The estimate (``money.pricing.estimate_for``) is set here,
     with its parts, and never taken from the caller. A household job needs an address and pin
     code (the customer's home by default); roadside help needs the position to be dispatched to."""
-    _ensure_active(customer)
+    ensure_active(customer)
     if customer.role != Role.CUSTOMER:
         raise NotAllowed("Only customers may request a service.")
     errors: dict[str, list[str]] = {}
-    service = validation.resolve_service(service, errors)
+    service = bookable_service(service, errors)
     description = validation.check_text(description, "description", errors, required=True)
     address = validation.check_text(address, "address", errors)
     pin_code = validation.check_text(pin_code, "pin_code", errors, max_length=PIN_CODE_MAX_LENGTH)
     remarks = validation.check_text(remarks, "remarks", errors)
-    latitude, longitude = validation.position(latitude, longitude, errors)
+    latitude, longitude = position(latitude, longitude, errors)
     scheduled_for = validation.check_scheduled_for(scheduled_for, errors)
     vehicle_type = vehicle_type or ""
     if vehicle_type and vehicle_type not in VehicleType.values:
@@ -160,8 +157,7 @@ def service_request_create(
             errors.setdefault("address", ["A household job needs the address to come to."])
         if not pin_code:
             errors.setdefault("pin_code", ["A household job needs the pin code."])
-    if errors:
-        validation.invalid(errors)
+    raise_if_invalid(errors)
 
     estimate = pricing.estimate_for(service=service, latitude=latitude, longitude=longitude)
     with transaction.atomic():
@@ -212,9 +208,9 @@ def service_request_edit(
     (it would be offered by distance around where the job no longer is); a roadside job keeps
     its position, which is what it is dispatched to, unless given a new one. The trail records
     which fields changed."""
-    _ensure_active(actor)
+    ensure_active(actor)
     with transaction.atomic():
-        service_request = _locked(request_id)
+        service_request = service_request_lock(request_id=request_id)
         _ensure_visible(actor, service_request)
         if service_request.customer_id != actor.pk:
             raise NotAllowed("Only the customer who made the request may edit it.")
@@ -240,9 +236,8 @@ def service_request_edit(
         if scheduled_for is not UNCHANGED:
             proposed["scheduled_for"] = validation.check_scheduled_for(scheduled_for, errors)
         if latitude is not None or longitude is not None:
-            proposed["latitude"], proposed["longitude"] = validation.position(latitude, longitude, errors)
-        if errors:
-            validation.invalid(errors)
+            proposed["latitude"], proposed["longitude"] = position(latitude, longitude, errors)
+        raise_if_invalid(errors)
 
         changed = [field for field, value in proposed.items() if getattr(service_request, field) != value]
         moved = {"address", "pin_code"} & set(changed)
@@ -272,11 +267,11 @@ def service_request_edit(
 
 def service_request_accept(*, request_id, professional) -> ServiceRequest:
     """An approved professional of the service, in whose area the request lies, takes it."""
-    _ensure_active(professional)
+    ensure_active(professional)
     with transaction.atomic():
         # The row lock serialises professionals racing for the same request: the second one
         # waits here until the first commits, then finds it assigned and gets a 409.
-        service_request = _locked(request_id)
+        service_request = service_request_lock(request_id=request_id)
         _ensure_visible(professional, service_request, offer=True)
         if professional.role != Role.PROFESSIONAL:
             raise NotAllowed("Only professionals may accept requests.")
@@ -289,16 +284,16 @@ def service_request_accept(*, request_id, professional) -> ServiceRequest:
         _move(
             service_request, Action.ACCEPT, professional, stamp="assigned_at", extra_fields=["professional"]
         )
-        _after_commit(emails.notify_accepted, service_request.pk)
+        on_commit_robust(emails.notify_accepted, service_request.pk)
     return service_request
 
 
 def service_request_reject(*, request_id, professional, note="") -> ServiceRequest:
     """A professional turns the offer down; it stays open for others and is never offered to
     them again."""
-    _ensure_active(professional)
+    ensure_active(professional)
     with transaction.atomic():
-        service_request = _locked(request_id)
+        service_request = service_request_lock(request_id=request_id)
         _ensure_visible(professional, service_request, offer=True)
         if professional.role != Role.PROFESSIONAL or not professional_may_take(professional, service_request):
             raise NotAllowed("Only a professional this request is offered to may turn it down.")
@@ -313,9 +308,9 @@ def service_request_reject(*, request_id, professional, note="") -> ServiceReque
 def service_request_assign(*, request_id, professional, actor) -> ServiceRequest:
     """An admin gives the open request to a professional of its service (``professional`` is
     a user or a user id). The professional need not be in the area, nor to have accepted."""
-    _ensure_active(actor)
+    ensure_active(actor)
     with transaction.atomic():
-        service_request = _locked(request_id)
+        service_request = service_request_lock(request_id=request_id)
         _ensure_visible(actor, service_request)
         if not actor.is_admin:
             raise NotAllowed("Only admins may assign requests.")
@@ -330,7 +325,7 @@ def service_request_assign(*, request_id, professional, actor) -> ServiceRequest
             stamp="assigned_at",
             extra_fields=["professional"],
         )
-        _after_commit(emails.notify_assigned, service_request.pk)
+        on_commit_robust(emails.notify_assigned, service_request.pk)
     return service_request
 
 
@@ -338,16 +333,16 @@ def service_request_assign(*, request_id, professional, actor) -> ServiceRequest
 
 
 def _professional_step(request_id, professional, action, stamp, *, validate=None, notify=None):
-    _ensure_active(professional)
+    ensure_active(professional)
     with transaction.atomic():
-        service_request = _locked(request_id)
+        service_request = service_request_lock(request_id=request_id)
         _ensure_visible(professional, service_request)
         _ensure_assigned_professional(professional, service_request)
         _ensure_state(service_request, action)
         extra_fields = validate(service_request) if validate else ()
         _move(service_request, action, professional, stamp=stamp, extra_fields=extra_fields)
         if notify:
-            _after_commit(notify, service_request.pk)
+            on_commit_robust(notify, service_request.pk)
     return service_request
 
 
@@ -389,9 +384,9 @@ def service_request_complete(*, request_id, professional, final_price, price_rea
 
 def service_request_close(*, request_id, actor) -> ServiceRequest:
     """The customer (or an admin) confirms the completed job; it may then be reviewed."""
-    _ensure_active(actor)
+    ensure_active(actor)
     with transaction.atomic():
-        service_request = _locked(request_id)
+        service_request = service_request_lock(request_id=request_id)
         _ensure_visible(actor, service_request)
         _ensure_owner_or_admin(actor, service_request, "close")
         _ensure_state(service_request, Action.CLOSE)
@@ -400,16 +395,15 @@ def service_request_close(*, request_id, actor) -> ServiceRequest:
 
 def service_request_cancel(*, request_id, actor, reason="") -> ServiceRequest:
     """The customer or an admin calls the request off before the professional is on site."""
-    _ensure_active(actor)
+    ensure_active(actor)
     with transaction.atomic():
-        service_request = _locked(request_id)
+        service_request = service_request_lock(request_id=request_id)
         _ensure_visible(actor, service_request)
         _ensure_owner_or_admin(actor, service_request, "cancel")
         _ensure_state(service_request, Action.CANCEL)
         errors: dict[str, list[str]] = {}
         reason = validation.check_text(reason, "reason", errors, max_length=CANCEL_REASON_MAX_LENGTH)
-        if errors:
-            validation.invalid(errors)
+        raise_if_invalid(errors)
         if not reason:
             reason = "Cancelled by an admin." if actor.is_admin else "Cancelled by the customer."
         service_request.cancel_reason = reason
@@ -421,5 +415,5 @@ def service_request_cancel(*, request_id, actor, reason="") -> ServiceRequest:
             stamp="cancelled_at",
             extra_fields=["cancel_reason"],
         )
-        _after_commit(emails.notify_cancelled, service_request.pk, actor_id=actor.pk)
+        on_commit_robust(emails.notify_cancelled, service_request.pk, actor_id=actor.pk)
     return service_request

@@ -1,26 +1,26 @@
 from django.urls import path
 
-from requests_app import views
 from requests_app.money import views as money_views
+from requests_app.views import customer, detail, professional
 
 app_name = "requests_app"
 
+# The review form posts to /requests/<pk>/review/, a page of reviews (reviews/urls.py).
 urlpatterns = [
-    path("", views.request_list, name="list"),
-    path("new/", views.request_create, name="new"),
-    path("offers/", views.offer_list, name="offers"),
-    path("jobs/", views.job_list, name="jobs"),
+    path("", customer.request_list, name="list"),
+    path("new/", customer.request_create, name="new"),
+    path("offers/", professional.offer_list, name="offers"),
+    path("jobs/", professional.job_list, name="jobs"),
     path("earnings/", money_views.earnings, name="earnings"),
-    path("<int:pk>/", views.request_detail, name="detail"),
-    path("<int:pk>/edit/", views.request_edit, name="edit"),
-    path("<int:pk>/cancel/", views.request_cancel, name="cancel"),
-    path("<int:pk>/close/", views.request_close, name="close"),
-    path("<int:pk>/review/", views.request_review, name="review"),
-    path("<int:pk>/accept/", views.request_accept, name="accept"),
-    path("<int:pk>/reject/", views.request_reject, name="reject"),
-    path("<int:pk>/start/", views.request_start, name="start"),
-    path("<int:pk>/arrive/", views.request_arrive, name="arrive"),
-    path("<int:pk>/complete/", views.request_complete, name="complete"),
+    path("<int:pk>/", detail.request_detail, name="detail"),
+    path("<int:pk>/edit/", customer.request_edit, name="edit"),
+    path("<int:pk>/cancel/", customer.request_cancel, name="cancel"),
+    path("<int:pk>/close/", customer.request_close, name="close"),
+    path("<int:pk>/accept/", professional.request_accept, name="accept"),
+    path("<int:pk>/reject/", professional.request_reject, name="reject"),
+    path("<int:pk>/start/", professional.request_start, name="start"),
+    path("<int:pk>/arrive/", professional.request_arrive, name="arrive"),
+    path("<int:pk>/complete/", professional.request_complete, name="complete"),
     path("<int:pk>/price/approve/", money_views.price_approve, name="price-approve"),
     path("<int:pk>/price/decline/", money_views.price_decline, name="price-decline"),
     path("<int:pk>/pay/", money_views.pay, name="pay"),

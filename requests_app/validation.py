@@ -9,9 +9,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 
-from accounts.models import Role, VerificationStatus
+from accounts.models import Role
 from catalog.models import Service
-from householdsvc.core.errors import ValidationFailed
+from householdsvc.core.validation import invalid
 from requests_app.models import ServiceRequest
 from requests_app.selectors import qualified_for
 
@@ -23,45 +23,8 @@ SCHEDULE_GRACE = timedelta(minutes=5)
 FINAL_PRICE_BASE_MULTIPLE = 100
 FINAL_PRICE_CEILING = Decimal("100000.00")
 CENT = Decimal("0.01")
-MICRO_DEGREE = Decimal("0.000001")
 PIN_CODE_MAX_LENGTH = ServiceRequest._meta.get_field("pin_code").max_length
 CANCEL_REASON_MAX_LENGTH = ServiceRequest._meta.get_field("cancel_reason").max_length
-
-
-def resolve_service(service, errors: dict) -> Service | None:
-    service_id = service.pk if isinstance(service, Service) else service
-    try:
-        found = Service.objects.filter(pk=int(service_id)).first()
-    except (TypeError, ValueError):
-        found = None
-    if found is None:
-        errors["service"] = ["Unknown service."]
-    elif not found.is_active:
-        errors["service"] = ["This service is no longer offered."]
-        found = None
-    return found
-
-
-def coordinate(value, field: str, limit: int, errors: dict) -> Decimal | None:
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        errors[field] = ["Enter a number."]
-        return None
-    if not number.is_finite() or not -limit <= number <= limit:
-        errors[field] = [f"Must be between -{limit} and {limit}."]
-        return None
-    return number.quantize(MICRO_DEGREE)
-
-
-def position(latitude, longitude, errors: dict) -> tuple[Decimal | None, Decimal | None]:
-    if latitude is None and longitude is None:
-        return None, None
-    if latitude is None or longitude is None:
-        missing = "latitude" if latitude is None else "longitude"
-        errors[missing] = ["Give latitude and longitude together."]
-        return None, None
-    return coordinate(latitude, "latitude", 90, errors), coordinate(longitude, "longitude", 180, errors)
 
 
 def check_scheduled_for(scheduled_for, errors: dict) -> datetime | None:
@@ -94,10 +57,6 @@ def is_home(home, address: str, pin_code: str) -> bool:
     )
 
 
-def invalid(errors: dict):
-    raise ValidationFailed("Invalid input.", errors=errors)
-
-
 def assignable_professional(professional, service_request: ServiceRequest):
     user_model = get_user_model()
     if not isinstance(professional, user_model):
@@ -115,7 +74,7 @@ def assignable_professional(professional, service_request: ServiceRequest):
         invalid({"professional": ["This user is not a professional."]})
     if not professional.is_active:
         invalid({"professional": ["This professional is blocked."]})
-    if profile.verification_status != VerificationStatus.APPROVED:
+    if not profile.is_approved:
         invalid({"professional": ["This professional is not approved."]})
     if profile.service_id != service_request.service_id:
         invalid({"professional": ["This professional does not offer the request's service."]})

@@ -7,10 +7,9 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
-from exports.admin_actions import export_selected_as_csv
-from exports.models import ExportKind
 from householdsvc.core import admin as core_admin
 from householdsvc.core.admin import ReadOnlyAdminMixin
+from requests_app.admin import ServiceRequestAdmin
 from reviews.models import Review
 
 
@@ -45,7 +44,8 @@ class ReviewAdmin(ReadOnlyAdminMixin, core_admin.ScalableChangelistMixin, admin.
     date_hierarchy = "created_at"
     raw_id_fields = ("request", "customer", "professional")
     ordering = ("-created_at", "-id")
-    actions = (export_selected_as_csv(ExportKind.REVIEWS),)
+    # The CSV action comes from exports' admin (exports is above reviews in the import order).
+    actions = ()
     fields = ("request", "rating", "comment", "customer", "professional", "created_at", "updated_at")
 
     def get_queryset(self, request):
@@ -65,3 +65,19 @@ class ReviewAdmin(ReadOnlyAdminMixin, core_admin.ScalableChangelistMixin, admin.
     @admin.display(description="comment")
     def short_comment(self, review):
         return review.comment if len(review.comment) <= 80 else review.comment[:79] + "…"
+
+
+class ReviewInline(ReadOnlyAdminMixin, admin.StackedInline):
+    model = Review
+    extra = 0
+    can_delete = False
+    fields = ("rating", "comment", "customer", "professional", "created_at", "updated_at")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("customer", "professional")
+
+
+# The request's page in the back office shows its review: contributed here, by the app that owns
+# reviews, because requests_app's admin may not import reviews.
+ServiceRequestAdmin.inlines = (*ServiceRequestAdmin.inlines, ReviewInline)

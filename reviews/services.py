@@ -21,24 +21,20 @@ from django.db.models import Avg, Count
 from django.utils import timezone
 
 from accounts.models import ProfessionalProfile
+from accounts.validation import ensure_active
 from householdsvc.core.errors import Conflict, InvalidTransition, NotAllowed, NotFound, ValidationFailed
-from requests_app.models import ServiceRequest, Status
+from requests_app.models import REVIEWABLE_STATUSES, ServiceRequest
 from requests_app.selectors import can_see
+from requests_app.services import service_request_lock
 from reviews.models import Review
 from reviews.selectors import review_get
 
 RATING_MIN, RATING_MAX = 1, 5
 REVIEW_COMMENT_MAX_LENGTH = 2000
-REVIEWABLE_STATUSES = (Status.COMPLETED, Status.CLOSED)
 CENT = Decimal("0.01")
 
 
 # --- Guards and input ---------------------------------------------------------------------
-
-
-def _ensure_active(actor) -> None:
-    if not actor.is_active:
-        raise NotAllowed("This account is blocked.", code="account_blocked")
 
 
 def _clean_rating(rating) -> int:
@@ -59,13 +55,6 @@ def _clean_comment(comment) -> str:
             errors={"comment": [f"At most {REVIEW_COMMENT_MAX_LENGTH} characters."]},
         )
     return comment
-
-
-def _locked_request(request_id) -> ServiceRequest:
-    try:
-        return ServiceRequest.objects.select_for_update().get(pk=int(request_id))
-    except (ServiceRequest.DoesNotExist, TypeError, ValueError) as exc:
-        raise NotFound("No such service request.") from exc
 
 
 def _ensure_not_reviewed(service_request: ServiceRequest) -> None:
@@ -100,9 +89,9 @@ def review_create(*, request_id, customer, rating, comment: str = "") -> Review:
     professional, an admin), 409 ``invalid_transition`` before it is completed or after it was
     cancelled, 409 ``already_reviewed`` for a second review, 400 for a bad rating or comment.
     """
-    _ensure_active(customer)
+    ensure_active(customer)
     with transaction.atomic():
-        service_request = _locked_request(request_id)
+        service_request = service_request_lock(request_id=request_id)
         if not can_see(customer, service_request):
             raise NotFound("No such service request.")
         if service_request.customer_id != customer.pk:
@@ -138,7 +127,7 @@ def review_update(*, review_id, customer, rating=None, comment=None) -> Review:
     """Its author changes the rating and/or comment, within ``REVIEW_EDIT_WINDOW_DAYS`` of
     writing it. 404 if unseen, 403 for anyone but the author, 409 ``edit_window_closed``
     afterwards, 400 for a bad rating or comment. ``None`` leaves a field as it is."""
-    _ensure_active(customer)
+    ensure_active(customer)
     with transaction.atomic():
         review = review_get(user=customer, review_id=review_id)
         if review.customer_id != customer.pk:

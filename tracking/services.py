@@ -24,23 +24,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import ProfessionalProfile, Role
+from accounts.validation import ensure_active
 from householdsvc.core.errors import Conflict, NotAllowed, NotFound
 from householdsvc.core.transactions import on_commit_robust
-from requests_app.models import ServiceRequest, Status
+from requests_app.models import REPORTING_STATUSES
 from requests_app.selectors import can_see
+from requests_app.services import service_request_lock
 from tracking import events
 from tracking.models import LocationSource, LocationUpdate
 from tracking.validation import CleanPoint, clean_points
-
-# From acceptance (the professional may be getting ready) to the end of the work on site.
-REPORTING_STATUSES = (Status.ASSIGNED, Status.EN_ROUTE, Status.ON_SITE)
-
-
-def _locked_request(request_id) -> ServiceRequest:
-    try:
-        return ServiceRequest.objects.select_for_update(no_key=True).get(pk=int(request_id))
-    except (ServiceRequest.DoesNotExist, TypeError, ValueError) as exc:
-        raise NotFound("No such service request.") from exc
 
 
 def _not_yet_recorded(service_request, user, points: list[CleanPoint]) -> list[CleanPoint]:
@@ -72,13 +64,12 @@ def location_batch_record(*, request_id, user, points) -> list[LocationUpdate]:
     Returns the points written, in the order given: a point whose moment (``recorded_at``) is
     already recorded for the request is skipped, so a retried batch is harmless.
     """
-    if not user.is_active:
-        raise NotAllowed("This account is blocked.", code="account_blocked")
+    ensure_active(user)
     now = timezone.now()
     with transaction.atomic():
         # The lock keeps the state from changing under the batch: points are never written to
         # a request a concurrent `complete` has just closed to tracking.
-        service_request = _locked_request(request_id)
+        service_request = service_request_lock(request_id=request_id, no_key=True)
         if not can_see(user, service_request):
             raise NotFound("No such service request.")
         if user.role != Role.PROFESSIONAL or service_request.professional_id != user.pk:

@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from requests_app.validation import coordinate, invalid
+from householdsvc.core.validation import REQUIRED, invalid, required_position
 
 MAX_BATCH_SIZE = 500
 # Phones' clocks drift; a point a little ahead of ours is still a real one.
@@ -24,7 +24,6 @@ MAX_CLOCK_SKEW = timedelta(minutes=2)
 MAX_POINT_AGE = timedelta(hours=24)
 # GPS accuracy in metres: beyond this the "position" says nothing useful about where anyone is.
 MAX_ACCURACY_METRES = 100_000
-REQUIRED = ["This field is required."]
 
 
 @dataclass(frozen=True)
@@ -54,7 +53,7 @@ def _accuracy(value, field: str, errors: dict) -> int | None:
 
 def _recorded_at(value, field: str, errors: dict, *, now: datetime) -> datetime | None:
     if value is None or value == "":
-        errors[field] = REQUIRED
+        errors[field] = [REQUIRED]
         return None
     moment = value if isinstance(value, datetime) else None
     if moment is None and isinstance(value, str):
@@ -80,18 +79,12 @@ def _point(raw, index: int, errors: dict, *, now: datetime) -> CleanPoint | None
         errors[prefix] = ["Each point is an object with latitude, longitude and recorded_at."]
         return None
     before = len(errors)
-    position = {}
-    for field, limit in (("latitude", 90), ("longitude", 180)):
-        key = f"{prefix}.{field}"
-        if raw.get(field) is None:
-            errors[key] = REQUIRED
-        else:  # a boolean is not a number: Decimal("True") is refused like any other word
-            position[field] = coordinate(raw[field], key, limit, errors)
+    latitude, longitude = required_position(raw, errors, prefix=prefix)
     accuracy = _accuracy(raw.get("accuracy"), f"{prefix}.accuracy", errors)
     recorded_at = _recorded_at(raw.get("recorded_at"), f"{prefix}.recorded_at", errors, now=now)
     if len(errors) > before:
         return None
-    return CleanPoint(position["latitude"], position["longitude"], accuracy, recorded_at)
+    return CleanPoint(latitude, longitude, accuracy, recorded_at)
 
 
 def clean_points(points, *, now: datetime | None = None) -> list[CleanPoint]:

@@ -14,6 +14,9 @@ from django.db.models import F, FloatField, QuerySet, Value
 from django.db.models.functions import ASin, Cast, Cos, Least, Power, Radians, Sin, Sqrt
 
 EARTH_RADIUS_KM = 6371.0088
+# A position is valid within these bounds, in degrees (householdsvc.core.validation checks input).
+MAX_LATITUDE = 90
+MAX_LONGITUDE = 180
 
 
 def haversine_km(lat1, lng1, lat2, lng2) -> float:

@@ -271,6 +271,15 @@ DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
 # Rupees by default, as pin codes are Indian.
 CURRENCY = env("DJANGO_CURRENCY", default="INR").upper()
 
+# `manage.py load_demo_data` (make run): each app's idempotent demo step, in the order they build
+# on each other (people need the catalogue, requests need people, trips need requests).
+DEMO_STEPS = [
+    "accounts.management.commands.load_demo_data.load_catalogue",
+    "accounts.management.commands.load_demo_data.load_people",
+    "requests_app.demo.load_demo_requests",
+    "tracking.demo.load_demo_trips",
+]
+
 # --- Payments (Stripe) ----------------------------------------------------------------
 # Without a secret key the pay endpoint answers 503 `payments_unavailable`; without a webhook
 # secret the webhook does too (Stripe then retries the event later).

@@ -11,9 +11,10 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from catalog.selectors import bookable_service
 from householdsvc.core.errors import ValidationFailed
 from householdsvc.core.schema import ErrorSerializer, ValidationErrorSerializer
-from requests_app import validation
+from householdsvc.core.validation import position
 from requests_app.models import PaymentStatus
 from requests_app.money import checkout, price_changes, pricing, selectors
 from requests_app.money.models import PriceChangeStatus
@@ -112,8 +113,8 @@ class EstimateView(APIView):
     )
     def get(self, request):
         errors: dict = {}
-        service = validation.resolve_service(request.query_params.get("service"), errors)
-        latitude, longitude = validation.position(
+        service = bookable_service(request.query_params.get("service"), errors)
+        latitude, longitude = position(
             request.query_params.get("latitude"), request.query_params.get("longitude"), errors
         )
         if errors:

@@ -7,20 +7,21 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.validation import ensure_active
 from householdsvc.core.errors import Conflict, NotAllowed
 from requests_app import payments
 from requests_app.models import PaymentStatus
 from requests_app.money import paid
 from requests_app.money.checkout import clean_tip, ensure_payable
 from requests_app.money.models import PaymentAttempt, PaymentAttemptStatus, PaymentMethod
-from requests_app.services import _ensure_active, _ensure_visible, _locked
+from requests_app.services import _ensure_visible, service_request_lock
 
 
 def cash_record(*, request_id, professional, tip=None) -> PaymentAttempt:
-    _ensure_active(professional)
+    ensure_active(professional)
     tip = clean_tip(tip)
     with transaction.atomic():
-        service_request = _locked(request_id)
+        service_request = service_request_lock(request_id=request_id)
         _ensure_visible(professional, service_request)
         if service_request.professional_id != professional.pk:
             raise NotAllowed("Only the professional who did the job records a cash payment.")
@@ -52,9 +53,9 @@ def cash_record(*, request_id, professional, tip=None) -> PaymentAttempt:
 
 
 def cash_confirm(*, request_id, customer) -> PaymentAttempt:
-    _ensure_active(customer)
+    ensure_active(customer)
     with transaction.atomic():
-        service_request = _locked(request_id)
+        service_request = service_request_lock(request_id=request_id)
         _ensure_visible(customer, service_request)
         if service_request.customer_id != customer.pk:
             raise NotAllowed("Only the customer confirms a cash payment.")

@@ -23,15 +23,16 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.validation import ensure_active
 from householdsvc.core.errors import Conflict, NotAllowed, NotFound
-from requests_app import payments, validation
-from requests_app.models import PaymentStatus, ServiceRequest
+from householdsvc.core.validation import invalid
+from requests_app import payments
+from requests_app.models import PAYABLE_STATUSES, PaymentStatus, ServiceRequest
 from requests_app.money import paid
 from requests_app.money.models import PaymentAttempt, PaymentAttemptStatus, PaymentMethod
 from requests_app.money.pricing import ensure_price_decided, money
-from requests_app.money.selectors import PAYABLE_STATUSES
 from requests_app.selectors import can_see
-from requests_app.services import _ensure_active, _locked
+from requests_app.services import service_request_lock
 
 logger = logging.getLogger(__name__)
 
@@ -52,11 +53,11 @@ def clean_tip(tip) -> Decimal:
     except (InvalidOperation, ValueError):
         value = None
     if value is None or not value.is_finite():
-        validation.invalid({"tip": ["Enter the tip as a number."]})
+        invalid({"tip": ["Enter the tip as a number."]})
     if value < 0 or value > TIP_MAX:
-        validation.invalid({"tip": [f"Between 0 and {TIP_MAX}."]})
+        invalid({"tip": [f"Between 0 and {TIP_MAX}."]})
     if value != value.quantize(Decimal("0.01")):
-        validation.invalid({"tip": ["At most two decimal places."]})
+        invalid({"tip": ["At most two decimal places."]})
     return money(value)
 
 
@@ -87,11 +88,11 @@ def checkout_start(*, request_id, customer, tip=None, return_url: str = "") -> C
     hosted page. ``return_url`` is the request's page to come back to (the site's by default)."""
     client = payments.stripe_client()  # 503 before anything when card payment is off
     tip = clean_tip(tip)
-    _ensure_active(customer)
+    ensure_active(customer)
     currency = settings.CURRENCY.lower()
     with transaction.atomic():
         # Locked during the calls to Stripe: a double tap waits and reuses this session.
-        service_request = _locked(request_id)
+        service_request = service_request_lock(request_id=request_id)
         ensure_payable(service_request, customer)
         price = service_request.final_price
         for attempt in PaymentAttempt.objects.select_for_update().filter(

@@ -10,15 +10,17 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.validation import ensure_active
 from householdsvc.core.errors import Conflict, NotAllowed, NotFound
+from householdsvc.core.validation import invalid
 from requests_app import validation
 from requests_app.money.models import PriceChange, PriceChangeStatus
 from requests_app.money.pricing import money, price_event
-from requests_app.services import _ensure_active, _ensure_visible, _locked
+from requests_app.services import _ensure_visible, service_request_lock
 
 
 def _locked_change(request_id, actor):
-    service_request = _locked(request_id)
+    service_request = service_request_lock(request_id=request_id)
     _ensure_visible(actor, service_request)
     try:
         change = PriceChange.objects.select_for_update().get(request=service_request)
@@ -37,7 +39,7 @@ def _decide(change, actor, status, note="", extra_fields=()) -> None:
 
 def price_change_approve(*, request_id, customer) -> PriceChange:
     """The customer accepts the professional's higher final price; it may then be paid."""
-    _ensure_active(customer)
+    ensure_active(customer)
     with transaction.atomic():
         service_request, change = _locked_change(request_id, customer)
         if service_request.customer_id != customer.pk:
@@ -53,11 +55,11 @@ def price_change_approve(*, request_id, customer) -> PriceChange:
 
 def price_change_decline(*, request_id, customer, note="") -> PriceChange:
     """The customer refuses the higher price; an admin settles it. Nothing is payable until then."""
-    _ensure_active(customer)
+    ensure_active(customer)
     errors: dict = {}
     note = validation.check_text(note, "note", errors, max_length=1000)
     if errors:
-        validation.invalid(errors)
+        invalid(errors)
     with transaction.atomic():
         service_request, change = _locked_change(request_id, customer)
         if service_request.customer_id != customer.pk:
@@ -76,13 +78,13 @@ def price_change_decline(*, request_id, customer, note="") -> PriceChange:
 def price_change_settle(*, request_id, actor, price, note="") -> PriceChange:
     """An admin settles a declined price change at ``price`` (between 0 and the proposed
     price): it becomes the final price, which may then be paid."""
-    _ensure_active(actor)
+    ensure_active(actor)
     if not actor.is_admin:
         raise NotAllowed("Only admins settle a disputed price.")
     errors: dict = {}
     note = validation.check_text(note, "note", errors, max_length=1000)
     if errors:
-        validation.invalid(errors)
+        invalid(errors)
     with transaction.atomic():
         service_request, change = _locked_change(request_id, actor)
         if change.status != PriceChangeStatus.DECLINED:
@@ -92,7 +94,7 @@ def price_change_settle(*, request_id, actor, price, note="") -> PriceChange:
             )
         settled = validation.clean_final_price(price, service_request.service)
         if settled > change.proposed_price:
-            validation.invalid({"price": [f"At most the proposed price, {change.proposed_price}."]})
+            invalid({"price": [f"At most the proposed price, {change.proposed_price}."]})
         change.settled_price = money(settled)
         _decide(change, actor, PriceChangeStatus.SETTLED, note, extra_fields=["settled_price"])
         service_request.final_price = change.settled_price

@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 
 from householdsvc.core.errors import Conflict
+from householdsvc.core.validation import invalid
 from requests_app import validation
 from requests_app.models import Action, RequestEvent
 from requests_app.money.models import PriceChange, PriceChangeStatus
@@ -81,9 +82,9 @@ def price_change_on_complete(*, service_request, professional, reason: str) -> P
     errors: dict[str, list[str]] = {}
     reason = validation.check_text(reason, "price_reason", errors, max_length=1000)
     if errors:
-        validation.invalid(errors)
+        invalid(errors)
     if not reason:
-        validation.invalid(
+        invalid(
             {
                 "price_reason": [
                     f"The final price is more than {settings.PRICE_TOLERANCE_PERCENT}% above the "

@@ -19,7 +19,9 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from accounts.validation import ensure_active
 from householdsvc.core.errors import Conflict, NotAllowed
+from householdsvc.core.validation import invalid
 from requests_app import payments, validation
 from requests_app.models import PaymentStatus, ServiceRequest
 from requests_app.money import earnings
@@ -31,7 +33,7 @@ from requests_app.money.models import (
     RefundStatus,
 )
 from requests_app.money.pricing import money
-from requests_app.services import _ensure_active, _locked
+from requests_app.services import service_request_lock
 
 logger = logging.getLogger(__name__)
 
@@ -64,17 +66,17 @@ def refundable(service_request) -> Decimal:
 
 def refund_create(*, request_id, actor, amount=None, reason="") -> Refund:
     """An admin refunds ``amount`` (everything left when not given) of a card payment."""
-    _ensure_active(actor)
+    ensure_active(actor)
     if not actor.is_admin:
         raise NotAllowed("Only admins refund payments.")
     client = payments.stripe_client()
     errors: dict = {}
     reason = validation.check_text(reason, "reason", errors, max_length=255)
     if errors:
-        validation.invalid(errors)
+        invalid(errors)
     with transaction.atomic():
         # Two admins refunding at once: the second waits and sees the first's refund.
-        service_request = _locked(request_id)
+        service_request = service_request_lock(request_id=request_id)
         attempt = _paid_attempt(service_request)
         if attempt is None or service_request.payment_status not in (
             PaymentStatus.PAID,
@@ -131,11 +133,11 @@ def _clean_amount(amount, left: Decimal) -> Decimal:
     except (InvalidOperation, ValueError):
         value = None
     if value is None or not value.is_finite() or value <= 0:
-        validation.invalid({"amount": ["Enter an amount above 0."]})
+        invalid({"amount": ["Enter an amount above 0."]})
     if value != value.quantize(Decimal("0.01")):
-        validation.invalid({"amount": ["At most two decimal places."]})
+        invalid({"amount": ["At most two decimal places."]})
     if value > left:
-        validation.invalid({"amount": [f"More than was paid: at most {left} is left to refund."]})
+        invalid({"amount": [f"More than was paid: at most {left} is left to refund."]})
     return money(value)
 
 

@@ -12,7 +12,7 @@ from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
 from requests_app import selectors
-from requests_app.models import PaymentStatus, Status
+from requests_app.models import PAYABLE_STATUSES, PaymentStatus
 from requests_app.money.models import (
     EarningsEntry,
     PaymentAttempt,
@@ -22,8 +22,6 @@ from requests_app.money.models import (
     Receipt,
 )
 from requests_app.money.pricing import parts_of
-
-PAYABLE_STATUSES = (Status.COMPLETED, Status.CLOSED)
 
 
 @dataclass

@@ -12,13 +12,13 @@ from requests_app import selectors
 from requests_app.money import cash, checkout, price_changes, receipts
 from requests_app.money import selectors as money_selectors
 from requests_app.money.models import Receipt
-from requests_app.views import _perform, member_required
+from requests_app.views.common import member_required, perform
 
 
 @require_POST
 @member_required
 def price_approve(request, pk: int):
-    return _perform(
+    return perform(
         request, pk, "You approved the new price.", price_changes.price_change_approve, customer=request.user
     )
 
@@ -26,7 +26,7 @@ def price_approve(request, pk: int):
 @require_POST
 @member_required
 def price_decline(request, pk: int):
-    return _perform(
+    return perform(
         request,
         pk,
         "You declined the new price: an admin will settle it.",
@@ -56,7 +56,7 @@ def pay(request, pk: int):
 @require_POST
 @member_required
 def cash_record(request, pk: int):
-    return _perform(
+    return perform(
         request,
         pk,
         "Cash payment recorded: the customer is asked to confirm it.",
@@ -69,7 +69,7 @@ def cash_record(request, pk: int):
 @require_POST
 @member_required
 def cash_confirm(request, pk: int):
-    return _perform(
+    return perform(
         request, pk, "Thank you: the cash payment is confirmed.", cash.cash_confirm, customer=request.user
     )
 

@@ -56,13 +56,9 @@ def test_running_twice_leaves_the_same_data():
     assert snapshot() == first
 
 
-def test_a_later_step_can_extend_the_demo(monkeypatch):
-    from accounts.management.commands import load_demo_data
-
+def test_a_later_step_can_extend_the_demo(monkeypatch, settings):
     seen = {}
-    monkeypatch.setattr(
-        load_demo_data, "STEPS", [*load_demo_data.STEPS, "tests.accounts.test_demo_data.record_demo"]
-    )
+    settings.DEMO_STEPS = [*settings.DEMO_STEPS, "tests.accounts.test_demo_data.record_demo"]
     monkeypatch.setattr("tests.accounts.test_demo_data.SEEN", seen)
 
     load()

@@ -9,13 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import VerificationStatus
-from requests_app import dashboard, services
-from requests_app.admin_views import bar_chart
+from exports import dashboard
+from exports.admin_dashboard import bar_chart
+from requests_app import services
 from requests_app.models import ServiceRequest, Status
 from tests.catalog.factories import ServiceFactory
 from tests.requests_app.factories import ServiceRequestFactory, request_in_state
 
-DASHBOARD = reverse("admin:requests_app_servicerequest_dashboard")
+DASHBOARD = reverse("admin:exports_dashboard")
 
 
 def by_status(numbers) -> dict[str, int]:

@@ -10,10 +10,10 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from exports.models import ExportJob, ExportStatus, NotificationKind, SentNotification
+from exports.reminders import daily_reminders_send
 from exports.reports import monthly_reports_send, previous_month
 from exports.services import export_files_prune, export_job_run, export_jobs_fail_stale
 from requests_app.models import ServiceRequest, Status
-from requests_app.reminders import daily_reminders_send
 from tests.accounts.factories import ProfessionalFactory
 from tests.exports.factories import ExportJobFactory, seed_requests
 from tests.requests_app.factories import ServiceRequestFactory, request_in_state
@@ -230,11 +230,13 @@ def test_the_schedule_migration_creates_the_beat_rows_once():
     migration.create_schedules(apps, None)
     PeriodicTask.objects.filter(task="exports.tasks.prune_export_files").update(enabled=False)
     migration.create_schedules(apps, None)
+    # The reminders' task was renamed when it moved to exports; the next migration follows it.
+    importlib.import_module("exports.migrations.0005_reminders_task_name").rename(apps, None)
 
     assert PeriodicTask.objects.filter(task="exports.tasks.prune_export_files", enabled=False).count() == 1
     PeriodicTask.objects.filter(task="exports.tasks.prune_export_files").update(enabled=True)
     tasks = dict(PeriodicTask.objects.filter(enabled=True).values_list("task", "crontab__hour"))
-    assert tasks["requests_app.tasks.send_daily_reminders"] == "7"
+    assert tasks["exports.tasks.send_daily_reminders"] == "7"
     assert tasks["exports.tasks.send_monthly_reports"] == "6"
     assert tasks["exports.tasks.prune_export_files"] == "3"
     monthly = PeriodicTask.objects.get(task="exports.tasks.send_monthly_reports")

@@ -108,8 +108,7 @@ def test_a_job_that_keeps_hitting_transient_errors_fails_after_its_retries(
 def test_scheduled_jobs_delivered_twice_send_each_email_once(
     celery_worker, customer, professional, service, mailoutbox
 ):
-    from exports.tasks import send_monthly_reports
-    from requests_app.tasks import send_daily_reminders
+    from exports.tasks import send_daily_reminders, send_monthly_reports
     from tests.requests_app.factories import ServiceRequestFactory
 
     waiting = ServiceRequestFactory(customer=customer, service=service)

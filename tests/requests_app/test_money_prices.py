@@ -76,7 +76,10 @@ def test_the_estimate_api_refuses_an_unknown_service_and_a_half_position(client_
     unknown = client.get("/api/v1/price-estimate/?service=999999")
     half = client.get(f"/api/v1/price-estimate/?service={service.pk}&latitude=12.9")
 
-    assert (unknown.status_code, unknown.json()["errors"]) == (400, {"service": ["Unknown service."]})
+    assert (unknown.status_code, unknown.json()["errors"]) == (
+        400,
+        {"service": ["Choose a service from the catalogue."]},
+    )
     assert (half.status_code, half.json()["errors"]) == (
         400,
         {"longitude": ["Give latitude and longitude together."]},

@@ -229,8 +229,12 @@ def test_a_negative_or_absurd_final_price_is_refused(assigned_request, professio
 
 @pytest.mark.parametrize("price", ["0", "4000.00", "40"])
 def test_a_final_price_within_bounds_is_kept(assigned_request, professional, price):
+    # Far above the estimate it also needs the professional's reason (a price change).
     completed = services.service_request_complete(
-        request_id=assigned_request.pk, professional=professional, final_price=price
+        request_id=assigned_request.pk,
+        professional=professional,
+        final_price=price,
+        price_reason="More work.",
     )
     assert completed.final_price == Decimal(price)
 
@@ -245,7 +249,7 @@ def test_a_free_service_is_bounded_by_the_ceiling(customer, professional):
             request_id=job.pk, professional=professional, final_price="100000.01"
         )
     done = services.service_request_complete(
-        request_id=job.pk, professional=professional, final_price="100000"
+        request_id=job.pk, professional=professional, final_price="100000", price_reason="More work."
     )
     assert done.final_price == Decimal("100000.00")
 

@@ -13,6 +13,11 @@ REQUEST_PAGES = ["detail", "edit"]
 REQUEST_ACTIONS = ["cancel", "close", "review", "accept", "reject", "start", "arrive", "complete"]
 
 
+def action_url(name, pk):
+    """The action's page; the review form's is reviews' own, under the request's path."""
+    return reverse("reviews:create" if name == "review" else f"requests_app:{name}", args=[pk])
+
+
 @pytest.mark.parametrize("name", PAGES)
 def test_pages_ask_an_anonymous_visitor_to_log_in(name):
     url = reverse(f"requests_app:{name}")
@@ -26,7 +31,11 @@ def test_pages_ask_an_anonymous_visitor_to_log_in(name):
 @pytest.mark.parametrize("name", REQUEST_PAGES + REQUEST_ACTIONS)
 def test_request_pages_and_actions_ask_an_anonymous_visitor_to_log_in(name, open_request):
     client = Client()
-    url = reverse(f"requests_app:{name}", args=[open_request.pk])
+    url = (
+        action_url(name, open_request.pk)
+        if name in REQUEST_ACTIONS
+        else reverse(f"requests_app:{name}", args=[open_request.pk])
+    )
 
     response = client.post(url) if name in REQUEST_ACTIONS else client.get(url)
 
@@ -37,7 +46,7 @@ def test_request_pages_and_actions_ask_an_anonymous_visitor_to_log_in(name, open
 
 @pytest.mark.parametrize("name", REQUEST_ACTIONS)
 def test_actions_only_accept_posts(web_client, customer, open_request, name):
-    response = web_client(customer).get(reverse(f"requests_app:{name}", args=[open_request.pk]))
+    response = web_client(customer).get(action_url(name, open_request.pk))
 
     assert response.status_code == 405
 

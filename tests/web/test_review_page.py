@@ -10,20 +10,20 @@ pytestmark = pytest.mark.django_db
 
 
 def review_url(service_request):
-    return reverse("requests_app:review", args=[service_request.pk])
+    return reverse("reviews:create", args=[service_request.pk])
 
 
 def test_a_completed_request_offers_the_review_form(web_client, customer, completed_request):
     response = web_client(customer).get(reverse("requests_app:detail", args=[completed_request.pk]))
 
-    assert response.context["actions"]["review"]
+    assert response.context["can_review"]
     assert review_url(completed_request) in response.content.decode()
 
 
 def test_an_open_request_has_no_review_form(web_client, customer, assigned_request):
     response = web_client(customer).get(reverse("requests_app:detail", args=[assigned_request.pk]))
 
-    assert not response.context["actions"]["review"]
+    assert not response.context["can_review"]
     assert review_url(assigned_request) not in response.content.decode()
 
 
@@ -42,7 +42,7 @@ def test_reviewing_a_closed_request_updates_the_professionals_rating(
     assert professional.professional_profile.rating_count == 1
     assert "Thank you for your review." in [str(m) for m in response.context["messages"]]
     # The form gives way to the review itself.
-    assert not response.context["actions"]["review"]
+    assert not response.context["can_review"]
     assert "Spotless" in response.content.decode()
 
 

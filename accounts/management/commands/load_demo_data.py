@@ -2,14 +2,17 @@
 Bengaluru. Idempotent: running it twice leaves the same data (it looks people and services up
 by email and name and only creates what is missing).
 
-Other apps add their demo data by appending a dotted path to ``STEPS``: a function
-``step(demo: Demo) -> None`` that must itself be idempotent (e.g. requests_app's demo requests,
-which find the customers and professionals in ``demo``).
+Each app contributes its own demo step, and the project's settings list them in order
+(``DEMO_STEPS``): a function ``step(demo: Demo) -> None`` that must itself be idempotent (e.g.
+requests_app's demo requests, which find the customers and professionals in ``demo``). The list
+lives in the settings, the wiring above every app, so that this command names no app above
+accounts.
 """
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -24,11 +27,6 @@ from catalog.models import Service, ServiceKind
 PASSWORD = "demo-pass-123"
 ADMIN_EMAIL = "admin@householdsvc.local"
 
-STEPS = [
-    "accounts.management.commands.load_demo_data.load_catalogue",
-    "accounts.management.commands.load_demo_data.load_people",
-    "requests_app.demo.load_demo_requests",
-]
 
 # name, kind, base price (in settings.CURRENCY, rupees by default), minutes, description
 CATALOGUE = [
@@ -257,7 +255,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         demo = Demo(stdout=self.stdout)
         with transaction.atomic():
-            for path in STEPS:
+            for path in settings.DEMO_STEPS:
                 import_string(path)(demo)
 
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(demo.services)} services."))

@@ -6,9 +6,9 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand
 
+from exports.reminders import daily_reminders_send
 from exports.reports import monthly_reports_send
 from exports.services import export_files_prune, export_jobs_fail_stale
-from requests_app.reminders import daily_reminders_send
 from tracking.services import location_updates_prune
 
 

@@ -6,7 +6,7 @@
 - open requests offered to them right now (``requested``, their service, their area, not
   turned down by them), exactly as their offers page shows them (``service_request_list``).
 A professional with neither gets no email. Each reminder is recorded as sent for the day
-(``exports.models.SentNotification``) in the transaction that sends it, so a retried or doubled
+(``SentNotification``, this app's sent-once ledger) in the transaction that sends it, so a retried or doubled
 run sends nobody a second one the same day.
 """
 

@@ -1,0 +1,36 @@
+"""Reviews' part of the request page, contributed by reviews itself (requests_app does not
+import it): ``{% load review_tags %}`` then ``{% review_panel service_request %}``.
+
+The panel shows the request's review once there is one, and offers its customer the review
+form while a completed or closed request has none; otherwise it renders nothing. The acting
+user comes from the page's ``request``; the review is read through the reviews selector.
+"""
+
+from django import template
+
+from householdsvc.core import errors
+from reviews import selectors
+from reviews.forms import ReviewForm
+from reviews.services import REVIEWABLE_STATUSES
+
+register = template.Library()
+
+
+@register.inclusion_tag("reviews/_panel.html", takes_context=True)
+def review_panel(context, service_request):
+    user = context["request"].user
+    reviewable = service_request.status in REVIEWABLE_STATUSES
+    review = None
+    if reviewable:
+        try:
+            review = selectors.review_for_request(user=user, request_id=service_request.pk)
+        except errors.NotFound:
+            review = None
+    can_review = service_request.customer_id == user.pk and reviewable and review is None
+    return {
+        "service_request": service_request,
+        "review": review,
+        "can_review": can_review,
+        "review_form": ReviewForm() if can_review else None,
+        "csrf_token": context.get("csrf_token"),
+    }
