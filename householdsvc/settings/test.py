@@ -35,8 +35,8 @@ STRIPE_SECRET_KEY = "sk_test_householdsvc"
 STRIPE_WEBHOOK_SECRET = "whsec_test_householdsvc"
 CURRENCY = "INR"
 STRIPE_API_BASE = "http://127.0.0.1:9"
-# The factories' jobs complete at 45.00 to 52.50 on a 40.00 estimate: within this tolerance, so
-# only the money tests (which set their own, 10%) meet price changes.
-PRICE_TOLERANCE_PERCENT = Decimal("35")
+# The other apps' tests complete 40.00 jobs at up to 62.50: within this tolerance, so only the
+# money tests (which set their own, 10%) meet price changes.
+PRICE_TOLERANCE_PERCENT = Decimal("60")
 PLATFORM_COMMISSION_PERCENT = Decimal("15")
 TAX_PERCENT = Decimal("0")
