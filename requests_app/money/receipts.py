@@ -46,7 +46,7 @@ def receipt_issue(*, service_request) -> Receipt:
 # --- The PDF ------------------------------------------------------------------------------
 
 
-def _text(value) -> str:
+def pdf_safe(value) -> str:
     # The PDF's core fonts are Latin-1: anything else is shown as "?" rather than failing.
     return str(value).encode("latin-1", "replace").decode("latin-1")
 
@@ -101,7 +101,7 @@ def receipt_pdf(service_request) -> bytes:
     pdf.set_title(f"Receipt {receipt.code}")
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 18)
-    pdf.cell(0, 12, _text(f"Receipt {receipt.code}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 12, pdf_safe(f"Receipt {receipt.code}"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 11)
     completed = RequestEvent.objects.filter(request=service_request, action=Action.COMPLETE).first()
     facts = [
@@ -114,18 +114,18 @@ def receipt_pdf(service_request) -> bytes:
         ("Completed", _when(service_request.completed_at or (completed and completed.created_at))),
     ]
     for label, value in facts:
-        pdf.cell(45, 7, _text(label))
-        pdf.cell(0, 7, _text(value), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(45, 7, pdf_safe(label))
+        pdf.cell(0, 7, pdf_safe(value), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     pdf.set_font("Helvetica", "B", 12)
     pdf.cell(0, 8, "Price", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 11)
     for label, amount in receipt_lines(service_request):
         if not amount:
-            pdf.multi_cell(0, 7, _text(label), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 7, pdf_safe(label), new_x="LMARGIN", new_y="NEXT")
             continue
-        pdf.cell(140, 7, _text(label))
-        pdf.cell(0, 7, _text(amount), align="R", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(140, 7, pdf_safe(label))
+        pdf.cell(0, 7, pdf_safe(amount), align="R", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 

@@ -17,6 +17,7 @@ def money_panel(context, service_request):
     change = summary.price_change
     return {
         "sr": service_request,
+        "user": user,
         "summary": summary,
         "csrf_token": context.get("csrf_token"),
         "is_owner": is_owner,
