@@ -256,6 +256,7 @@ class StripeEvent(models.Model):
 
 # The money models (price changes, payment attempts, receipts, earnings) are this app's too.
 from requests_app.money.models import (  # noqa: E402, F401
+    CancellationFee,
     EarningsEntry,
     PaymentAttempt,
     PriceChange,

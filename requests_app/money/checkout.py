@@ -28,7 +28,7 @@ from householdsvc.core.errors import Conflict, NotAllowed, NotFound
 from householdsvc.core.validation import invalid
 from requests_app import payments
 from requests_app.models import PAYABLE_STATUSES, PaymentStatus, ServiceRequest
-from requests_app.money import paid
+from requests_app.money import fees, paid
 from requests_app.money.models import PaymentAttempt, PaymentAttemptStatus, PaymentMethod
 from requests_app.money.pricing import ensure_price_decided, money
 from requests_app.selectors import can_see
@@ -67,7 +67,7 @@ def ensure_payable(service_request, customer) -> None:
         raise NotFound("No such service request.")
     if service_request.customer_id != customer.pk:
         raise NotAllowed("Only the customer who made the request may pay for it.")
-    if service_request.status not in PAYABLE_STATUSES:
+    if service_request.status not in PAYABLE_STATUSES and fees.fee_due(service_request) is None:
         raise Conflict(
             f"Only a completed or closed request can be paid: it is {service_request.status}.",
             code="not_payable",
@@ -79,7 +79,8 @@ def ensure_payable(service_request, customer) -> None:
         request=service_request, status=PaymentAttemptStatus.AWAITING_CONFIRMATION
     ).exists():
         raise Conflict("The professional recorded a cash payment: confirm it instead.", code="cash_pending")
-    if not service_request.final_price or service_request.final_price <= 0:
+    due = fees.amount_due(service_request)
+    if not due or due <= 0:
         raise Conflict("There is nothing to pay: the final price is 0.", code="nothing_to_pay")
 
 
@@ -94,7 +95,7 @@ def checkout_start(*, request_id, customer, tip=None, return_url: str = "") -> C
         # Locked during the calls to Stripe: a double tap waits and reuses this session.
         service_request = service_request_lock(request_id=request_id)
         ensure_payable(service_request, customer)
-        price = service_request.final_price
+        price = fees.amount_due(service_request)
         for attempt in PaymentAttempt.objects.select_for_update().filter(
             request=service_request, method=PaymentMethod.CARD, status=PaymentAttemptStatus.OPEN
         ):

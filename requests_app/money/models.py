@@ -237,3 +237,35 @@ class Refund(models.Model):
 
     def __str__(self):
         return f"Refund of {self.amount} on request #{self.request_id} ({self.status})"
+
+
+class CancellationFeeStatus(models.TextChoices):
+    DUE = "due", "Due"
+    PAID = "paid", "Paid"
+
+
+class CancellationFee(models.Model):
+    """A fee for cancelling late, recorded under the cancellation policy (the schedule's
+    rules decide the amount). No card is kept on file, so it is due until the customer pays it
+    on Stripe Checkout like a job's price; it is then on the receipt."""
+
+    request = models.OneToOneField(
+        "requests_app.ServiceRequest", on_delete=models.PROTECT, related_name="cancellation_fee"
+    )
+    amount = _money()
+    status = models.CharField(
+        max_length=8, choices=CancellationFeeStatus.choices, default=CancellationFeeStatus.DUE
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=CancellationFeeStatus.values), name="cancellation_fee_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="cancellation_fee_positive"),
+        ]
+
+    def __str__(self):
+        return f"Cancellation fee {self.amount} on request #{self.request_id} ({self.status})"

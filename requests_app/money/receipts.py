@@ -15,8 +15,9 @@ from django.core.mail import EmailMessage
 from django.utils import timezone
 from fpdf import FPDF
 
-from requests_app.models import Action, RequestEvent, ServiceRequest
+from requests_app.models import Action, RequestEvent, ServiceRequest, Status
 from requests_app.money.models import (
+    CancellationFee,
     PaymentAttempt,
     PaymentAttemptStatus,
     PriceChange,
@@ -75,7 +76,13 @@ def receipt_lines(service_request) -> list[tuple[str, str]]:
         )
         lines.append((f"Reason: {change.reason}", ""))
     price = attempt.price if attempt else service_request.final_price
-    lines.append(("Service price", f"{money(price)} {currency}"))
+    fee = CancellationFee.objects.filter(request=service_request).first()
+    label = (
+        "Cancellation fee"
+        if fee is not None and service_request.status == Status.CANCELLED
+        else "Service price"
+    )
+    lines.append((label, f"{money(price)} {currency}"))
     if settings.TAX_PERCENT:
         lines.append((f"of which tax at {settings.TAX_PERCENT}%", f"{tax_included(price)} {currency}"))
     tip = attempt.tip if attempt else Decimal("0")

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from requests_app import selectors
 from requests_app.models import PAYABLE_STATUSES, PaymentStatus
+from requests_app.money import fees
 from requests_app.money.models import (
     EarningsEntry,
     PaymentAttempt,
@@ -40,6 +41,7 @@ class PriceSummary:
     paid: PaymentAttempt | None
     awaiting_cash: PaymentAttempt | None
     receipt: Receipt | None
+    amount_due: Decimal | None = None
     refunded: Decimal = field(default=Decimal("0"))
 
 
@@ -62,7 +64,8 @@ def summary_of(service_request) -> PriceSummary:
     )
     receipt = Receipt.objects.filter(request_id=service_request.pk).first()
     why = ""
-    if service_request.status not in PAYABLE_STATUSES:
+    due = fees.amount_due(service_request)
+    if service_request.status not in PAYABLE_STATUSES and fees.fee_due(service_request) is None:
         why = "Paid once the job is completed."
     elif service_request.payment_status in (PaymentStatus.PAID, PaymentStatus.REFUNDED):
         why = f"Already {service_request.payment_status}."
@@ -72,7 +75,7 @@ def summary_of(service_request) -> PriceSummary:
         why = "The customer declined the final price; an admin will settle it."
     elif awaiting_cash is not None:
         why = "Cash recorded by the professional; waiting for the customer to confirm."
-    elif not service_request.final_price:
+    elif not due:
         why = "There is nothing to pay."
     return PriceSummary(
         service_request=service_request,
@@ -83,6 +86,7 @@ def summary_of(service_request) -> PriceSummary:
         final_price=service_request.final_price,
         price_change=change,
         payable=not why,
+        amount_due=due,
         why_not_payable=why,
         paid=paid,
         awaiting_cash=awaiting_cash,
