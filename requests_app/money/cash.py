@@ -14,15 +14,14 @@ from requests_app.models import PaymentStatus
 from requests_app.money import paid
 from requests_app.money.checkout import clean_tip, ensure_payable
 from requests_app.money.models import PaymentAttempt, PaymentAttemptStatus, PaymentMethod
-from requests_app.services import _ensure_visible, service_request_lock
+from requests_app.services import service_request_lock
 
 
 def cash_record(*, request_id, professional, tip=None) -> PaymentAttempt:
     ensure_active(professional)
     tip = clean_tip(tip)
     with transaction.atomic():
-        service_request = service_request_lock(request_id=request_id)
-        _ensure_visible(professional, service_request)
+        service_request = service_request_lock(request_id=request_id, visible_to=professional)
         if service_request.professional_id != professional.pk:
             raise NotAllowed("Only the professional who did the job records a cash payment.")
         # The customer's rules, checked as the customer: paid, unapproved, already recorded.
@@ -55,8 +54,7 @@ def cash_record(*, request_id, professional, tip=None) -> PaymentAttempt:
 def cash_confirm(*, request_id, customer) -> PaymentAttempt:
     ensure_active(customer)
     with transaction.atomic():
-        service_request = service_request_lock(request_id=request_id)
-        _ensure_visible(customer, service_request)
+        service_request = service_request_lock(request_id=request_id, visible_to=customer)
         if service_request.customer_id != customer.pk:
             raise NotAllowed("Only the customer confirms a cash payment.")
         attempt = (

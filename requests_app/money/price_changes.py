@@ -16,12 +16,11 @@ from householdsvc.core.validation import invalid
 from requests_app import validation
 from requests_app.money.models import PriceChange, PriceChangeStatus
 from requests_app.money.pricing import money, price_event
-from requests_app.services import _ensure_visible, service_request_lock
+from requests_app.services import service_request_lock
 
 
 def _locked_change(request_id, actor):
-    service_request = service_request_lock(request_id=request_id)
-    _ensure_visible(actor, service_request)
+    service_request = service_request_lock(request_id=request_id, visible_to=actor)
     try:
         change = PriceChange.objects.select_for_update().get(request=service_request)
     except PriceChange.DoesNotExist as exc:
