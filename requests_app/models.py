@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
 
 from accounts.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, position_constraints
 
@@ -128,7 +128,10 @@ class ServiceRequest(models.Model):
         max_digits=10, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
     )
     # What the estimate is made of, as shown before booking: [{"label": ..., "amount": "399.00"}].
-    estimate_parts = models.JSONField(default=list, blank=True)
+    # A database default too, for the bulk loaders that insert rows with COPY.
+    estimate_parts = models.JSONField(
+        default=list, db_default=Value([], output_field=models.JSONField()), blank=True
+    )
     final_price = models.DecimalField(
         max_digits=10, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
     )
