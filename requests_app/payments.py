@@ -158,6 +158,7 @@ def payment_start(*, request_id, customer) -> PaymentStart:
         if service_request.payment_status in (PaymentStatus.PAID, PaymentStatus.REFUNDED):
             raise Conflict(f"This request is already {service_request.payment_status}.", code="already_paid")
         pricing.ensure_price_decided(service_request)
+        hooks.ensure_no_open_checkout(service_request)
         amount = to_minor_units(service_request.final_price, currency)
         if amount <= 0:
             raise Conflict("There is nothing to pay: the final price is 0.", code="nothing_to_pay")

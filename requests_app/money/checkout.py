@@ -96,6 +96,7 @@ def checkout_start(*, request_id, customer, tip=None, return_url: str = "") -> C
         service_request = service_request_lock(request_id=request_id)
         ensure_payable(service_request, customer)
         price = fees.amount_due(service_request)
+        _cancel_app_intent(client, service_request)
         for attempt in PaymentAttempt.objects.select_for_update().filter(
             request=service_request, method=PaymentMethod.CARD, status=PaymentAttemptStatus.OPEN
         ):
@@ -130,6 +131,27 @@ def checkout_start(*, request_id, customer, tip=None, return_url: str = "") -> C
             actor=customer,
         )
     return CheckoutStart(attempt=attempt, url=session.url)
+
+
+def _cancel_app_intent(client, service_request) -> None:
+    """A PaymentIntent the app started and left open could still be paid beside this session:
+    it is cancelled at Stripe first. One Stripe says succeeded means the request is paid."""
+    reference = service_request.payment_reference
+    if not (reference.startswith("pi_") and service_request.payment_status == PaymentStatus.PENDING):
+        return
+    try:
+        client.v1.payment_intents.cancel(reference)
+    except stripe.InvalidRequestError as exc:
+        try:
+            intent = client.v1.payment_intents.retrieve(reference)
+        except stripe.StripeError:
+            return
+        if intent.status in ("succeeded", "processing"):
+            raise Conflict(
+                "This request is already paid; the confirmation is on its way.", code="already_paid"
+            ) from exc
+    except stripe.StripeError as exc:
+        raise payments._provider_error(exc, service_request) from exc
 
 
 def _retrieve(client, session_id, service_request):

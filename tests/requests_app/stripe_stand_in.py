@@ -68,6 +68,8 @@ class _Handler(BaseHTTPRequestHandler):
             return _checkout.post(self, form)
         if self.path == "/v1/refunds":
             return _checkout.refund(self, form)
+        if self.path.startswith("/v1/payment_intents/") and self.path.endswith("/cancel"):
+            return _checkout.cancel_intent(self)
         if self.path != "/v1/payment_intents":
             return self._answer(404, _error("Unrecognized request URL."))
         key = self.headers.get("Idempotency-Key")

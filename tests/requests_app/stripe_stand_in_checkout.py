@@ -139,3 +139,17 @@ def refund(handler, form: dict):
         if key:
             server.by_key[key] = refund_id
     return handler._answer(200, body)
+
+
+def cancel_intent(handler):
+    """``POST /v1/payment_intents/{id}/cancel``: refused once the intent has succeeded."""
+    intent = handler.server.intents.get(handler.path.split("/")[3])
+    if intent is None:
+        return handler._answer(404, _error("No such payment_intent.", "resource_missing"))
+    if intent["status"] in ("succeeded", "canceled"):
+        return handler._answer(
+            400,
+            _error(f"This PaymentIntent's status is {intent['status']}.", "payment_intent_unexpected_state"),
+        )
+    intent["status"] = "canceled"
+    return handler._answer(200, intent)

@@ -338,3 +338,38 @@ def test_without_stripe_keys_the_page_says_card_payment_is_off_and_offers_cash(s
     assert "Card payment is off on this site" in page
     assert 'id="pay-form"' not in page
     assert "Payments are not available on this site at the moment." in pay
+
+
+# --- The app's PaymentIntent and the web's Checkout never both open -------------------------
+
+
+def test_the_app_cannot_start_a_payment_while_a_checkout_is_open(client_for, customer, job, stripe_api):
+    client = client_for(customer)
+    checkout(client, job)
+
+    app = client.post(f"/api/v1/requests/{job.pk}/pay/")
+
+    assert (app.status_code, app.json()["code"]) == (409, "checkout_open")
+    assert stripe_api.creates() == []
+
+
+def test_checkout_cancels_the_apps_open_payment_intent_first(client_for, customer, job, stripe_api):
+    client = client_for(customer)
+    intent_id = client.post(f"/api/v1/requests/{job.pk}/pay/").json()["payment_intent_id"]
+
+    response = checkout(client, job)
+
+    assert response.status_code == 200, response.content
+    assert stripe_api.intents[intent_id]["status"] == "canceled"
+    assert refreshed(job).payment_reference == response.json()["session_id"]
+
+
+def test_checkout_refuses_when_the_apps_payment_went_through(client_for, customer, job, stripe_api):
+    client = client_for(customer)
+    intent_id = client.post(f"/api/v1/requests/{job.pk}/pay/").json()["payment_intent_id"]
+    stripe_api.intents[intent_id]["status"] = "succeeded"  # paid in the app; the event is on its way
+
+    response = checkout(client, job)
+
+    assert (response.status_code, response.json()["code"]) == (409, "already_paid")
+    assert stripe_api.session_creates() == []
