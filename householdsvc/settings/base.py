@@ -171,7 +171,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- I18N -----------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
-TIME_ZONE = env("DJANGO_TIME_ZONE", default="UTC")
+TIME_ZONE = env("DJANGO_TIME_ZONE", default="Asia/Kolkata")
 USE_I18N = True
 USE_TZ = True
 
@@ -270,6 +270,19 @@ DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
 # The one currency of every price: shown on the pages and e-mails, and charged through Stripe.
 # Rupees by default, as pin codes are Indian.
 CURRENCY = env("DJANGO_CURRENCY", default="INR").upper()
+
+# --- Schedule (requests_app.schedule) -------------------------------------------------
+# Bookable start times are this many minutes apart, counted from local midnight.
+SLOT_STEP_MINUTES = env.int("SLOT_STEP_MINUTES", default=30)
+# How far ahead a household job may be booked.
+BOOKING_HORIZON_DAYS = env.int("BOOKING_HORIZON_DAYS", default=14)
+# Cancelling an assigned job is free until this many hours before its slot; after that (or once
+# the professional is on the way) it costs CANCEL_FEE_PERCENT of the estimate, at least the minimum.
+CANCEL_FREE_HOURS = env.int("CANCEL_FREE_HOURS", default=24)
+# A customer may move a booking until this many hours before it.
+RESCHEDULE_CUTOFF_HOURS = env.int("RESCHEDULE_CUTOFF_HOURS", default=12)
+CANCEL_FEE_PERCENT = Decimal(env("CANCEL_FEE_PERCENT", default="20"))
+CANCEL_FEE_MIN = Decimal(env("CANCEL_FEE_MIN", default="100.00"))
 
 # `manage.py load_demo_data` (make run): each app's idempotent demo step, in the order they build
 # on each other (people need the catalogue, requests need people, trips need requests).

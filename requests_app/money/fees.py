@@ -24,9 +24,10 @@ from requests_app.money.pricing import money
 from requests_app.services import service_request_lock
 
 
-def cancellation_fee_charge(*, request_id, amount, actor=None) -> CancellationFee:
+def cancellation_fee_charge(*, request_id, amount, actor=None, note=True) -> CancellationFee:
     """Charge the fee the cancellation policy set on a cancelled request: recorded as due
-    (once; asking again returns the same fee)."""
+    (once; asking again returns the same fee). ``note=False`` when the cancellation's own
+    event already tells it (``service_request_cancel``)."""
     try:
         value = money(Decimal(str(amount)))
     except (ArithmeticError, ValueError):
@@ -40,7 +41,7 @@ def cancellation_fee_charge(*, request_id, amount, actor=None) -> CancellationFe
         fee, created = CancellationFee.objects.get_or_create(
             request=service_request, defaults={"amount": value}
         )
-        if created:
+        if created and note:
             payments._note(
                 service_request,
                 f"Cancellation fee of {fee.amount} {settings.CURRENCY} due; the customer pays it on "

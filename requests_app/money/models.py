@@ -250,7 +250,7 @@ class CancellationFee(models.Model):
     on Stripe Checkout like a job's price; it is then on the receipt."""
 
     request = models.OneToOneField(
-        "requests_app.ServiceRequest", on_delete=models.PROTECT, related_name="cancellation_fee"
+        "requests_app.ServiceRequest", on_delete=models.PROTECT, related_name="fee_charge"
     )
     amount = _money()
     status = models.CharField(

@@ -68,5 +68,17 @@ def test_the_customer_pays_the_fee_on_checkout_and_the_receipt_shows_it(
 
     cancelled.refresh_from_db()
     assert cancelled.payment_status == PaymentStatus.PAID
-    assert cancelled.cancellation_fee.status == "paid"
+    assert cancelled.fee_charge.status == "paid"
     assert ("Cancellation fee", "20.00 INR") in receipts.receipt_lines(cancelled)
+
+
+def test_a_cancellation_with_a_fee_by_the_policy_makes_it_due(in_state, customer):
+    from requests_app import services
+
+    en_route = in_state(Status.EN_ROUTE)  # cancelling once the professional is on the way costs a fee
+
+    services.service_request_cancel(request_id=en_route.pk, actor=customer, reason="Found someone else")
+
+    en_route.refresh_from_db()
+    assert en_route.cancellation_fee == Decimal("100.00")  # 20% of 40.00, at least 100.00
+    assert (en_route.fee_charge.amount, en_route.fee_charge.status) == (Decimal("100.00"), "due")
