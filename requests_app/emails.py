@@ -74,3 +74,28 @@ def notify_cancelled(request_id, *, actor_id=None) -> None:
         _send("request_cancelled", subject, service_request.customer, service_request)
     if service_request.professional_id and service_request.professional_id != actor_id:
         _send("job_cancelled", subject, service_request.professional, service_request)
+
+
+def notify_offered(offer_ids) -> None:
+    """Each professional offered a request hears of it (the live socket is the fast path)."""
+    from requests_app.models import Offer
+
+    for offer in Offer.objects.filter(pk__in=offer_ids).select_related("request__service", "professional"):
+        _send(
+            "job_offered",
+            f"New job offered: request #{offer.request_id}",
+            offer.professional,
+            offer.request,
+            offer=offer,
+        )
+
+
+def notify_unmatched(request_id) -> None:
+    """The customer learns that nobody could be found yet and that the team is on it."""
+    service_request = _load(request_id)
+    _send(
+        "request_unmatched",
+        f"We are still looking for someone for request #{service_request.pk}",
+        service_request.customer,
+        service_request,
+    )

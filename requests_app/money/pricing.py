@@ -44,13 +44,22 @@ class Estimate:
         return [{"label": part.label, "amount": str(money(part.amount))} for part in self.parts]
 
 
-def estimate_for(*, service, latitude=None, longitude=None) -> Estimate:
+def estimate_for(*, service, latitude=None, longitude=None, vehicle_type="") -> Estimate:
     """What booking ``service`` (to the position, for dispatch) is expected to cost.
 
     Today the service's base price. The position is taken so that dispatch's per-km part,
     from the nearest suitable professional, is added here without changing any caller.
     """
-    return Estimate(parts=(PricePart("Base price", money(service.base_price)),))
+    # Dispatch's quote (requests_app.quotes) prices the distance from the nearest professional.
+    from requests_app.quotes import quote_for
+
+    quote = quote_for(service=service, latitude=latitude, longitude=longitude, vehicle_type=vehicle_type)
+    parts = [PricePart("Base price", money(quote.base_price))]
+    distance_part = money(quote.estimate - quote.base_price)
+    if distance_part:
+        km = f"{quote.distance_km} km" if quote.distance_km is not None else "distance"
+        parts.append(PricePart(f"Distance ({km} at {quote.per_km_price}/km)", distance_part))
+    return Estimate(parts=tuple(parts))
 
 
 def parts_of(service_request) -> list[dict]:

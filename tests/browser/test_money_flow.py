@@ -3,12 +3,14 @@ completes above the tolerance with a reason, the customer approves, tips, presse
 on the Stripe stand-in's Checkout page; Stripe's signed webhook marks it paid, and the receipt
 PDF downloads with the right lines (read back with pypdf)."""
 
+import copy
 import io
 import urllib.request
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from requests_app.models import PaymentStatus, ServiceRequest
@@ -23,6 +25,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def stripe_api(settings):
     with StripeStandIn() as server:
         settings.STRIPE_API_BASE = server.url
+        # The stand-in's hosted page stands in for checkout.stripe.com in the form-action policy.
+        policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+        policy["DIRECTIVES"]["form-action"] = [*policy["DIRECTIVES"]["form-action"], server.url]
+        settings.CONTENT_SECURITY_POLICY = policy
         settings.PRICE_TOLERANCE_PERCENT = Decimal("10")
         settings.PLATFORM_COMMISSION_PERCENT = Decimal("15")
         yield server
@@ -49,7 +55,7 @@ def test_price_approval_checkout_webhook_and_receipt(
     # The customer sees the estimate and its parts before sending the booking.
     customer_page.goto(live_server.url + reverse("requests_app:new"))
     customer_page.select_option("select[name=service]", str(service.pk))
-    customer_page.wait_for_function("document.getElementById('estimate-total').textContent.includes('40.00')")
+    expect(customer_page.locator("#estimate-total")).to_contain_text("40.00")
     assert customer_page.inner_text("#estimate-parts") == "Base price\n40.00 INR"
     customer_page.fill("textarea[name=description]", "Kitchen sink leaks")
     customer_page.click("text=Send request")
@@ -65,6 +71,9 @@ def test_price_approval_checkout_webhook_and_receipt(
         ("Start: on my way", "On your way"),
         ("I have arrived", "Marked as arrived."),
     ):
+        if button == "I have arrived":  # the customer's start code, as they would tell it
+            service_request.refresh_from_db()
+            pro_page.fill("input[name=start_code]", service_request.start_code)
         pro_page.click(f"button:has-text('{button}')")
         pro_page.wait_for_selector(f"text={done}")
     pro_page.fill("input[name=final_price]", "65.00")
