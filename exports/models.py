@@ -9,6 +9,7 @@ class ExportKind(models.TextChoices):
     SERVICE_REQUESTS = "service_requests", "Service requests"
     PROFESSIONALS = "professionals", "Professionals"
     REVIEWS = "reviews", "Reviews"
+    EARNINGS = "earnings", "Earnings ledger"
 
 
 class ExportStatus(models.TextChoices):

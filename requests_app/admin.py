@@ -184,5 +184,8 @@ class StripeEventAdmin(ReadOnlyAdminMixin, core_admin.ScalableChangelistMixin, a
     readonly_fields = fields
 
 
+# The money screens (price changes, payments and refunds, the earnings ledger).
+from requests_app.money import admin as money_admin  # noqa: E402, F401
+
 # The schedule (working hours, time off) registers its own admin screens.
 from requests_app.schedule import admin as schedule_admin  # noqa: E402, F401

@@ -4,7 +4,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 
@@ -39,6 +39,8 @@ class Action(models.TextChoices):
     CANCEL = "cancel", "Cancel"
     # Not a transition: a note in the trail when a payment starts, succeeds, fails or is refunded.
     PAYMENT = "payment", "Payment"
+    # Not a transition either: a price change proposed, approved, declined or settled.
+    PRICE = "price", "Price"
     # Not transitions either: a round of offers went out; nobody could be matched.
     OFFER = "offer", "Offer round"
     UNMATCHED = "unmatched", "Unmatched"
@@ -139,6 +141,11 @@ class ServiceRequest(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.REQUESTED)
     price_estimate = models.DecimalField(
         max_digits=10, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
+    )
+    # What the estimate is made of, as shown before booking: [{"label": ..., "amount": "399.00"}].
+    # A database default too, for the bulk loaders that insert rows with COPY.
+    estimate_parts = models.JSONField(
+        default=list, db_default=Value([], output_field=models.JSONField()), blank=True
     )
     final_price = models.DecimalField(
         max_digits=10, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
@@ -297,6 +304,18 @@ class StripeEvent(models.Model):
 
     def __str__(self):
         return f"{self.type} {self.event_id}"
+
+
+# The money models (price changes, payment attempts, receipts, earnings) are this app's too.
+from requests_app.money.models import (  # noqa: E402, F401
+    CancellationFee,
+    EarningsEntry,
+    PaymentAttempt,
+    PriceChange,
+    Receipt,
+    ReceiptCounter,
+    Refund,
+)
 
 
 class OfferState(models.TextChoices):

@@ -35,6 +35,7 @@ from requests_app.models import (
     ServiceRequest,
     StripeEvent,
 )
+from requests_app.money import hooks, pricing
 from requests_app.services import service_request_lock
 
 logger = logging.getLogger(__name__)
@@ -157,6 +158,8 @@ def payment_start(*, request_id, customer) -> PaymentStart:
             )
         if service_request.payment_status in (PaymentStatus.PAID, PaymentStatus.REFUNDED):
             raise Conflict(f"This request is already {service_request.payment_status}.", code="already_paid")
+        pricing.ensure_price_decided(service_request)
+        hooks.ensure_no_open_checkout(service_request)
         amount = to_minor_units(service_request.final_price, currency)
         if amount <= 0:
             raise Conflict("There is nothing to pay: the final price is 0.", code="nothing_to_pay")
@@ -281,7 +284,7 @@ def stripe_event_apply(*, event_id: str, event_type: str, data_object: dict) -> 
         )
         if not created:
             return WebhookOutcome(event_id, True, stripe_event.processed, stripe_event.outcome)
-        handler = EVENT_HANDLERS.get(event_type)
+        handler = _handler(event_type)
         if handler is None:
             service_request, processed, outcome = None, False, "Ignored: not an event this site uses."
         else:
@@ -343,6 +346,7 @@ def _on_intent_succeeded(intent: dict):
         service_request,
         f"Payment received: {service_request.final_price} {currency.upper()} ({intent['id']}).",
     )
+    hooks.app_payment_paid(service_request=service_request, intent_id=intent["id"])
     return service_request, True, "Marked paid."
 
 
@@ -385,3 +389,15 @@ EVENT_HANDLERS = {
     "payment_intent.payment_failed": _on_intent_failed,
     "charge.refunded": _on_charge_refunded,
 }
+
+
+def _handler(event_type: str):
+    # Checkout Sessions (the web's Pay button) and refunds are handled in requests_app.money,
+    # whose modules import this one: looked up when an event comes, not at import.
+    from requests_app.money import checkout, refunds
+
+    return (
+        EVENT_HANDLERS.get(event_type)
+        or checkout.EVENT_HANDLERS.get(event_type)
+        or refunds.EVENT_HANDLERS.get(event_type)
+    )

@@ -23,7 +23,7 @@ from catalog.selectors import bookable_service
 from householdsvc.core.errors import Conflict, InvalidTransition, NotAllowed, NotFound
 from householdsvc.core.transactions import on_commit_robust
 from householdsvc.core.validation import position, raise_if_invalid
-from requests_app import events, offers, quotes, start_codes, validation
+from requests_app import events, offers, start_codes, validation
 from requests_app.models import (
     TRANSITIONS,
     Action,
@@ -32,6 +32,7 @@ from requests_app.models import (
     Status,
     VehicleType,
 )
+from requests_app.money import pricing
 from requests_app.notifications import transition_notify
 from requests_app.schedule import cancellation
 from requests_app.schedule import services as schedule
@@ -174,6 +175,9 @@ def service_request_create(
     if not service.is_dispatch and scheduled_for:
         schedule.ensure_bookable(service=service, pin_code=pin_code, start=scheduled_for)
 
+    estimate = pricing.estimate_for(
+        service=service, latitude=latitude, longitude=longitude, vehicle_type=vehicle_type
+    )
     with transaction.atomic():
         service_request = ServiceRequest.objects.create(
             service=service,
@@ -186,9 +190,8 @@ def service_request_create(
             vehicle_type=vehicle_type,
             scheduled_for=scheduled_for,
             remarks=remarks,
-            price_estimate=quotes.quote_for(
-                service=service, latitude=latitude, longitude=longitude, vehicle_type=vehicle_type
-            ).estimate,
+            price_estimate=estimate.total,
+            estimate_parts=estimate.as_json(),
         )
         RequestEvent.objects.create(
             request=service_request,
@@ -360,7 +363,7 @@ def service_request_assign(*, request_id, professional, actor) -> ServiceRequest
 # --- The assigned professional does the job -----------------------------------------------
 
 
-def _professional_step(request_id, professional, action, stamp, *, validate=None, notify=None):
+def _professional_step(request_id, professional, action, stamp, *, validate=None):
     ensure_active(professional)
     with transaction.atomic():
         service_request = service_request_lock(request_id=request_id, visible_to=professional)
@@ -368,8 +371,6 @@ def _professional_step(request_id, professional, action, stamp, *, validate=None
         _ensure_state(service_request, action)
         extra_fields = validate(service_request) if validate else ()
         _move(service_request, action, professional, stamp=stamp, extra_fields=extra_fields)
-        if notify:
-            on_commit_robust(notify, service_request.pk)
     return service_request
 
 
@@ -394,20 +395,26 @@ def service_request_arrive(*, request_id, professional, start_code="") -> Servic
         raise
 
 
-def service_request_complete(*, request_id, professional, final_price) -> ServiceRequest:
-    """The assigned professional finishes the job and states the price charged."""
+def service_request_complete(*, request_id, professional, final_price, price_reason="") -> ServiceRequest:
+    """The assigned professional finishes the job and states the price charged; above the
+    estimate's tolerance, with the reason, and the customer is asked to approve it."""
 
     def set_final_price(service_request):
         service_request.final_price = validation.clean_final_price(final_price, service_request.service)
         return ["final_price"]
 
-    return _professional_step(
-        request_id,
-        professional,
-        Action.COMPLETE,
-        "completed_at",
-        validate=set_final_price,
-    )
+    with transaction.atomic():
+        service_request = _professional_step(
+            request_id,
+            professional,
+            Action.COMPLETE,
+            "completed_at",
+            validate=set_final_price,
+        )
+        pricing.price_change_on_complete(
+            service_request=service_request, professional=professional, reason=price_reason
+        )
+    return service_request
 
 
 # --- The customer or an admin ends it -----------------------------------------------------
@@ -446,5 +453,15 @@ def service_request_cancel(*, request_id, actor, reason="") -> ServiceRequest:
             stamp="cancelled_at",
             extra_fields=["cancel_reason", "cancellation_fee"],
         )
+        if service_request.cancellation_fee:
+            # Charged (recorded as due) by requests_app.money.fees, which imports this module.
+            from requests_app.money import fees
+
+            fees.cancellation_fee_charge(
+                request_id=service_request.pk,
+                amount=service_request.cancellation_fee,
+                actor=actor,
+                note=False,
+            )
         offers.offers_withdraw(service_request=service_request)
     return service_request

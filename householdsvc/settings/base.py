@@ -103,7 +103,8 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
-        "form-action": [SELF],
+        # The Pay button's form redirects to Stripe's hosted Checkout page.
+        "form-action": [SELF, "https://checkout.stripe.com"],
         "frame-ancestors": [NONE],
     }
 }
@@ -395,6 +396,14 @@ STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 # Only to point the client at a Stripe stand-in (stripe-mock, a test server); empty = Stripe.
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 STRIPE_TIMEOUT_SECONDS = env.int("STRIPE_TIMEOUT_SECONDS", default=20)
+# Money (requests_app/money): a final price more than this above the estimate needs the
+# customer's approval; the platform keeps this share of the price (never of the tip); prices
+# include tax at TAX_PERCENT, shown on the receipt when set (0: no tax line).
+PRICE_TOLERANCE_PERCENT = Decimal(env.str("PRICE_TOLERANCE_PERCENT", default="10"))
+PLATFORM_COMMISSION_PERCENT = Decimal(env.str("PLATFORM_COMMISSION_PERCENT", default="15"))
+TAX_PERCENT = Decimal(env.str("TAX_PERCENT", default="0"))
+# A Checkout Session left unpaid expires after this many minutes (Stripe allows 30 to 1440).
+STRIPE_CHECKOUT_EXPIRES_MINUTES = env.int("STRIPE_CHECKOUT_EXPIRES_MINUTES", default=60)
 
 # /metrics answers an admin's session, or a scraper sending "Authorization: Bearer <token>".
 METRICS_TOKEN = env("DJANGO_METRICS_TOKEN", default="")

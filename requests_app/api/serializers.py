@@ -359,6 +359,13 @@ class CompleteSerializer(serializers.Serializer):
     final_price = serializers.DecimalField(
         max_digits=14, decimal_places=2, help_text="The price charged, ≥ 0."
     )
+    price_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=1000,
+        help_text="Required when the final price is above the estimate by more than the tolerance.",
+    )
 
 
 class CancelSerializer(serializers.Serializer):

@@ -1,6 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from requests_app.api import money
 from requests_app.api.messages import RequestMessagesView
 from requests_app.api.offers import OfferViewSet
 from requests_app.api.payments import PayView, StripeWebhookView
@@ -19,6 +20,22 @@ urlpatterns = [
     path("requests/<int:id>/pay/", PayView.as_view(), name="request-pay"),
     path("requests/<int:id>/messages/", RequestMessagesView.as_view(), name="request-messages"),
     path("payments/stripe/webhook/", StripeWebhookView.as_view(), name="stripe-webhook"),
+    path("price-estimate/", money.EstimateView.as_view(), name="price-estimate"),
+    path("requests/<int:id>/price/", money.PriceView.as_view(), name="request-price"),
+    path(
+        "requests/<int:id>/price-change/approve/",
+        money.PriceChangeApproveView.as_view(),
+        name="price-approve",
+    ),
+    path(
+        "requests/<int:id>/price-change/decline/",
+        money.PriceChangeDeclineView.as_view(),
+        name="price-decline",
+    ),
+    path(
+        "requests/<int:id>/price-change/settle/", money.PriceChangeSettleView.as_view(), name="price-settle"
+    ),
+    path("requests/<int:id>/checkout/", money.CheckoutView.as_view(), name="request-checkout"),
     path("services/<int:id>/slots/", schedule_api.SlotsView.as_view(), name="service-slots"),
     path(
         "requests/<int:id>/cancel/preview/", schedule_api.CancelPreviewView.as_view(), name="cancel-preview"

@@ -216,7 +216,10 @@ class ServiceRequestViewSet(viewsets.GenericViewSet):
         data = self._input(CompleteSerializer, request)
         return self._render(
             services.service_request_complete(
-                request_id=pk, professional=request.user, final_price=data["final_price"]
+                request_id=pk,
+                professional=request.user,
+                final_price=data["final_price"],
+                price_reason=data["price_reason"],
             )
         )
 

@@ -95,4 +95,5 @@ def request_complete(request, pk: int):
         services.service_request_complete,
         professional=request.user,
         final_price=form.cleaned_data["final_price"],
+        price_reason=form.cleaned_data["price_reason"],
     )

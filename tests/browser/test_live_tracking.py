@@ -166,6 +166,8 @@ def test_the_customer_watches_the_professional_share_their_position_live(
 
     # When Carol completes the job, the position goes from Alice's screen
     carol.fill("input[name=final_price]", "450")
+    # Far above the 75.00 estimate: a price change, with the reason (the customer approves it).
+    carol.fill("textarea[name=price_reason]", "Tyre and rim replaced.")
     carol.click("button:has-text('Complete the job')")
     expect(customer_page.locator("#status")).to_have_text("Completed")
     expect(customer_page.locator("#live-position")).to_be_hidden()
@@ -199,6 +201,7 @@ def test_sharing_stops_when_the_job_is_over(
     other_tab.click("button:has-text('I have arrived')")
     expect(other_tab.locator("#status")).to_have_text("On site")
     other_tab.fill("input[name=final_price]", "450")
+    other_tab.fill("textarea[name=price_reason]", "Tyre and rim replaced.")
     other_tab.click("button:has-text('Complete the job')")
     expect(other_tab.locator("#status")).to_have_text("Completed")
 

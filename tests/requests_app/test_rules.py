@@ -233,7 +233,7 @@ def test_a_negative_or_absurd_final_price_is_refused(on_site_request, profession
 @pytest.mark.parametrize("price", ["0", "4000.00", "40"])
 def test_a_final_price_within_bounds_is_kept(on_site_request, professional, price):
     completed = services.service_request_complete(
-        request_id=on_site_request.pk, professional=professional, final_price=price
+        request_id=on_site_request.pk, professional=professional, final_price=price, price_reason="More work."
     )
     assert completed.final_price == Decimal(price)
 
@@ -248,7 +248,7 @@ def test_a_free_service_is_bounded_by_the_ceiling(customer, professional):
             request_id=job.pk, professional=professional, final_price="100000.01"
         )
     done = services.service_request_complete(
-        request_id=job.pk, professional=professional, final_price="100000"
+        request_id=job.pk, professional=professional, final_price="100000", price_reason="More work."
     )
     assert done.final_price == Decimal("100000.00")
 
