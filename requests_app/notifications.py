@@ -1,6 +1,6 @@
 """Who hears of a change to a request, and in what words: every transition tells the other
 side (never the actor) through ``accounts.notifications.notify``, once per event, by the
-channels each of them chose. Called by ``services._move`` inside the transition's transaction.
+channels each of them chose. Called by ``services.guards.move`` inside the transition's transaction.
 
 | action   | told                                  | e-mail template         |
 |----------|---------------------------------------|-------------------------|
