@@ -14,7 +14,7 @@ from requests_app import services
 from requests_app.models import Status
 from tests.accounts.twilio_stand_in import TwilioStandIn
 from tests.exports.conftest import celery_worker  # noqa: F401 (a fixture: a real worker)
-from tests.requests_app.factories import ServiceRequestFactory
+from tests.requests_app.factories import ServiceRequestFactory, offer_to
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_commit_per_request")]
 
@@ -98,6 +98,7 @@ def test_a_failing_channel_is_retried_and_never_blocks_the_transition(
 ):
     NotificationPreference.objects.create(user=customer, kind="request_status", sms=True)
     twilio.fail_next = 2
+    offer_to(open_request, professional)
     with committed():
         services.service_request_accept(request_id=open_request.pk, professional=professional)
     open_request.refresh_from_db()
@@ -128,11 +129,16 @@ def test_each_transition_tells_the_other_side_and_never_the_actor(
 ):
     service_request = ServiceRequestFactory(customer=customer, service=service)
     number = service_request.pk
+    offer_to(service_request, professional)
     with committed():
         services.service_request_accept(request_id=number, professional=professional)
         services.service_request_start(request_id=number, professional=professional)
-        services.service_request_arrive(request_id=number, professional=professional)
-        services.service_request_complete(request_id=number, professional=professional, final_price="500.00")
+        services.service_request_arrive(
+            request_id=number, professional=professional, start_code=service_request.start_code
+        )
+        services.service_request_complete(
+            request_id=number, professional=professional, final_price=service_request.price_estimate
+        )
         services.service_request_close(request_id=number, actor=customer)
     assert titles(customer) == [
         f"Your request #{number} has been accepted",
