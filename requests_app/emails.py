@@ -74,3 +74,14 @@ def notify_cancelled(request_id, *, actor_id=None) -> None:
         _send("request_cancelled", subject, service_request.customer, service_request)
     if service_request.professional_id and service_request.professional_id != actor_id:
         _send("job_cancelled", subject, service_request.professional, service_request)
+
+
+def notify_released(request_id) -> None:
+    """The professional gave the job back: the customer hears it is being offered anew."""
+    service_request = _load(request_id)
+    _send(
+        "request_released",
+        f"Your request #{service_request.pk} is looking for a new professional",
+        service_request.customer,
+        service_request,
+    )

@@ -29,6 +29,7 @@ class Action(models.TextChoices):
     COMPLETE = "complete", "Complete"
     CLOSE = "close", "Close"
     CANCEL = "cancel", "Cancel"
+    RELEASE = "release", "Release"
     # Not a transition: a note in the trail when a payment starts, succeeds, fails or is refunded.
     PAYMENT = "payment", "Payment"
 
@@ -45,6 +46,8 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     Action.CLOSE: (frozenset({Status.COMPLETED}), Status.CLOSED),
     Action.CANCEL: (frozenset({Status.REQUESTED, Status.ASSIGNED, Status.EN_ROUTE}), Status.CANCELLED),
     Action.EDIT: (frozenset({Status.REQUESTED}), Status.REQUESTED),
+    # The assigned professional gives the job back before setting off: it is offered anew.
+    Action.RELEASE: (frozenset({Status.ASSIGNED}), Status.REQUESTED),
 }
 
 # States in which somebody is working on the request, so a professional must be set.

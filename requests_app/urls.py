@@ -24,5 +24,6 @@ urlpatterns = [
     path("<int:pk>/reject/", professional.request_reject, name="reject"),
     path("<int:pk>/start/", professional.request_start, name="start"),
     path("<int:pk>/arrive/", professional.request_arrive, name="arrive"),
+    path("<int:pk>/release/", professional.request_release, name="release"),
     path("<int:pk>/complete/", professional.request_complete, name="complete"),
 ]

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from requests_app import selectors, services
 from requests_app.forms import CompleteForm, RejectForm
 from requests_app.models import Status
+from requests_app.schedule.release import service_request_release
 from requests_app.views.common import filtered, invalid_form, member_required, page, perform, require_role
 
 
@@ -79,4 +80,23 @@ def request_complete(request, pk: int):
         services.service_request_complete,
         professional=request.user,
         final_price=form.cleaned_data["final_price"],
+    )
+
+
+@require_POST
+@member_required
+def request_release(request, pk: int):
+    require_role(request, "professional")
+    form = RejectForm(request.POST)
+    if not form.is_valid():
+        return invalid_form(request, pk, form)
+    # Released, the job is offered to others and no longer to this professional.
+    return perform(
+        request,
+        pk,
+        "You gave the job back; it is offered to other professionals.",
+        service_request_release,
+        then="requests_app:jobs",
+        professional=request.user,
+        note=form.cleaned_data["note"],
     )

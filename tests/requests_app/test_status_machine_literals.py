@@ -13,14 +13,14 @@ import pytest
 from householdsvc.core.errors import ServiceError
 from requests_app import services
 from requests_app.models import TRANSITIONS, Action, RequestEvent, ServiceRequest, Status
+from requests_app.schedule.release import service_request_release
 
 pytestmark = pytest.mark.django_db
 
 STATUSES = ["requested", "assigned", "en_route", "on_site", "completed", "closed", "cancelled"]
-ACTIONS = ["accept", "assign", "reject", "start", "arrive", "complete", "close", "cancel"]
+ACTIONS = ["accept", "assign", "reject", "start", "arrive", "complete", "close", "cancel", "release"]
 
 # DESIGN, "The status machine": (action, from status) -> to status. Nothing else is allowed.
-# DESIGN's ``release`` (assigned -> requested) is left out: the code has no such action yet.
 DESIGN_TRANSITIONS = {
     ("accept", "requested"): "assigned",
     ("assign", "requested"): "assigned",
@@ -32,6 +32,7 @@ DESIGN_TRANSITIONS = {
     ("cancel", "requested"): "cancelled",
     ("cancel", "assigned"): "cancelled",
     ("cancel", "en_route"): "cancelled",
+    ("release", "assigned"): "requested",
 }
 
 # Where today's code allows more than the diagram: a job may be completed without the
@@ -47,7 +48,12 @@ ALLOWED = DESIGN_TRANSITIONS | BEYOND_DESIGN
 
 # From ``requested`` nobody is yet the assigned professional, so start, arrive and complete
 # are refused for the actor (403, checked before the state) rather than for the state.
-NO_ACTOR_YET = {("start", "requested"), ("arrive", "requested"), ("complete", "requested")}
+NO_ACTOR_YET = {
+    ("start", "requested"),
+    ("arrive", "requested"),
+    ("complete", "requested"),
+    ("release", "requested"),
+}
 
 # Where each allowed action stamps its time.
 STAMPS = {
@@ -81,6 +87,7 @@ def actor_for(action, users):
         "start": users["professional"],
         "arrive": users["professional"],
         "complete": users["professional"],
+        "release": users["professional"],
         "assign": users["admin"],
         "close": users["customer"],
         "cancel": users["customer"],
@@ -103,6 +110,7 @@ def via_services(action, request_id, actor, users):
             request_id=request_id, professional=actor, final_price=Decimal("50.00")
         ),
         "close": lambda: services.service_request_close(request_id=request_id, actor=actor),
+        "release": lambda: service_request_release(request_id=request_id, professional=actor),
         "cancel": lambda: services.service_request_cancel(
             request_id=request_id, actor=actor, reason="No longer needed."
         ),
