@@ -85,3 +85,19 @@ def notify_released(request_id) -> None:
         service_request.customer,
         service_request,
     )
+
+
+def notify_time_proposed(request_id, proposal_id) -> None:
+    """The professional asks to move the booking: the customer may accept or decline."""
+    service_request = _load(request_id)
+    proposal = service_request.proposals.get(pk=proposal_id)
+    subject = f"Your professional proposes another time for request #{service_request.pk}"
+    _send("time_proposed", subject, service_request.customer, service_request, proposal=proposal)
+
+
+def notify_proposal_answered(request_id, proposal_id) -> None:
+    """The customer accepted or declined the professional's proposed time."""
+    service_request = _load(request_id)
+    proposal = service_request.proposals.get(pk=proposal_id)
+    subject = f"The customer {proposal.status} the new time for request #{service_request.pk}"
+    _send("proposal_answered", subject, proposal.proposed_by, service_request, proposal=proposal)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from requests_app.schedule import request_views as schedule_request_views
 from requests_app.schedule import views as schedule_views
 from requests_app.views import customer, detail, professional
 
@@ -25,5 +26,9 @@ urlpatterns = [
     path("<int:pk>/start/", professional.request_start, name="start"),
     path("<int:pk>/arrive/", professional.request_arrive, name="arrive"),
     path("<int:pk>/release/", professional.request_release, name="release"),
+    path("<int:pk>/reschedule/", schedule_request_views.request_reschedule, name="reschedule"),
+    path("<int:pk>/propose-time/", schedule_request_views.request_propose_time, name="propose-time"),
+    path("<int:pk>/proposal/accept/", schedule_request_views.proposal_accept, name="proposal-accept"),
+    path("<int:pk>/proposal/decline/", schedule_request_views.proposal_decline, name="proposal-decline"),
     path("<int:pk>/complete/", professional.request_complete, name="complete"),
 ]

@@ -76,3 +76,41 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return f"Calendar feed of {self.professional_id}"
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for the customer"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Replaced or no longer possible"
+
+
+class TimeProposal(models.Model):
+    """The assigned professional asks the customer to move a booking to another time
+    (``requests_app.schedule.proposals``). At most one waits per request; the customer accepts
+    (the booking moves, kept with the professional) or declines (it stays as it was)."""
+
+    request = models.ForeignKey(
+        "requests_app.ServiceRequest", on_delete=models.CASCADE, related_name="proposals"
+    )
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    scheduled_for = models.DateTimeField()
+    note = models.CharField(max_length=255, blank=True)
+    status = models.CharField(max_length=16, choices=ProposalStatus.choices, default=ProposalStatus.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request"], condition=Q(status="pending"), name="one_pending_proposal_per_request"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "accepted", "declined", "withdrawn"]),
+                name="proposal_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Proposal for #{self.request_id} at {self.scheduled_for:%Y-%m-%d %H:%M} ({self.status})"
