@@ -12,6 +12,7 @@ from exports.reminders import daily_reminders_send
 from exports.reports import monthly_reports_send
 from exports.services import export_files_prune, export_job_fail, export_job_run, export_jobs_fail_stale
 from householdsvc.core.tasks import TRANSIENT_ERRORS, robust_task
+from requests_app.schedule.series import series_extend
 
 EXPORT_SOFT_TIME_LIMIT = getattr(settings, "EXPORT_TASK_SOFT_TIME_LIMIT", 30 * 60)
 EXPORT_TIME_LIMIT = getattr(settings, "EXPORT_TASK_TIME_LIMIT", 35 * 60)
@@ -65,3 +66,9 @@ def send_monthly_reports() -> dict:
 def send_daily_reminders() -> dict:
     # Safe to retry or run twice: each reminder is recorded as sent with it.
     return {"sent": daily_reminders_send()}
+
+
+@robust_task(name="exports.tasks.book_series_ahead", minutes=20, retry_backoff=60)
+def book_series_ahead() -> dict:
+    # Safe to retry or run twice: each occurrence is booked once (unique per series and index).
+    return {"booked": series_extend()}

@@ -277,4 +277,11 @@ class StripeEvent(models.Model):
 
 
 # The schedule's models live in their sub-domain module; imported here so Django registers them.
-from requests_app.schedule.models import CalendarFeed, TimeOff, TimeProposal, WorkingHours  # noqa: E402, F401
+from requests_app.schedule.models import (  # noqa: E402, F401
+    CalendarFeed,
+    Series,
+    SeriesOccurrence,
+    TimeOff,
+    TimeProposal,
+    WorkingHours,
+)

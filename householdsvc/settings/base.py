@@ -281,6 +281,8 @@ BOOKING_HORIZON_DAYS = env.int("BOOKING_HORIZON_DAYS", default=14)
 CANCEL_FREE_HOURS = env.int("CANCEL_FREE_HOURS", default=24)
 # A customer may move a booking until this many hours before it.
 RESCHEDULE_CUTOFF_HOURS = env.int("RESCHEDULE_CUTOFF_HOURS", default=12)
+# A recurring series' occurrences are booked this many days before they happen (by beat).
+SERIES_AHEAD_DAYS = env.int("SERIES_AHEAD_DAYS", default=7)
 # A professional who releases a job within this many hours of its slot is counted (admins see it).
 LATE_RELEASE_HOURS = env.int("LATE_RELEASE_HOURS", default=CANCEL_FREE_HOURS)
 CANCEL_FEE_PERCENT = Decimal(env("CANCEL_FEE_PERCENT", default="20"))

@@ -4,7 +4,7 @@ from rest_framework.routers import SimpleRouter
 from requests_app.api.payments import PayView, StripeWebhookView
 from requests_app.api.views import ServiceRequestViewSet
 from requests_app.schedule import api as schedule_api
-from requests_app.schedule import proposals_api
+from requests_app.schedule import proposals_api, series_api
 
 router = SimpleRouter()
 router.register("requests", ServiceRequestViewSet, basename="request")
@@ -30,6 +30,11 @@ urlpatterns = [
         proposals_api.ProposalDeclineView.as_view(),
         name="proposal-decline",
     ),
+    path("series/", series_api.SeriesListView.as_view(), name="series-list"),
+    path("series/<int:id>/", series_api.SeriesDetailView.as_view(), name="series-detail"),
+    path("series/<int:id>/end/", series_api.SeriesEndView.as_view(), name="series-end"),
+    path("series/<int:id>/occurrences/<int:index>/skip/", series_api.OccurrenceSkipView.as_view()),
+    path("series/<int:id>/occurrences/<int:index>/change/", series_api.OccurrenceChangeView.as_view()),
     path("schedule/working-hours/", schedule_api.WorkingHoursView.as_view(), name="working-hours"),
     path("schedule/time-off/", schedule_api.TimeOffListView.as_view(), name="time-off-list"),
     path("schedule/time-off/<int:id>/", schedule_api.TimeOffDetailView.as_view(), name="time-off-detail"),
