@@ -30,5 +30,12 @@ urlpatterns = [
     path("<int:pk>/propose-time/", schedule_request_views.request_propose_time, name="propose-time"),
     path("<int:pk>/proposal/accept/", schedule_request_views.proposal_accept, name="proposal-accept"),
     path("<int:pk>/proposal/decline/", schedule_request_views.proposal_decline, name="proposal-decline"),
+    path("<int:pk>/repeat/", schedule_request_views.series_start, name="series-start"),
+    path(
+        "<int:pk>/series/<int:series_id>/<int:index>/skip/",
+        schedule_request_views.series_skip,
+        name="series-skip",
+    ),
+    path("<int:pk>/series/<int:series_id>/end/", schedule_request_views.series_end, name="series-end"),
     path("<int:pk>/complete/", professional.request_complete, name="complete"),
 ]

@@ -11,6 +11,8 @@ from django.utils import timezone
 from requests_app.models import Status
 from requests_app.schedule import proposals, reschedule, slots
 from requests_app.schedule.cancellation import terms_for
+from requests_app.schedule.models import Frequency, SeriesOccurrence
+from requests_app.schedule.series import SERIES_STATUSES, occurrence_start
 
 register = template.Library()
 
@@ -51,7 +53,35 @@ def schedule_panel(context, service_request):
         panel["proposal"] = proposals.pending_for(service_request)
         panel["show"] = panel["show"] or panel["proposal"] is not None
     panel["is_owner"] = is_owner
+    if is_owner:
+        part = _series_part(service_request)
+        panel.update(part)
+        panel["show"] = panel["show"] or bool(part.get("series") or part.get("repeat_frequencies"))
     if is_assigned and service_request.status == Status.ASSIGNED:
         panel["propose_slots"] = _free_slots(service_request, professional_ids=[user.pk])
         panel["show"] = True
     return panel
+
+
+def _series_part(service_request) -> dict:
+    """The series this booking belongs to, with its coming times; or a form to start one."""
+    occurrence = SeriesOccurrence.objects.filter(request=service_request).select_related("series").first()
+    if occurrence is None:
+        may_repeat = service_request.status in SERIES_STATUSES
+        return {"repeat_frequencies": Frequency.choices if may_repeat else None}
+    series = occurrence.series
+    known = {row.index: row for row in series.occurrences.all()}
+    last = series.count - 1 if series.count else len(known) + 8
+    coming = []
+    for index in range(1, min(last, 51) + 1):
+        row = known.get(index)
+        start = (
+            row.moved_to
+            if row and row.moved_to
+            else occurrence_start(series.frequency, series.starts_at, index)
+        )
+        if series.until and start.date() > series.until:
+            break
+        if start > timezone.now():
+            coming.append({"index": index, "start": start, "row": row})
+    return {"series": series, "coming": coming[:8]}

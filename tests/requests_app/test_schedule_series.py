@@ -187,3 +187,24 @@ def test_occurrences_keep_the_local_time_and_months_end_on_their_last_day(settin
         "2027-03-31",
         "2027-04-30",
     ]
+
+
+def test_on_the_request_page_the_customer_repeats_skips_and_ends(client, customer, booked):
+    client.force_login(customer)
+    assert 'id="repeat"' in client.get(f"/requests/{booked.pk}/").content.decode()
+    refused = client.post(f"/requests/{booked.pk}/repeat/", {"frequency": "weekly"}, follow=True)
+    assert "Give an end: a date (until) or a number of times (count)." in refused.content.decode()
+    assert not Series.objects.exists()
+
+    response = client.post(
+        f"/requests/{booked.pk}/repeat/", {"frequency": "weekly", "count": "3"}, follow=True
+    )
+    page = response.content.decode()
+    assert "The booking now repeats." in page and "Repeats every week." in page
+    series = Series.objects.get()
+    assert (series.frequency, series.count) == ("weekly", 3)
+
+    client.post(f"/requests/{booked.pk}/series/{series.pk}/1/skip/")
+    assert SeriesOccurrence.objects.get(index=1).skipped is True
+    page = client.post(f"/requests/{booked.pk}/series/{series.pk}/end/", follow=True).content.decode()
+    assert "The series has ended." in page and "Repeats every week (ended)." in page
