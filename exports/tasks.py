@@ -8,6 +8,7 @@ times with backoff; when a task gives up, the job is marked failed with the erro
 
 from django.conf import settings
 
+from exports.booking_reminders import booking_reminders_send
 from exports.reminders import daily_reminders_send
 from exports.reports import monthly_reports_send
 from exports.services import export_files_prune, export_job_fail, export_job_run, export_jobs_fail_stale
@@ -72,3 +73,9 @@ def send_daily_reminders() -> dict:
 def book_series_ahead() -> dict:
     # Safe to retry or run twice: each occurrence is booked once (unique per series and index).
     return {"booked": series_extend()}
+
+
+@robust_task(name="exports.tasks.send_booking_reminders", minutes=4, retry_backoff=30)
+def send_booking_reminders() -> dict:
+    # Safe to retry or run twice: each reminder is recorded as sent with it.
+    return booking_reminders_send()
