@@ -1,5 +1,5 @@
-"""``python -m bench [api|export|slots]``: make sure the bench database holds the data, run the
-benchmarks, print every figure as ``name: value unit (baseline value, ratio r)``."""
+"""``python -m bench [api|catalog|pages|live|export|slots]``: make sure the bench database holds
+the data, run the benchmarks, print every figure as ``name: value unit (baseline value, ratio r)``."""
 
 from __future__ import annotations
 
@@ -41,7 +41,12 @@ def ensure_database(*, bulk: bool = True) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("which", nargs="?", choices=["api", "export", "slots", "all"], default="all")
+    parser.add_argument(
+        "which",
+        nargs="?",
+        choices=["api", "catalog", "pages", "live", "export", "slots", "all"],
+        default="all",
+    )
     which = parser.parse_args().which
     private_media = tempfile.mkdtemp(prefix="hs-bench-private-")
     configure_environment(private_media)
@@ -51,9 +56,16 @@ def main() -> None:
         django.setup()
         # The slots bench makes its own small data set: no need for the million rows.
         ensure_database(bulk=which != "slots")
-        from bench import api, export, slots
+        from bench import api, catalog, export, live, pages, slots
 
-        benches = {"api": api.run, "export": export.run, "slots": slots.run}
+        benches = {
+            "api": api.run,
+            "catalog": catalog.run,
+            "pages": pages.run,
+            "live": live.run,
+            "export": export.run,
+            "slots": slots.run,
+        }
         for name, run in benches.items():
             if which in (name, "all"):
                 started = time.monotonic()

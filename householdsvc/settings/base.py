@@ -118,7 +118,9 @@ if REDIS_URL:
     }
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # Redis PUBLISH per group message (one command, whatever the number of watchers),
+            # rather than the core layer's copy into every member channel's list.
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {
                 # channels-redis waits for a message with a blocking read of up to 5 s; redis-py
                 # 8.1 also times reads out at 5 s by default, which would drop every WebSocket
@@ -209,6 +211,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # orjson renders a page of rows several times faster than the json module; same JSON.
+    "DEFAULT_RENDERER_CLASSES": [
+        "drf_orjson_renderer.renderers.ORJSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     "DEFAULT_PAGINATION_CLASS": "householdsvc.core.api.Pagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
@@ -267,6 +274,10 @@ LOCATION_RETENTION_DAYS = env.int("LOCATION_RETENTION_DAYS", default=90)
 SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000")
 REVIEW_EDIT_WINDOW_DAYS = 7
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
+# The public cache (householdsvc/core/cache.py): how long browsers and shared caches may keep an
+# anonymous catalogue answer without asking again, and how long Redis keeps one.
+PUBLIC_CACHE_MAX_AGE = env.int("PUBLIC_CACHE_MAX_AGE", default=10)
+PUBLIC_CACHE_TTL = env.int("PUBLIC_CACHE_TTL", default=300)
 # The one currency of every price: shown on the pages and e-mails, and charged through Stripe.
 # Rupees by default, as pin codes are Indian.
 CURRENCY = env("DJANGO_CURRENCY", default="INR").upper()
