@@ -20,6 +20,7 @@ from householdsvc.core.errors import ValidationFailed
 from householdsvc.core.transactions import on_commit_robust
 from requests_app import emails, validation
 from requests_app.models import Action, ServiceRequest
+from requests_app.schedule.models import ProposalStatus, TimeProposal
 from requests_app.services import _ensure_assigned_professional, _ensure_state, _move, service_request_lock
 from requests_app.validation import CANCEL_REASON_MAX_LENGTH
 
@@ -48,6 +49,10 @@ def service_request_release(*, request_id, professional, note="") -> ServiceRequ
         service_request.busy_from = service_request.busy_until = None
         service_request.assigned_at = None
         service_request.rejected_by.add(professional)
+        # A time they proposed no longer applies: the job is not theirs any more.
+        TimeProposal.objects.filter(request=service_request, status=ProposalStatus.PENDING).update(
+            status=ProposalStatus.WITHDRAWN, decided_at=timezone.now()
+        )
         text = "Released late: " if late else "Released: "
         _move(
             service_request,

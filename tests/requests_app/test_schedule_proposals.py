@@ -11,6 +11,7 @@ from django.core import mail
 from requests_app import services
 from requests_app.models import RequestEvent
 from requests_app.schedule.models import TimeOff, TimeProposal
+from requests_app.schedule.release import service_request_release
 from tests.requests_app.factories import ServiceRequestFactory
 from tests.requests_app.schedule_helpers import at, local_day, works
 
@@ -191,3 +192,11 @@ def test_accepting_a_time_the_professional_is_no_longer_free_for_is_refused(
     booked.refresh_from_db()
     assert booked.scheduled_for == old_time
     assert TimeProposal.objects.get().status == "pending"
+
+
+def test_a_release_withdraws_the_time_the_professional_proposed(client_for, professional, booked):
+    propose(client_for, professional, booked, at(local_day(4), "10:30"))
+
+    service_request_release(request_id=booked.pk, professional=professional)
+
+    assert TimeProposal.objects.get().status == "withdrawn"
