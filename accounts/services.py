@@ -10,11 +10,13 @@ from django.utils import timezone
 
 from accounts.documents import DocumentRejected, check_document
 from accounts.models import CustomerProfile, ProfessionalProfile, Role, User, VerificationStatus
+from accounts.signals import availability_switched_off
 from accounts.validation import DUPLICATE_EMAIL, check_identity, check_int, check_length
 from catalog.selectors import bookable_service
 from householdsvc.core import errors
 from householdsvc.core.cache import bump_public_on_commit
 from householdsvc.core.permissions import is_admin
+from householdsvc.core.transactions import on_commit_robust
 from householdsvc.core.validation import REQUIRED, position, raise_if_invalid
 
 MAX_EXPERIENCE_YEARS = 80
@@ -190,6 +192,7 @@ def profile_update(*, user, **changes) -> User:
     else:
         profile, editable = None, ()
 
+    was_available = getattr(profile, "is_available", False)
     problems: dict[str, list[str]] = {}
     for field_name in changes:
         if field_name not in USER_EDITABLE and field_name not in editable:
@@ -208,6 +211,8 @@ def profile_update(*, user, **changes) -> User:
     raise_if_invalid(problems)
 
     user.save(update_fields=["full_name", "phone", "updated_at"])
+    if user.is_professional and was_available and not profile.is_available:
+        on_commit_robust(availability_switched_off.send, sender=ProfessionalProfile, professional_id=user.pk)
     changed = [name for name in editable if name in changes]
     if changed:
         # Only the edited columns: a decision an admin took meanwhile must not be overwritten.

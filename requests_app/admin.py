@@ -16,6 +16,7 @@ from catalog.models import Service
 from householdsvc.core import admin as core_admin
 from householdsvc.core.admin import ReadOnlyAdminMixin
 from requests_app import admin_views
+from requests_app.admin_dispatch import OfferInline, UnmatchedFilter, reset_start_codes
 from requests_app.models import TRANSITIONS, Action, RequestEvent, ServiceRequest, StripeEvent
 
 
@@ -71,6 +72,7 @@ class ServiceRequestAdmin(ReadOnlyAdminMixin, core_admin.ScalableChangelistMixin
         "service__kind",
         ServiceFilter,
         "payment_status",
+        UnmatchedFilter,
         "created_at",
     )
     # Shown as the search box; get_search_results does the searching through indexed columns.
@@ -84,8 +86,8 @@ class ServiceRequestAdmin(ReadOnlyAdminMixin, core_admin.ScalableChangelistMixin
     ordering = ("-created_at", "-id")
     # Apps above this one add theirs from their own admin (reviews: the review; exports: the
     # CSV action), since this app may not import them.
-    inlines = (RequestEventInline,)
-    actions = ("assign_professional", "cancel_requests")
+    inlines = (RequestEventInline, OfferInline)
+    actions = ("assign_professional", "cancel_requests", reset_start_codes)
     fieldsets = (
         (None, {"fields": ("service", "customer", "professional", "status", "location_points")}),
         (
@@ -107,6 +109,7 @@ class ServiceRequestAdmin(ReadOnlyAdminMixin, core_admin.ScalableChangelistMixin
             "Price and payment",
             {"fields": ("price_estimate", "final_price", "payment_status", "payment_reference")},
         ),
+        ("Dispatch", {"fields": ("dispatch_round", "unmatched_at", "start_code_failures")}),
         (
             "Timeline",
             {

@@ -101,3 +101,28 @@ def notify_proposal_answered(request_id, proposal_id) -> None:
     proposal = service_request.proposals.get(pk=proposal_id)
     subject = f"The customer {proposal.status} the new time for request #{service_request.pk}"
     _send("proposal_answered", subject, proposal.proposed_by, service_request, proposal=proposal)
+
+
+def notify_offered(offer_ids) -> None:
+    """Each professional offered a request hears of it (the live socket is the fast path)."""
+    from requests_app.models import Offer
+
+    for offer in Offer.objects.filter(pk__in=offer_ids).select_related("request__service", "professional"):
+        _send(
+            "job_offered",
+            f"New job offered: request #{offer.request_id}",
+            offer.professional,
+            offer.request,
+            offer=offer,
+        )
+
+
+def notify_unmatched(request_id) -> None:
+    """The customer learns that nobody could be found yet and that the team is on it."""
+    service_request = _load(request_id)
+    _send(
+        "request_unmatched",
+        f"We are still looking for someone for request #{service_request.pk}",
+        service_request.customer,
+        service_request,
+    )

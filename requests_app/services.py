@@ -22,7 +22,7 @@ from catalog.selectors import bookable_service
 from householdsvc.core.errors import Conflict, InvalidTransition, NotAllowed, NotFound
 from householdsvc.core.transactions import on_commit_robust
 from householdsvc.core.validation import position, raise_if_invalid
-from requests_app import emails, events, validation
+from requests_app import emails, events, offers, quotes, start_codes, validation
 from requests_app.models import (
     TRANSITIONS,
     Action,
@@ -62,7 +62,7 @@ def _ensure_visible(actor, service_request: ServiceRequest, *, offer: bool = Fal
     same request learns it is taken (409) instead of being told it does not exist."""
     if can_see(actor, service_request):
         return
-    if offer and professional_may_take(actor, service_request):
+    if offer and (professional_may_take(actor, service_request) or offers.has_offer(actor, service_request)):
         return
     raise NotFound("No such service request.")
 
@@ -125,8 +125,9 @@ def service_request_create(
     scheduled_for=None,
     remarks="",
 ) -> ServiceRequest:
-    """A customer books a service. The estimate is the service's base price, set here and
-    never taken from the caller. A household job needs an address and pin code (the customer's
+    """A customer books a service. The estimate is the quote (requests_app.quotes: the base
+    price, plus the per-km price times the distance for roadside help), set here and never
+    taken from the caller. A household job needs an address and pin code (the customer's
     home by default); roadside help needs the position to be dispatched to."""
     ensure_active(customer)
     if customer.role != Role.CUSTOMER:
@@ -180,7 +181,9 @@ def service_request_create(
             vehicle_type=vehicle_type,
             scheduled_for=scheduled_for,
             remarks=remarks,
-            price_estimate=service.base_price,
+            price_estimate=quotes.quote_for(
+                service=service, latitude=latitude, longitude=longitude, vehicle_type=vehicle_type
+            ).estimate,
         )
         RequestEvent.objects.create(
             request=service_request,
@@ -189,6 +192,7 @@ def service_request_create(
             to_status=Status.REQUESTED,
             actor=customer,
         )
+        offers.offers_open_first_round(service_request=service_request)
     return service_request
 
 
@@ -280,7 +284,7 @@ def service_request_edit(
 
 
 def service_request_accept(*, request_id, professional) -> ServiceRequest:
-    """An approved professional of the service, in whose area the request lies, takes it."""
+    """A professional holding a live offer for the request takes it (requests_app.offers)."""
     ensure_active(professional)
     with transaction.atomic():
         # The row lock serialises professionals racing for the same request: the second one
@@ -289,11 +293,10 @@ def service_request_accept(*, request_id, professional) -> ServiceRequest:
         _ensure_visible(professional, service_request, offer=True)
         if professional.role != Role.PROFESSIONAL:
             raise NotAllowed("Only professionals may accept requests.")
-        if not professional_may_take(professional, service_request):
-            raise NotAllowed("This request is not offered to you.")
         if has_rejected(professional, service_request):
             raise NotAllowed("You turned this request down.")
         _ensure_state(service_request, Action.ACCEPT)
+        offers.offer_take(service_request=service_request, professional=professional)
         held = schedule.hold_for(service_request=service_request, professional=professional)
         service_request.professional = professional
         _move(
@@ -314,13 +317,14 @@ def service_request_reject(*, request_id, professional, note="") -> ServiceReque
     with transaction.atomic():
         service_request = service_request_lock(request_id=request_id)
         _ensure_visible(professional, service_request, offer=True)
-        if professional.role != Role.PROFESSIONAL or not professional_may_take(professional, service_request):
+        if professional.role != Role.PROFESSIONAL:
             raise NotAllowed("Only a professional this request is offered to may turn it down.")
         _ensure_state(service_request, Action.REJECT)
         if has_rejected(professional, service_request):
             raise Conflict("You have already turned this request down.", code="already_rejected")
         service_request.rejected_by.add(professional)
         _move(service_request, Action.REJECT, professional, note=(note or "").strip())
+        offers.offer_decline(service_request=service_request, professional=professional)
     return service_request
 
 
@@ -344,6 +348,7 @@ def service_request_assign(*, request_id, professional, actor) -> ServiceRequest
             stamp="assigned_at",
             extra_fields=["professional", *held],
         )
+        offers.offers_assigned(service_request=service_request)
         on_commit_robust(emails.notify_assigned, service_request.pk)
     return service_request
 
@@ -369,9 +374,20 @@ def service_request_start(*, request_id, professional) -> ServiceRequest:
     return _professional_step(request_id, professional, Action.START, "started_at")
 
 
-def service_request_arrive(*, request_id, professional) -> ServiceRequest:
-    """The assigned professional is at the address or the position."""
-    return _professional_step(request_id, professional, Action.ARRIVE, "arrived_at")
+def service_request_arrive(*, request_id, professional, start_code="") -> ServiceRequest:
+    """The assigned professional is at the address or the position, and gives the customer's
+    start code (requests_app.start_codes): a wrong one is counted, then refused with a 400."""
+    try:
+        return _professional_step(
+            request_id,
+            professional,
+            Action.ARRIVE,
+            "arrived_at",
+            validate=lambda service_request: start_codes.check(service_request, start_code),
+        )
+    except start_codes.WrongStartCode:
+        start_codes.record_failure(request_id=request_id)
+        raise
 
 
 def service_request_complete(*, request_id, professional, final_price) -> ServiceRequest:
@@ -427,5 +443,6 @@ def service_request_cancel(*, request_id, actor, reason="") -> ServiceRequest:
             stamp="cancelled_at",
             extra_fields=["cancel_reason", "cancellation_fee"],
         )
+        offers.offers_withdraw(service_request=service_request)
         on_commit_robust(emails.notify_cancelled, service_request.pk, actor_id=actor.pk)
     return service_request

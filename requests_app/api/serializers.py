@@ -313,6 +313,20 @@ class ServiceRequestEditSerializer(serializers.Serializer):
     remarks = serializers.CharField(required=False, allow_blank=True)
 
 
+class ArriveSerializer(serializers.Serializer):
+    start_code = serializers.CharField(
+        max_length=4,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The 4-digit code shown to the customer on their request.",
+    )
+
+
+class StartCodeSerializer(serializers.Serializer):
+    start_code = serializers.CharField(help_text="Read it out to the professional when they arrive.")
+
+
 class RejectSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 

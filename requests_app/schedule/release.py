@@ -18,7 +18,7 @@ from accounts.models import ProfessionalProfile
 from accounts.validation import ensure_active
 from householdsvc.core.errors import ValidationFailed
 from householdsvc.core.transactions import on_commit_robust
-from requests_app import emails, validation
+from requests_app import emails, offers, validation
 from requests_app.models import Action, ServiceRequest
 from requests_app.schedule.models import ProposalStatus, TimeProposal
 from requests_app.services import _ensure_assigned_professional, _ensure_state, _move, service_request_lock
@@ -61,6 +61,7 @@ def service_request_release(*, request_id, professional, note="") -> ServiceRequ
             note=text + (note or "no reason given."),
             extra_fields=["professional", "busy_from", "busy_until", "assigned_at"],
         )
+        offers.offers_redispatch(service_request=service_request)
         if late:
             ProfessionalProfile.objects.filter(user_id=professional.pk).update(
                 late_releases=F("late_releases") + 1

@@ -29,7 +29,7 @@ from householdsvc.core.errors import (
     ValidationFailed,
 )
 from householdsvc.core.transactions import on_commit_robust
-from requests_app import emails, validation
+from requests_app import emails, offers, validation
 from requests_app.models import Action, ServiceRequest, Status
 from requests_app.schedule import services as schedule
 from requests_app.schedule.models import Frequency, Series, SeriesOccurrence
@@ -153,6 +153,7 @@ def _offer_first_to_last(series: Series, service_request: ServiceRequest) -> Non
                 stamp="assigned_at",
                 extra_fields=["professional", *held],
             )
+            offers.offers_assigned(service_request=locked)
             on_commit_robust(emails.notify_assigned, locked.pk)
     except ServiceError:
         return  # not free or no longer working: the occurrence stays open to everybody

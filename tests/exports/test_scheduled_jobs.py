@@ -13,7 +13,7 @@ from exports.models import ExportJob, ExportStatus, NotificationKind, SentNotifi
 from exports.reminders import daily_reminders_send
 from exports.reports import monthly_reports_send, previous_month
 from exports.services import export_files_prune, export_job_run, export_jobs_fail_stale
-from requests_app.models import ServiceRequest, Status
+from requests_app.models import Offer, OfferState, ServiceRequest, Status
 from tests.accounts.factories import ProfessionalFactory
 from tests.exports.factories import ExportJobFactory, seed_requests
 from tests.requests_app.factories import ServiceRequestFactory, request_in_state
@@ -83,6 +83,7 @@ def test_no_reminder_without_waiting_requests_or_for_the_unapproved_and_blocked(
 def test_an_offer_a_professional_turned_down_is_not_listed(customer, professional, service, mailoutbox):
     declined = ServiceRequestFactory(customer=customer, service=service)
     declined.rejected_by.add(professional)
+    Offer.objects.filter(request=declined, professional=professional).update(state=OfferState.DECLINED)
     assert daily_reminders_send(day=TODAY) == 0
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from requests_app.models import ServiceRequest, Status
 from tests.accounts.factories import CustomerFactory, ProfessionalFactory
 from tests.catalog.factories import ServiceFactory
-from tests.requests_app.factories import ServiceRequestFactory, request_in_state
+from tests.requests_app.factories import ServiceRequestFactory, offer_to, request_in_state
 
 pytestmark = pytest.mark.django_db
 
@@ -296,6 +296,8 @@ def test_listed_rows_hide_details_exactly_as_the_detail_does_before_acceptance(
     client_for, professional, varied_requests
 ):
     client = client_for(professional)
+    # The scheduled one is offered only to whoever is free then (Carol keeps no hours): offer it.
+    offer_to(varied_requests[1], professional)
 
     rows = {row["id"]: row for row in client.get("/api/v1/requests/?page_size=100").json()["results"]}
 

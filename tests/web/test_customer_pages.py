@@ -255,7 +255,7 @@ def test_the_owner_sees_status_timeline_and_actions(web_client, customer, open_r
     assert response.status_code == 200
     body = response.content.decode()
     assert "Requested" in body and HOME_ADDRESS in body
-    assert [e.action for e in response.context["events"]] == [Action.CREATE]
+    assert [e.action for e in response.context["events"]] == [Action.CREATE, "offer"]
     assert response.context["actions"]["edit"] and response.context["actions"]["cancel"]
     assert not response.context["actions"]["close"]
     assert reverse("requests_app:cancel", args=[open_request.pk]) in body
