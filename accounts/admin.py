@@ -205,6 +205,7 @@ class ProfessionalProfileAdmin(admin.ModelAdmin):
         "is_available",
         "ev_certified",
         "average_rating",
+        "late_releases",
         "created_at",
     )
     list_filter = ("verification_status", "is_available", "ev_certified", "service")
@@ -226,6 +227,7 @@ class ProfessionalProfileAdmin(admin.ModelAdmin):
         "document_content_type",
         "average_rating",
         "rating_count",
+        "late_releases",
         "current_latitude",
         "current_longitude",
         "position_updated_at",

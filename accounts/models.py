@@ -207,6 +207,8 @@ class ProfessionalProfile(models.Model):
     # Kept in step with the reviews in the same transaction (reviews.services).
     average_rating = models.DecimalField(max_digits=3, decimal_places=2, default=Decimal("0"))
     rating_count = models.PositiveIntegerField(default=0)
+    # Jobs given back within LATE_RELEASE_HOURS of their slot (requests_app.schedule.release).
+    late_releases = models.PositiveIntegerField(default=0, db_default=0)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

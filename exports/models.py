@@ -77,6 +77,9 @@ class ExportJob(models.Model):
 class NotificationKind(models.TextChoices):
     DAILY_REMINDER = "daily_reminder", "Daily reminder to a professional"
     MONTHLY_REPORT = "monthly_report", "Monthly activity report to a customer"
+    # One per booking and time (period_key "<request id>@<start>"): exports.booking_reminders.
+    BOOKING_EVE = "booking_eve", "Reminder to a customer the evening before a booking"
+    BOOKING_SOON = "booking_soon", "Reminder to a professional shortly before a job"
 
 
 class SentNotification(models.Model):
@@ -88,7 +91,9 @@ class SentNotification(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sent_notifications"
     )
-    period_key = models.CharField(max_length=16, help_text="The day (2026-11-23) or month (2026-10).")
+    period_key = models.CharField(
+        max_length=32, help_text="The day (2026-11-23), month (2026-10) or booking (123@2026-11-23T10:00)."
+    )
     item_count = models.PositiveIntegerField(default=0, help_text="Requests listed, or activity lines.")
     sent_at = models.DateTimeField(auto_now_add=True)
 

@@ -8,11 +8,13 @@ times with backoff; when a task gives up, the job is marked failed with the erro
 
 from django.conf import settings
 
+from exports.booking_reminders import booking_reminders_send
 from exports.outbox import export_job_heartbeat, export_jobs_requeue
 from exports.reminders import daily_reminders_send
 from exports.reports import monthly_reports_send
 from exports.services import export_files_prune, export_job_fail, export_job_run, export_jobs_fail_stale
 from householdsvc.core.tasks import TRANSIENT_ERRORS, robust_task
+from requests_app.schedule.series import series_extend
 
 EXPORT_SOFT_TIME_LIMIT = getattr(settings, "EXPORT_TASK_SOFT_TIME_LIMIT", 30 * 60)
 EXPORT_TIME_LIMIT = getattr(settings, "EXPORT_TASK_TIME_LIMIT", 35 * 60)
@@ -70,6 +72,18 @@ def send_monthly_reports() -> dict:
 def send_daily_reminders() -> dict:
     # Safe to retry or run twice: each reminder is recorded as sent with it.
     return {"sent": daily_reminders_send()}
+
+
+@robust_task(name="exports.tasks.book_series_ahead", minutes=20, retry_backoff=60)
+def book_series_ahead() -> dict:
+    # Safe to retry or run twice: each occurrence is booked once (unique per series and index).
+    return {"booked": series_extend()}
+
+
+@robust_task(name="exports.tasks.send_booking_reminders", minutes=4, retry_backoff=30)
+def send_booking_reminders() -> dict:
+    # Safe to retry or run twice: each reminder is recorded as sent with it.
+    return booking_reminders_send()
 
 
 @robust_task(name="exports.tasks.requeue_export_jobs", minutes=1, max_retries=1)

@@ -37,6 +37,7 @@ class Action(models.TextChoices):
     COMPLETE = "complete", "Complete"
     CLOSE = "close", "Close"
     CANCEL = "cancel", "Cancel"
+    RELEASE = "release", "Release"
     # Not a transition: a note in the trail when a payment starts, succeeds, fails or is refunded.
     PAYMENT = "payment", "Payment"
     # Not a transition either: a price change proposed, approved, declined or settled.
@@ -60,6 +61,8 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     Action.CLOSE: (frozenset({Status.COMPLETED}), Status.CLOSED),
     Action.CANCEL: (frozenset({Status.REQUESTED, Status.ASSIGNED, Status.EN_ROUTE}), Status.CANCELLED),
     Action.EDIT: (frozenset({Status.REQUESTED}), Status.REQUESTED),
+    # The assigned professional gives the job back before setting off: it is offered anew.
+    Action.RELEASE: (frozenset({Status.ASSIGNED}), Status.REQUESTED),
 }
 
 # States in which somebody is working on the request, so a professional must be set.
@@ -394,4 +397,11 @@ class RequestMessage(models.Model):
 
 
 # The schedule's models live in their sub-domain module; imported here so Django registers them.
-from requests_app.schedule.models import CalendarFeed, TimeOff, WorkingHours  # noqa: E402, F401
+from requests_app.schedule.models import (  # noqa: E402, F401
+    CalendarFeed,
+    Series,
+    SeriesOccurrence,
+    TimeOff,
+    TimeProposal,
+    WorkingHours,
+)

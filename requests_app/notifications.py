@@ -13,7 +13,8 @@ channels each of them chose. Called by ``services.guards.move`` inside the trans
 | cancel   | the customer; the professional if any | request_cancelled; job_cancelled |
 | reject   | nobody (the request stays open to others) |                     |
 
-Dispatch adds two more, outside the transitions: each professional offered a request
+A release tells the customer (template request_released). Dispatch adds two more, outside
+the transitions: each professional offered a request
 (``offers_notify``, kind ``offer``) and the customer of a request nobody could be found for
 (``unmatched_notify``).
 """
@@ -67,6 +68,15 @@ def _who_hears(service_request, action) -> list[tuple]:
         return [(customer, f"Your request {number} is completed", body, "request_completed")]
     if action == Action.CLOSE:
         return [(professional, f"Request {number} is closed", "The customer confirmed the job.", None)]
+    if action == Action.RELEASE:
+        return [
+            (
+                customer,
+                f"Your request {number} is looking for a new professional",
+                "The professional gave the job back; it is being offered anew.",
+                "request_released",
+            )
+        ]
     if action == Action.CANCEL:
         title = f"Request {number} has been cancelled"
         body = service_request.cancel_reason or ""
@@ -126,6 +136,44 @@ def unmatched_notify(request_id) -> None:
         key=f"request:{service_request.pk}:unmatched:{service_request.unmatched_at:%Y%m%dT%H%M%S}",
         title=f"We are still looking for someone for request #{service_request.pk}",
         body="Our team has been told and will find a professional for you.",
+        request_id=service_request.pk,
+        url=reverse("requests_app:detail", args=[service_request.pk]),
+        email_text=email_text,
+        email_html=email_html,
+    )
+
+
+def time_proposed_notify(request_id, proposal_id) -> None:
+    """The professional asks to move the booking: the customer may accept or decline."""
+    service_request = ServiceRequest.objects.select_related("service", "customer").get(pk=request_id)
+    proposal = service_request.proposals.get(pk=proposal_id)
+    customer = service_request.customer
+    email_text, email_html = emails.render("time_proposed", customer, service_request, proposal=proposal)
+    notify(
+        recipient=customer,
+        kind=NotificationKind.RESCHEDULE,
+        key=f"proposal:{proposal.pk}:made",
+        title=f"Your professional proposes another time for request #{service_request.pk}",
+        request_id=service_request.pk,
+        url=reverse("requests_app:detail", args=[service_request.pk]),
+        email_text=email_text,
+        email_html=email_html,
+    )
+
+
+def proposal_answered_notify(request_id, proposal_id) -> None:
+    """The customer accepted or declined the professional's proposed time."""
+    service_request = ServiceRequest.objects.select_related("service").get(pk=request_id)
+    proposal = service_request.proposals.select_related("proposed_by").get(pk=proposal_id)
+    professional = proposal.proposed_by
+    email_text, email_html = emails.render(
+        "proposal_answered", professional, service_request, proposal=proposal
+    )
+    notify(
+        recipient=professional,
+        kind=NotificationKind.RESCHEDULE,
+        key=f"proposal:{proposal.pk}:{proposal.status}",
+        title=f"The customer {proposal.status} the new time for request #{service_request.pk}",
         request_id=service_request.pk,
         url=reverse("requests_app:detail", args=[service_request.pk]),
         email_text=email_text,

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from requests_app.money import views as money_views
+from requests_app.schedule import request_views as schedule_request_views
 from requests_app.schedule import views as schedule_views
 from requests_app.views import customer, detail, messages, professional
 
@@ -26,6 +27,18 @@ urlpatterns = [
     path("<int:pk>/reject/", professional.request_reject, name="reject"),
     path("<int:pk>/start/", professional.request_start, name="start"),
     path("<int:pk>/arrive/", professional.request_arrive, name="arrive"),
+    path("<int:pk>/release/", professional.request_release, name="release"),
+    path("<int:pk>/reschedule/", schedule_request_views.request_reschedule, name="reschedule"),
+    path("<int:pk>/propose-time/", schedule_request_views.request_propose_time, name="propose-time"),
+    path("<int:pk>/proposal/accept/", schedule_request_views.proposal_accept, name="proposal-accept"),
+    path("<int:pk>/proposal/decline/", schedule_request_views.proposal_decline, name="proposal-decline"),
+    path("<int:pk>/repeat/", schedule_request_views.series_start, name="series-start"),
+    path(
+        "<int:pk>/series/<int:series_id>/<int:index>/skip/",
+        schedule_request_views.series_skip,
+        name="series-skip",
+    ),
+    path("<int:pk>/series/<int:series_id>/end/", schedule_request_views.series_end, name="series-end"),
     path("<int:pk>/complete/", professional.request_complete, name="complete"),
     path("<int:pk>/messages/", messages.request_message_send, name="messages"),
     path("<int:pk>/price/approve/", money_views.price_approve, name="price-approve"),

@@ -359,6 +359,14 @@ BOOKING_HORIZON_DAYS = env.int("BOOKING_HORIZON_DAYS", default=14)
 CANCEL_FREE_HOURS = env.int("CANCEL_FREE_HOURS", default=24)
 # A customer may move a booking until this many hours before it.
 RESCHEDULE_CUTOFF_HOURS = env.int("RESCHEDULE_CUTOFF_HOURS", default=12)
+# Booking reminders (exports.booking_reminders, by beat): the customer from this local hour the
+# evening before, the professional this many minutes before the job.
+EVENING_REMINDER_HOUR = env.int("EVENING_REMINDER_HOUR", default=18)
+PRO_REMINDER_MINUTES = env.int("PRO_REMINDER_MINUTES", default=60)
+# A recurring series' occurrences are booked this many days before they happen (by beat).
+SERIES_AHEAD_DAYS = env.int("SERIES_AHEAD_DAYS", default=7)
+# A professional who releases a job within this many hours of its slot is counted (admins see it).
+LATE_RELEASE_HOURS = env.int("LATE_RELEASE_HOURS", default=CANCEL_FREE_HOURS)
 CANCEL_FEE_PERCENT = Decimal(env("CANCEL_FEE_PERCENT", default="20"))
 CANCEL_FEE_MIN = Decimal(env("CANCEL_FEE_MIN", default="100.00"))
 

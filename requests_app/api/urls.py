@@ -8,6 +8,7 @@ from requests_app.api.payments import PayView, StripeWebhookView
 from requests_app.api.quotes import QuoteView
 from requests_app.api.views import ServiceRequestViewSet
 from requests_app.schedule import api as schedule_api
+from requests_app.schedule import proposals_api, series_api
 
 router = SimpleRouter()
 router.register("requests", ServiceRequestViewSet, basename="request")
@@ -41,6 +42,23 @@ urlpatterns = [
         "requests/<int:id>/cancel/preview/", schedule_api.CancelPreviewView.as_view(), name="cancel-preview"
     ),
     path("requests/<int:id>/reschedule/", schedule_api.RescheduleView.as_view(), name="reschedule"),
+    path("requests/<int:id>/propose-time/", proposals_api.ProposeTimeView.as_view(), name="propose-time"),
+    path("requests/<int:id>/proposal/", proposals_api.ProposalView.as_view(), name="proposal"),
+    path(
+        "requests/<int:id>/proposal/accept/",
+        proposals_api.ProposalAcceptView.as_view(),
+        name="proposal-accept",
+    ),
+    path(
+        "requests/<int:id>/proposal/decline/",
+        proposals_api.ProposalDeclineView.as_view(),
+        name="proposal-decline",
+    ),
+    path("series/", series_api.SeriesListView.as_view(), name="series-list"),
+    path("series/<int:id>/", series_api.SeriesDetailView.as_view(), name="series-detail"),
+    path("series/<int:id>/end/", series_api.SeriesEndView.as_view(), name="series-end"),
+    path("series/<int:id>/occurrences/<int:index>/skip/", series_api.OccurrenceSkipView.as_view()),
+    path("series/<int:id>/occurrences/<int:index>/change/", series_api.OccurrenceChangeView.as_view()),
     path("schedule/working-hours/", schedule_api.WorkingHoursView.as_view(), name="working-hours"),
     path("schedule/time-off/", schedule_api.TimeOffListView.as_view(), name="time-off-list"),
     path("schedule/time-off/<int:id>/", schedule_api.TimeOffDetailView.as_view(), name="time-off-detail"),

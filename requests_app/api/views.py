@@ -32,6 +32,7 @@ from requests_app.api.serializers import (
 )
 from requests_app.filters import ServiceRequestFilter
 from requests_app.models import ServiceRequest
+from requests_app.schedule.release import service_request_release
 from requests_app.selectors import service_request_events, service_request_get, service_request_list
 
 UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="Not signed in (`not_authenticated`).")
@@ -221,6 +222,19 @@ class ServiceRequestViewSet(viewsets.GenericViewSet):
                 final_price=data["final_price"],
                 price_reason=data["price_reason"],
             )
+        )
+
+    @transition_schema(
+        "Give an assigned job back (assigned professional)",
+        "From `assigned` (before setting off) back to `requested`, offered anew to others. A "
+        "release within LATE_RELEASE_HOURS of the slot is counted on your profile.",
+        RejectSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def release(self, request, pk=None):
+        data = self._input(RejectSerializer, request)
+        return self._render(
+            service_request_release(request_id=pk, professional=request.user, note=data["note"])
         )
 
     @transition_schema("Close a completed request (customer or admin)", "From `completed` to `closed`.")

@@ -76,3 +76,101 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return f"Calendar feed of {self.professional_id}"
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for the customer"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Replaced or no longer possible"
+
+
+class TimeProposal(models.Model):
+    """The assigned professional asks the customer to move a booking to another time
+    (``requests_app.schedule.proposals``). At most one waits per request; the customer accepts
+    (the booking moves, kept with the professional) or declines (it stays as it was)."""
+
+    request = models.ForeignKey(
+        "requests_app.ServiceRequest", on_delete=models.CASCADE, related_name="proposals"
+    )
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    scheduled_for = models.DateTimeField()
+    note = models.CharField(max_length=255, blank=True)
+    status = models.CharField(max_length=16, choices=ProposalStatus.choices, default=ProposalStatus.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request"], condition=Q(status="pending"), name="one_pending_proposal_per_request"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "accepted", "declined", "withdrawn"]),
+                name="proposal_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Proposal for #{self.request_id} at {self.scheduled_for:%Y-%m-%d %H:%M} ({self.status})"
+
+
+class Frequency(models.TextChoices):
+    WEEKLY = "weekly", "Every week"
+    FORTNIGHTLY = "fortnightly", "Every two weeks"
+    MONTHLY = "monthly", "Every month"
+
+
+class Series(models.Model):
+    """A booking repeated weekly, fortnightly or monthly at the same local time, until a date or
+    for ``count`` times (the first booking included). Occurrences are created SERIES_AHEAD_DAYS
+    ahead by a beat job (``requests_app.schedule.series``)."""
+
+    customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="series")
+    frequency = models.CharField(max_length=16, choices=Frequency.choices)
+    starts_at = models.DateTimeField(help_text="The first occurrence's start.")
+    until = models.DateField(null=True, blank=True)
+    count = models.PositiveSmallIntegerField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "series"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(until__isnull=False) | Q(count__isnull=False), name="series_has_an_end"
+            ),
+            models.CheckConstraint(
+                condition=Q(count__isnull=True) | Q(count__lte=52), name="series_count_max"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Series #{self.pk} ({self.frequency})"
+
+
+class SeriesOccurrence(models.Model):
+    """The ``index``-th time of a series (0 is the booking it started from): its request once
+    created, or a skip, or a changed time for one not created yet. Unique per index, so the beat
+    job creating occurrences twice creates nothing twice."""
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="occurrences")
+    index = models.PositiveSmallIntegerField()
+    request = models.OneToOneField(
+        "requests_app.ServiceRequest",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="series_occurrence",
+    )
+    skipped = models.BooleanField(default=False)
+    moved_to = models.DateTimeField(null=True, blank=True, help_text="Changed time, before it was created.")
+    problem = models.CharField(max_length=255, blank=True, help_text="Why it could not be booked.")
+
+    class Meta:
+        ordering = ["series", "index"]
+        constraints = [models.UniqueConstraint(fields=["series", "index"], name="series_occurrence_unique")]
+
+    def __str__(self):
+        return f"Series #{self.series_id} occurrence {self.index}"

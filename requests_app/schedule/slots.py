@@ -232,11 +232,20 @@ def _marks_python(pros, *, origin, start, end, first_day, last_day, duration) ->
 
 
 def slots_for(
-    *, service, pin_code: str, first_day: date, days: int, now: datetime | None = None, engine=None
+    *,
+    service,
+    pin_code: str,
+    first_day: date,
+    days: int,
+    now: datetime | None = None,
+    engine=None,
+    professional_ids=None,
 ) -> list[Slot]:
     """The bookable slots of ``service`` in ``pin_code`` on ``days`` local days from
     ``first_day``, limited to [now, now + horizon). ``engine`` ("sql" or "python") is for
-    tests and the benchmark; by default PostgreSQL uses SQL and anything else Python."""
+    tests and the benchmark; by default PostgreSQL uses SQL and anything else Python.
+    ``professional_ids`` counts those professionals instead of the pin code's (a professional's
+    own free times, to propose one)."""
     now = now or timezone.now()
     origin = local_midnight(first_day)
     start = max(origin, now)
@@ -246,7 +255,10 @@ def slots_for(
     duration = timedelta(minutes=service.time_required_minutes)
     # A slot starting before ``end`` may run past it: blocks up to then still count.
     blocks_until = end + duration
-    pros = list(suitable_professionals(service=service, pin_code=pin_code).values_list("pk", flat=True))
+    if professional_ids is not None:
+        pros = list(professional_ids)
+    else:
+        pros = list(suitable_professionals(service=service, pin_code=pin_code).values_list("pk", flat=True))
     if not pros:
         return []
     engine = engine or ("sql" if connection.vendor == "postgresql" else "python")

@@ -35,6 +35,7 @@ def request_detail(request, pk: int):
         "start": is_assigned and _allowed(service_request, Action.START),
         "arrive": is_assigned and _allowed(service_request, Action.ARRIVE),
         "complete": is_assigned and _allowed(service_request, Action.COMPLETE),
+        "release": is_assigned and _allowed(service_request, Action.RELEASE),
     }
     events = selectors.service_request_events(user=user, request_id=pk) if shows_customer_contact else []
     context = {

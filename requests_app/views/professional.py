@@ -8,6 +8,7 @@ from requests_app import selectors, services
 from requests_app.forms import CompleteForm, RejectForm
 from requests_app.models import Status
 from requests_app.offer_pages import offers_page_context
+from requests_app.schedule.release import service_request_release
 from requests_app.views.common import filtered, invalid_form, member_required, page, perform, require_role
 
 
@@ -96,4 +97,23 @@ def request_complete(request, pk: int):
         professional=request.user,
         final_price=form.cleaned_data["final_price"],
         price_reason=form.cleaned_data["price_reason"],
+    )
+
+
+@require_POST
+@member_required
+def request_release(request, pk: int):
+    require_role(request, "professional")
+    form = RejectForm(request.POST)
+    if not form.is_valid():
+        return invalid_form(request, pk, form)
+    # Released, the job is offered to others and no longer to this professional.
+    return perform(
+        request,
+        pk,
+        "You gave the job back; it is offered to other professionals.",
+        service_request_release,
+        then="requests_app:jobs",
+        professional=request.user,
+        note=form.cleaned_data["note"],
     )
