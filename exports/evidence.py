@@ -18,7 +18,7 @@ from fpdf import FPDF
 
 from householdsvc.core.errors import NotFound
 from requests_app import selectors as request_selectors
-from requests_app.models import RequestEvent
+from requests_app.models import RequestEvent, RequestMessage
 from requests_app.money.models import PaymentAttempt, PriceChange, Refund
 from requests_app.money.receipts import pdf_safe
 from tracking.models import LocationUpdate
@@ -136,7 +136,11 @@ def summary_pdf(service_request, trail: dict) -> bytes:
         line(f"{_when(event.created_at)} {event.action}{moved} ({actor}){note}")
 
     heading("Messages")
-    line("The site keeps no messages on requests yet.")
+    thread = RequestMessage.objects.filter(request=service_request).select_related("sender")
+    for message in thread.order_by("created_at", "id"):
+        line(f"{_when(message.created_at)} {message.sender.full_name}: {message.body}")
+    if not thread.exists():
+        line("No messages were exchanged on this request.")
 
     heading("GPS trail")
     points = [f for f in trail["features"] if f["geometry"]["type"] == "Point"]

@@ -19,6 +19,7 @@ the transitions: each professional offered a request
 (``unmatched_notify``).
 """
 
+from django.conf import settings
 from django.urls import reverse
 
 from accounts.models import NotificationKind
@@ -179,3 +180,42 @@ def proposal_answered_notify(request_id, proposal_id) -> None:
         email_text=email_text,
         email_html=email_html,
     )
+
+
+def price_notify(*, service_request, event) -> None:
+    """A step of a price change (proposed, approved, declined, settled): the customer and the
+    professional hear of it, except whoever took the step."""
+    url = reverse("requests_app:detail", args=[service_request.pk])
+    for recipient in (service_request.customer, service_request.professional):
+        if recipient is None or recipient.pk == event.actor_id:
+            continue
+        notify(
+            recipient=recipient,
+            kind=NotificationKind.PRICE_CHANGE,
+            key=f"request:{service_request.pk}:event:{event.pk}",
+            title=f"Price update on request #{service_request.pk}",
+            body=event.note,
+            request_id=service_request.pk,
+            url=url,
+        )
+
+
+def payment_notify(*, service_request, attempt) -> None:
+    """A request is paid (card or cash): the customer has their receipt, the professional knows."""
+    url = reverse("requests_app:detail", args=[service_request.pk])
+    amount = f"{attempt.price} {settings.CURRENCY}"
+    for recipient, title in (
+        (service_request.customer, f"Payment received for request #{service_request.pk}"),
+        (service_request.professional, f"Request #{service_request.pk} is paid ({amount})"),
+    ):
+        if recipient is None:
+            continue
+        notify(
+            recipient=recipient,
+            kind=NotificationKind.PAYMENT,
+            key=f"request:{service_request.pk}:paid:{attempt.pk}",
+            title=title,
+            body=f"Paid {amount}; the receipt is on the request page.",
+            request_id=service_request.pk,
+            url=url,
+        )

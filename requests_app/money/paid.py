@@ -5,6 +5,7 @@ request paid; the receipt e-mailed once that commits."""
 from __future__ import annotations
 
 from householdsvc.core.transactions import on_commit_robust
+from requests_app import notifications
 from requests_app.money import earnings, fees, receipts
 
 
@@ -13,3 +14,4 @@ def on_paid(*, service_request, attempt) -> None:
     receipts.receipt_issue(service_request=service_request)
     earnings.earnings_credit(service_request=service_request, attempt=attempt)
     on_commit_robust(receipts.receipt_email, service_request.pk)
+    notifications.payment_notify(service_request=service_request, attempt=attempt)

@@ -14,7 +14,7 @@ from django.conf import settings
 
 from householdsvc.core.errors import Conflict
 from householdsvc.core.validation import invalid
-from requests_app import validation
+from requests_app import notifications, validation
 from requests_app.models import Action, RequestEvent
 from requests_app.money.models import PriceChange, PriceChangeStatus
 
@@ -113,7 +113,8 @@ def price_change_on_complete(*, service_request, professional, reason: str) -> P
 
 
 def price_event(service_request, actor, note: str) -> None:
-    RequestEvent.objects.create(
+    """A step of a price change, in the trail; the other side (or both, after an admin) hears."""
+    event = RequestEvent.objects.create(
         request=service_request,
         action=Action.PRICE,
         from_status=service_request.status,
@@ -121,6 +122,7 @@ def price_event(service_request, actor, note: str) -> None:
         actor=actor,
         note=note[:1000],
     )
+    notifications.price_notify(service_request=service_request, event=event)
 
 
 def ensure_price_decided(service_request) -> None:

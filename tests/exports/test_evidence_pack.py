@@ -14,7 +14,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from requests_app import services
-from requests_app.models import Status
+from requests_app.models import RequestMessage, Status
 from requests_app.money import cash, price_changes
 from tests.requests_app.factories import request_in_state
 from tracking.models import LocationUpdate
@@ -26,6 +26,8 @@ pytestmark = pytest.mark.django_db
 def disputed(settings, customer, professional, service):
     settings.PRICE_TOLERANCE_PERCENT = Decimal("10")
     job = request_in_state(Status.ON_SITE, customer=customer, service=service, professional=professional)
+    RequestMessage.objects.create(request=job, sender=customer, body="The tap is in the kitchen.")
+    RequestMessage.objects.create(request=job, sender=professional, body="Found it, the pipe is cracked.")
     start = timezone.now() - timedelta(minutes=30)
     for minute, (lat, lng) in enumerate([("12.970000", "77.590000"), ("12.971000", "77.592000")]):
         LocationUpdate.objects.create(
@@ -71,6 +73,8 @@ def test_the_customer_downloads_one_file_with_summary_and_trail(customer, disput
     assert "Cash 65.00 INR (tip 0.00), paid" in text
     assert "complete on_site -> completed (Carol Pro)" in text
     assert "2 points from" in text
+    assert "Alice Customer: The tap is in the kitchen." in text
+    assert "Carol Pro: Found it, the pipe is cracked." in text
 
 
 def test_admins_download_it_and_the_professional_and_others_do_not(
