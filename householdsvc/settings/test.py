@@ -36,3 +36,5 @@ STRIPE_SECRET_KEY = "sk_test_householdsvc"
 STRIPE_WEBHOOK_SECRET = "whsec_test_householdsvc"
 CURRENCY = "INR"
 STRIPE_API_BASE = "http://127.0.0.1:9"
+# Tests run offline: no map tiles are ever fetched (the markers show on a plain background).
+MAP_TILE_URL = ""

@@ -14,14 +14,25 @@ shares their phone's position while the job is theirs to work.
 """
 
 from django import template
+from django.conf import settings
 from django.urls import reverse
 
 from householdsvc.core.geo import haversine_km
 from requests_app.models import REPORTING_STATUSES, TRACKABLE_STATUSES, WATCHED_STATUSES, Status
 from tracking import selectors
 from tracking.api.serializers import LocationPointSerializer
+from tracking.eta import eta_for
 
 register = template.Library()
+
+
+TRAIL_MAX_POINTS = 500
+
+
+def _trail(user, service_request) -> list[list[float]]:
+    points = selectors.location_points_for(user=user, service_request=service_request)
+    newest = list(points.values_list("latitude", "longitude")[:TRAIL_MAX_POINTS])
+    return [[float(lat), float(lng)] for lat, lng in reversed(newest)]
 
 
 def live_tracking(user, service_request) -> dict:
@@ -39,6 +50,7 @@ def live_tracking(user, service_request) -> dict:
         distance_km = haversine_km(
             service_request.latitude, service_request.longitude, point.latitude, point.longitude
         )
+    eta = eta_for(service_request, point) if point is not None else None
     config = None
     if watching or sharing:
         config = {
@@ -59,6 +71,13 @@ def live_tracking(user, service_request) -> dict:
                 if has_target
                 else None,
                 "point": dict(LocationPointSerializer(point).data) if point is not None else None,
+                "eta": eta,
+                # The trip since setting off, oldest first (the customer's points only).
+                "trail": _trail(user, service_request) if position_shown else [],
+                "map": {
+                    "tileUrl": settings.MAP_TILE_URL,
+                    "attribution": settings.MAP_TILE_ATTRIBUTION,
+                },
             }
         if sharing:
             config["share"] = {
@@ -74,6 +93,7 @@ def live_tracking(user, service_request) -> dict:
         "live_point": point,
         "live_distance_km": distance_km,
         "live_config": config,
+        "live_eta": eta,
     }
 
 

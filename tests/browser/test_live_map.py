@@ -1,0 +1,64 @@
+"""The customer's live map in Chromium: the breakdown pin, the professional's marker moving as
+their points arrive (posted the way the app does), the trail, the ETA and "running late".
+Tiles are off in the tests (MAP_TILE_URL empty): nothing is fetched from outside."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from requests_app.models import ServiceRequest
+from tests.browser.test_live_tracking import (  # noqa: F401 (fixtures)
+    customer_page_following,
+    en_route_request,
+    report_as_app,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_customer_sees_the_map_the_moving_marker_the_eta_and_a_delay(
+    asgi_live_server,
+    asgi_logged_in_context,
+    customer,
+    professional,
+    en_route_request,  # noqa: F811
+):
+    # Carol set off twenty minutes ago.
+    set_off = en_route_request.started_at - timedelta(minutes=20)
+    ServiceRequest.objects.filter(pk=en_route_request.pk).update(started_at=set_off)
+    page = customer_page_following(asgi_logged_in_context, asgi_live_server, customer, en_route_request)
+
+    # The map is there with the breakdown pin, and no tile was asked for.
+    expect(page.locator("#live-map.leaflet-container")).to_be_visible()
+    expect(page.locator("#live-map")).to_have_attribute("data-pin", "12.935200,77.624500")
+    assert page.locator("#live-map img.leaflet-tile").count() == 0
+
+    # When Carol's first point arrives (6.1 km away), her marker shows with the promised ETA
+    start = set_off
+
+    def fix(minutes, latitude):
+        moment = start + timedelta(minutes=minutes)
+        return {"latitude": latitude, "longitude": 77.6245, "recorded_at": moment.isoformat()}
+
+    first = fix(3, 12.99)
+    assert report_as_app(asgi_live_server, professional, en_route_request, first) == 201
+    expect(page.locator("#live-map")).to_have_attribute("data-professional", "12.990000,77.624500")
+    expect(page.locator("#live-eta")).to_have_text(re.compile(r"^Arriving in about 12 min \(\d\d:\d\d\)$"))
+    expect(page.locator("#live-late")).to_be_hidden()
+
+    # When she moves 2 km in 2 minutes, the marker follows, the trail grows, the ETA shrinks
+    moving = fix(5, 12.972)
+    assert report_as_app(asgi_live_server, professional, en_route_request, moving) == 201
+    expect(page.locator("#live-map")).to_have_attribute("data-professional", "12.972000,77.624500")
+    expect(page.locator("#live-map")).to_have_attribute("data-trail", "2")
+    expect(page.locator("#live-eta")).to_have_text(re.compile(r"^Arriving in about 4 min "))
+
+    # When she then stands still for 14 minutes, the floor speed makes her late, and Alice is told
+    standing = fix(19, 12.972)
+    assert report_as_app(asgi_live_server, professional, en_route_request, standing) == 201
+    expect(page.locator("#live-late")).to_have_text(re.compile(r"^Running late: now \d\d:\d\d$"))
+    expect(page.locator("#live-eta")).to_have_text(re.compile(r"^Arriving in about 25 min "))
+    page.screenshot(path="/tmp/hs-live-map.png", full_page=True)
+    assert page.evaluate("window.sameDocument") is True
