@@ -234,6 +234,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "login": env("DJANGO_THROTTLE_LOGIN", default="10/min"),
         "register": env("DJANGO_THROTTLE_REGISTER", default="5/min"),
+        # Shared tracking links (page and polling) per client address.
+        "tracking_link": env("DJANGO_THROTTLE_TRACKING_LINK", default="120/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

@@ -4,14 +4,18 @@ Tiles are off in the tests (MAP_TILE_URL empty): nothing is fetched from outside
 
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from requests_app import services
 from requests_app.models import ServiceRequest
 from tests.browser.test_live_tracking import (  # noqa: F401 (fixtures)
     customer_page_following,
     en_route_request,
+    off_the_browser_thread,
     report_as_app,
 )
 
@@ -62,3 +66,47 @@ def test_the_customer_sees_the_map_the_moving_marker_the_eta_and_a_delay(
     expect(page.locator("#live-eta")).to_have_text(re.compile(r"^Arriving in about 25 min "))
     page.screenshot(path="/tmp/hs-live-map.png", full_page=True)
     assert page.evaluate("window.sameDocument") is True
+
+
+def test_a_shared_link_shows_the_map_without_a_login_then_410_after_completion(
+    asgi_live_server,
+    asgi_logged_in_context,
+    new_context,
+    customer,
+    professional,
+    en_route_request,  # noqa: F811
+):
+    # Alice makes a tracking link on her request page
+    alice = customer_page_following(asgi_logged_in_context, asgi_live_server, customer, en_route_request)
+    alice.click("#tracking-link-new")
+    url = alice.locator(".tracking-link-url").first.input_value()
+    assert url.startswith(asgi_live_server.url + "/track/")
+    point = {"latitude": 12.95, "longitude": 77.6245, "recorded_at": timezone.now().isoformat()}
+    assert report_as_app(asgi_live_server, professional, en_route_request, point) == 201
+
+    # Someone without an account opens it in a fresh browser
+    friend = new_context().new_page()
+    response = friend.goto(url)
+    assert response.status == 200
+    expect(friend.locator("#live-map.leaflet-container")).to_be_visible()
+    expect(friend.locator("#live-map")).to_have_attribute("data-professional", "12.950000,77.624500")
+    expect(friend.locator("#shared-professional")).to_have_text("Carol")
+    expect(friend.locator("#live-eta")).to_have_text(re.compile(r"^Arriving in about \d+ min "))
+    assert customer.email not in friend.content()
+    friend.screenshot(path="/tmp/hs-shared-link.png", full_page=True)
+
+    # When the job is completed, the open page says so, and the link answers 410
+    def complete():
+        services.service_request_arrive(
+            request_id=en_route_request.pk, professional=professional, start_code=en_route_request.start_code
+        )
+        return services.service_request_complete(
+            request_id=en_route_request.pk, professional=professional, final_price=Decimal("450")
+        )
+
+    off_the_browser_thread(complete)
+    expect(friend.locator("#shared-state")).to_have_text(
+        "This tracking link no longer works: the job is over.", timeout=15_000
+    )
+    assert friend.goto(url).status == 410
+    expect(friend.locator("#shared-gone h1")).to_have_text("This tracking link no longer works")

@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from householdsvc.core.geo import haversine_km
 from requests_app.models import REPORTING_STATUSES, TRACKABLE_STATUSES, WATCHED_STATUSES, Status
-from tracking import selectors
+from tracking import links, selectors
 from tracking.api.serializers import LocationPointSerializer
 from tracking.eta import eta_for
 
@@ -94,6 +94,13 @@ def live_tracking(user, service_request) -> dict:
         "live_distance_km": distance_km,
         "live_config": config,
         "live_eta": eta,
+        "live_shareable": watching and service_request.status not in links.OVER_STATUSES,
+        "live_links": [
+            (link, reverse("tracking:shared", args=[links.link_token(link)]))
+            for link in links.tracking_links_active(user=user, service_request=service_request)
+        ]
+        if watching
+        else [],
     }
 
 
@@ -114,7 +121,11 @@ def live_notice(context, service_request):
 @register.inclusion_tag("tracking/_live_panels.html", takes_context=True)
 def live_panels(context, service_request):
     """The customer's and the professional's live panels (nothing when neither applies)."""
-    return {**_cached(context, service_request), "csrf_token": context.get("csrf_token")}
+    return {
+        **_cached(context, service_request),
+        "csrf_token": context.get("csrf_token"),
+        "request": context["request"],
+    }
 
 
 @register.inclusion_tag("tracking/_live_script.html", takes_context=True)

@@ -39,6 +39,8 @@ export function createLiveMap(settings) {
     }
     if (points.length > 1) {
       map.fitBounds(L.latLngBounds(points), { padding: [24, 24], maxZoom: 16 });
+    } else if (points.length === 1) {
+      map.setView(points[0], 15);
     }
   }
 
