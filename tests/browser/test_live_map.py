@@ -110,3 +110,28 @@ def test_a_shared_link_shows_the_map_without_a_login_then_410_after_completion(
     )
     assert friend.goto(url).status == 410
     expect(friend.locator("#shared-gone h1")).to_have_text("This tracking link no longer works")
+
+
+def test_the_dispatch_board_maps_the_open_roadside_request(
+    asgi_live_server,
+    asgi_logged_in_context,
+    admin_user,
+    en_route_request,  # noqa: F811
+):
+    open_one = ServiceRequest.objects.create(
+        customer=en_route_request.customer,
+        service=en_route_request.service,
+        description="Battery flat",
+        latitude=Decimal("12.930000"),
+        longitude=Decimal("77.620000"),
+        unmatched_at=timezone.now(),
+    )
+    page = asgi_logged_in_context(admin_user).new_page()
+
+    page.goto(asgi_live_server.url + "/admin/")
+    page.click("text=Dispatch board")
+
+    expect(page.locator("#board-map.leaflet-container")).to_be_visible()
+    expect(page.locator("#board-map")).to_have_attribute("data-unmatched", "1")
+    expect(page.locator("#board-requests")).to_contain_text(f"#{open_one.pk}")
+    page.screenshot(path="/tmp/hs-dispatch-board.png", full_page=True)
