@@ -7,11 +7,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from requests_app import services
 from requests_app.models import ServiceRequest
+from tests.browser.conftest import PHONE
 from tests.browser.test_live_tracking import (  # noqa: F401 (fixtures)
     customer_page_following,
     en_route_request,
@@ -20,6 +22,8 @@ from tests.browser.test_live_tracking import (  # noqa: F401 (fixtures)
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+FAR_AWAY = {"latitude": 12.9496, "longitude": 77.6245, "accuracy": 12}  # 1.6 km from the breakdown
 
 
 def test_the_customer_sees_the_map_the_moving_marker_the_eta_and_a_delay(
@@ -135,3 +139,24 @@ def test_the_dispatch_board_maps_the_open_roadside_request(
     expect(page.locator("#board-map")).to_have_attribute("data-unmatched", "1")
     expect(page.locator("#board-requests")).to_contain_text(f"#{open_one.pk}")
     page.screenshot(path="/tmp/hs-dispatch-board.png", full_page=True)
+
+
+def test_within_the_arrival_radius_the_professionals_page_offers_arrive(
+    asgi_live_server,
+    asgi_logged_in_context,
+    professional,
+    en_route_request,  # noqa: F811
+):
+    carol = asgi_logged_in_context(
+        professional, viewport=PHONE, permissions=["geolocation"], geolocation=FAR_AWAY
+    ).new_page()
+    carol.goto(asgi_live_server.url + reverse("requests_app:detail", args=[en_route_request.pk]))
+    carol.click("#share-toggle")
+    expect(carol.locator("#share-sent")).to_contain_text("Last sent")
+    expect(carol.locator("#arrive-near")).to_be_hidden()
+
+    # 100 m from the breakdown: inside ARRIVAL_RADIUS_M (200 m)
+    carol.context.set_geolocation({"latitude": 12.9361, "longitude": 77.6245, "accuracy": 5})
+
+    expect(carol.locator("#arrive-near")).to_be_visible(timeout=15_000)
+    expect(carol.locator("#start-code")).to_be_focused()

@@ -84,6 +84,14 @@ def live_tracking(user, service_request) -> dict:
                 "locationsUrl": reverse(
                     "api:request-location-list", kwargs={"request_id": service_request.pk}
                 ),
+                # Within this of the request's position the page offers Arrive (arrival.js).
+                "target": {
+                    "latitude": float(service_request.latitude),
+                    "longitude": float(service_request.longitude),
+                }
+                if has_target
+                else None,
+                "arrivalRadiusM": settings.ARRIVAL_RADIUS_M,
             }
     return {
         "service_request": service_request,
