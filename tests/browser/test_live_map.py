@@ -160,3 +160,38 @@ def test_within_the_arrival_radius_the_professionals_page_offers_arrive(
 
     expect(carol.locator("#arrive-near")).to_be_visible(timeout=15_000)
     expect(carol.locator("#start-code")).to_be_focused()
+
+
+def test_the_customer_drags_the_pin_to_correct_the_browsers_position(
+    asgi_live_server, asgi_logged_in_context, customer
+):
+    alice = asgi_logged_in_context(
+        customer,
+        viewport=PHONE,
+        permissions=["geolocation"],
+        geolocation={"latitude": 12.9352, "longitude": 77.6245},
+    ).new_page()
+    alice.goto(asgi_live_server.url + reverse("requests_app:new"))
+    expect(alice.locator("#pin-map")).to_be_hidden()
+
+    alice.click("#use-my-location")
+    expect(alice.locator("input[name=latitude]")).to_have_value("12.935200")
+    pin = alice.locator("#pin-map .leaflet-marker-icon")
+    expect(pin).to_be_visible()
+
+    # Dragged 100 px up (north) and 50 px right (east)
+    pin.scroll_into_view_if_needed()
+    box = pin.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    alice.mouse.move(x, y)
+    alice.mouse.down()
+    alice.mouse.move(x + 25, y - 50, steps=5)
+    alice.mouse.move(x + 50, y - 100, steps=5)
+    alice.mouse.up()
+    alice.screenshot(path="/tmp/hs-pin.png", full_page=True)
+    expect(alice.locator("input[name=latitude]")).not_to_have_value("12.935200")
+
+    latitude = float(alice.locator("input[name=latitude]").input_value())
+    longitude = float(alice.locator("input[name=longitude]").input_value())
+    assert latitude > 12.9352 and longitude > 77.6245
+    assert (latitude - 12.9352) < 0.01 and (longitude - 77.6245) < 0.01

@@ -140,3 +140,16 @@ def live_panels(context, service_request):
 def live_script(context, service_request):
     """live.js's settings (``#live-config``) and the module itself, at the end of the page."""
     return _cached(context, service_request)
+
+
+@register.inclusion_tag("tracking/_pin_picker.html")
+def pin_picker(latitude_id, longitude_id):
+    """On the booking page: a map with a draggable pin bound to the position fields, so the
+    customer corrects what the browser found (tracking/pin.js)."""
+    return {
+        "pin_config": {
+            "latitudeId": latitude_id,
+            "longitudeId": longitude_id,
+            "map": {"tileUrl": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION},
+        }
+    }
