@@ -42,3 +42,5 @@ CURRENCY = "INR"
 STRIPE_API_BASE = "http://127.0.0.1:9"
 # Tests run offline: no map tiles are ever fetched (the markers show on a plain background).
 MAP_TILE_URL = ""
+# ...so the CSP lets no tile server in either (base.py added the default one).
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] = ["'self'", "data:"]  # noqa: F405

@@ -3,10 +3,12 @@
  * position (typed, or filled by "Use my location"), draggable to correct it; dragging writes
  * the fields back. The server still checks the values.
  */
-var config = JSON.parse(document.getElementById("pin-config").textContent);
 var element = document.getElementById("pin-map");
-var latitudeField = document.getElementById(config.latitudeId);
-var longitudeField = document.getElementById(config.longitudeId);
+var config = {
+  map: { tileUrl: element.dataset.tileUrl, attribution: element.dataset.attribution },
+};
+var latitudeField = document.getElementById(element.dataset.latitudeId);
+var longitudeField = document.getElementById(element.dataset.longitudeId);
 var L = window.L;
 var map = null;
 var pin = null;
