@@ -76,6 +76,7 @@ def dashboard(request, *, admin_site):
         "cache_seconds": settings.DASHBOARD_CACHE_SECONDS,
         "requests_url": reverse("admin:requests_app_servicerequest_changelist"),
         "pending_professionals_url": _admin_url("admin:accounts_professionalprofile_changelist", pending),
+        "unmatched_url": _admin_url("admin:requests_app_servicerequest_changelist", "?unmatched=yes"),
     }
     request.current_app = admin_site.name
     return TemplateResponse(request, "admin/exports/dashboard.html", context)

@@ -28,6 +28,7 @@ urlpatterns = [
     path("requests/", include("requests_app.urls")),
     path("requests/", include("reviews.urls")),
     path("exports/", include("exports.urls")),
+    path("track/", include("tracking.urls")),
     path("", include("accounts.home_urls")),
 ]
 

@@ -113,6 +113,9 @@ class SuitableProfessionalField(forms.ModelChoiceField):
             f"{professional.full_name} <{professional.email}> — pin {profile.pin_code or '?'}, "
             f"{profile.average_rating}★ ({profile.rating_count})"
         )
+        distance = getattr(professional, "distance_km", None)
+        if distance is not None:
+            label += f" — {distance:.1f} km away"
         if getattr(professional, "has_rejected", False):
             label += " — turned this request down"
         return label

@@ -10,13 +10,13 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, F, FloatField, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from accounts.models import ProfessionalProfile, Role, working_professional_q
 from accounts.validation import is_working_professional
 from householdsvc.core.errors import NotFound
-from householdsvc.core.geo import haversine_km
+from householdsvc.core.geo import distance_km_expression, haversine_km
 from requests_app.models import Offer, OfferState, RequestEvent, ServiceRequest, Status, VehicleType
 
 # --- Offers ---------------------------------------------------------------------------------
@@ -176,7 +176,9 @@ def professionals_suitable_for(*, service_request: ServiceRequest) -> QuerySet:
     """Professionals an admin may assign: approved, active, of the request's service, and
     EV-certified when the request is for an electric vehicle.
 
-    Those in the request's pin code come first, then the best rated; those who turned the
+    For a roadside (dispatch) request the nearest first by their last known position (each
+    with ``distance_km``); otherwise those in the request's pin code come first, then the best
+    rated; those who turned the
     request down are still listed (an admin may overrule them) but last.
     """
     user_model = get_user_model()
@@ -195,10 +197,34 @@ def professionals_suitable_for(*, service_request: ServiceRequest) -> QuerySet:
     )
     if needs_ev_certification(service_request):
         professionals = professionals.filter(professional_profile__ev_certified=True)
-    return (
-        professionals.select_related("professional_profile")
-        .annotate(has_rejected=Exists(rejected), same_pin_code=same_pin)
-        .order_by("has_rejected", "-same_pin_code", "-professional_profile__average_rating", "id")
+    professionals = professionals.select_related("professional_profile").annotate(
+        has_rejected=Exists(rejected), same_pin_code=same_pin
+    )
+    if service_request.service.is_dispatch and service_request.latitude is not None:
+        # A position to go to (roadside): nearest first by their last known position, each
+        # with ``distance_km`` (None without a position: last).
+        distance = Case(
+            # Without a position, no distance (the expression's LEAST would make it 20,015 km).
+            When(
+                professional_profile__current_latitude__isnull=False,
+                then=distance_km_expression(
+                    service_request.latitude,
+                    service_request.longitude,
+                    "professional_profile__current_latitude",
+                    "professional_profile__current_longitude",
+                ),
+            ),
+            default=None,
+            output_field=FloatField(),
+        )
+        return professionals.annotate(distance_km=distance).order_by(
+            "has_rejected",
+            F("distance_km").asc(nulls_last=True),
+            "-professional_profile__average_rating",
+            "id",
+        )
+    return professionals.order_by(
+        "has_rejected", "-same_pin_code", "-professional_profile__average_rating", "id"
     )
 
 

@@ -4,10 +4,11 @@ service), and built for ten million rows."""
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 
 from householdsvc.core.admin import EstimatedCountPaginator, ReadOnlyAdminMixin
+from tracking import admin_board
 from tracking.models import LocationUpdate
 
 REQUEST_FILTER = "request__id__exact"
@@ -48,3 +49,16 @@ class LocationUpdateAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         # The id is on the row itself: linking needs no join with the requests.
         url = reverse("admin:requests_app_servicerequest_change", args=[point.request_id])
         return format_html('<a href="{}">#{}</a>', url, point.request_id)
+
+    def get_urls(self):
+        # The dispatch board (tracking.admin_board): staff through admin_view, admins only.
+        board = self.admin_site.admin_view(self.dispatch_board_view)
+        data = self.admin_site.admin_view(admin_board.board_json)
+        return [
+            path("dispatch-board/", board, name="tracking_dispatch_board"),
+            path("dispatch-board/data.json", data, name="tracking_dispatch_board_data"),
+            *super().get_urls(),
+        ]
+
+    def dispatch_board_view(self, request):
+        return admin_board.board_page(request, admin_site=self.admin_site)

@@ -7,8 +7,9 @@ The socket is read-only. It carries two kinds of message, both JSON objects with
 - ``status``: the request's status, sent on connect and after each transition
   (``requests_app.events``);
 - ``location``: ``{request_id, professional_id, point: {id, source, latitude, longitude,
-  accuracy, recorded_at, received_at}}``, the newest point of each batch (``tracking.events``)
-  and, on connect, the latest one — each only to a watcher who may see it at that moment
+  accuracy, recorded_at, received_at}, eta}`` (``tracking.eta``), the newest point of each
+  batch (``tracking.events``) and, on connect, the latest one — each only to a watcher who may
+  see it at that moment
   (``tracking.selectors.may_see_point``: the customer only while the request is ``en_route``
   or ``on_site``).
 
@@ -36,6 +37,7 @@ from django.utils.dateparse import parse_datetime
 from householdsvc.core.errors import NotFound
 from requests_app.events import request_group_name, status_message
 from requests_app.selectors import service_request_get
+from tracking.eta import eta_for
 from tracking.events import location_message
 from tracking.metrics import LIVE_SOCKETS
 from tracking.selectors import location_latest, may_see_point
@@ -56,7 +58,8 @@ def _snapshot(user, request_id):
         service_request = service_request_get(user=user, request_id=request_id)
     except NotFound:
         return None
-    return service_request, location_latest(user=user, service_request=service_request)
+    latest = location_latest(user=user, service_request=service_request)
+    return service_request, latest, eta_for(service_request, latest)
 
 
 @database_sync_to_async
@@ -118,14 +121,14 @@ class RequestTrackingConsumer(AsyncJsonWebsocketConsumer):
         if snapshot is None:
             await self._refuse(CLOSE_NOT_FOUND)
             return
-        self.service_request, latest = snapshot
+        self.service_request, latest, eta = snapshot
         await self.accept()
         LIVE_SOCKETS.inc()
         self.counted = True
         await self.send_json(status_message(self.service_request))
         if latest is not None:
             self.last_recorded_at = latest.recorded_at
-            await self.send_json(location_message(latest))
+            await self.send_json(location_message(latest, eta))
 
     async def disconnect(self, code):
         if getattr(self, "counted", False):

@@ -41,3 +41,21 @@ class LocationUpdate(models.Model):
 
     def __str__(self):
         return f"({self.latitude}, {self.longitude}) at {self.recorded_at:%H:%M:%S}"
+
+
+class TrackingLink(models.Model):
+    """A link its customer made to share a request's live tracking with someone without an
+    account (``tracking.links``). The URL carries a signed token naming this row, so revoking
+    is setting ``revoked_at``."""
+
+    request = models.ForeignKey(
+        "requests_app.ServiceRequest", on_delete=models.CASCADE, related_name="tracking_links"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Tracking link #{self.pk} of request #{self.request_id}"

@@ -8,8 +8,10 @@ console email); ``DATABASE_URL`` and ``REDIS_URL`` move it onto PostgreSQL and R
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+import xstatic.pkg.leaflet
 from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -244,6 +246,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = env("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").exists() else []
+# Leaflet's JS/CSS from the xstatic-leaflet package as static/leaflet/ (the live maps).
+STATICFILES_DIRS.append(("leaflet", xstatic.pkg.leaflet.BASE_DIR))
 MEDIA_URL = "media/"
 MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media"))
 # Verification documents and export files never sit under MEDIA_ROOT: they have no public
@@ -294,6 +298,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "login": env("DJANGO_THROTTLE_LOGIN", default="10/min"),
         "register": env("DJANGO_THROTTLE_REGISTER", default="5/min"),
+        # Shared tracking links (page and polling) per client address.
+        "tracking_link": env("DJANGO_THROTTLE_TRACKING_LINK", default="120/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -392,6 +398,22 @@ POSITION_REPORT_SECONDS = env.int("POSITION_REPORT_SECONDS", default=30)
 POSITION_STALE_MINUTES = env.int("POSITION_STALE_MINUTES", default=10)
 # The speed an ETA is worked out at before the professional is on the way (km/h).
 DISPATCH_ETA_SPEED_KMH = env.float("DISPATCH_ETA_SPEED_KMH", default=30.0)
+# --- Live map and ETA (tracking.eta) ------------------------------------------------
+# Map tiles; empty = no tiles (the markers show on a plain background, as in the tests).
+MAP_TILE_URL = env("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", default="&copy; OpenStreetMap contributors")
+if MAP_TILE_URL:
+    # The maps' tiles are images from the tile server: the CSP lets that one origin in.
+    _tiles = urlsplit(MAP_TILE_URL.replace("{s}", "*"))
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
+# The ETA assumes at least this speed (km/h), also when the professional stands still.
+ETA_FLOOR_SPEED_KMH = env.float("ETA_FLOOR_SPEED_KMH", default=10.0)
+# The recent speed is measured over the points of this many seconds before the newest.
+ETA_SPEED_WINDOW_SECONDS = env.int("ETA_SPEED_WINDOW_SECONDS", default=300)
+# The customer is told when the ETA slips this many minutes past the first promised time.
+DELAY_ALERT_MINUTES = env.int("DELAY_ALERT_MINUTES", default=10)
+# Within this many metres of the request's position the professional's page offers Arrive.
+ARRIVAL_RADIUS_M = env.int("ARRIVAL_RADIUS_M", default=200)
 # Five wrong start codes lock `arrive` until an admin resets them.
 START_CODE_MAX_ATTEMPTS = env.int("START_CODE_MAX_ATTEMPTS", default=5)
 

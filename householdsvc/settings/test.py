@@ -19,7 +19,11 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
-REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"login": "1000/min", "register": "1000/min"}  # noqa: F405
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {  # noqa: F405
+    "login": "1000/min",
+    "register": "1000/min",
+    "tracking_link": "1000/min",
+}
 
 # Uploaded documents and export files go to a fresh folder per run, never the working tree.
 import tempfile  # noqa: E402
@@ -43,3 +47,7 @@ STRIPE_API_BASE = "http://127.0.0.1:9"
 PRICE_TOLERANCE_PERCENT = Decimal("60")
 PLATFORM_COMMISSION_PERCENT = Decimal("15")
 TAX_PERCENT = Decimal("0")
+# Tests run offline: no map tiles are ever fetched (the markers show on a plain background).
+MAP_TILE_URL = ""
+# ...so the CSP lets no tile server in either (base.py added the default one).
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] = ["'self'", "data:"]  # noqa: F405

@@ -91,6 +91,7 @@ def test_numbers_are_right(activity, service, professional, other_professional):
     assert numbers["avg_to_assignment"] == timedelta(hours=2, minutes=30)
     assert numbers["avg_to_completion"] == timedelta(hours=10)
     assert numbers["pending_professionals"] == 1
+    assert numbers["unmatched_requests"] == 0
     # Dave's single five-star review is too few to rank.
     assert [(row["email"], row["average_rating"]) for row in numbers["top_rated"]] == [
         ("carol@example.com", Decimal("4.80"))
@@ -98,8 +99,8 @@ def test_numbers_are_right(activity, service, professional, other_professional):
 
 
 @pytest.mark.django_db
-def test_numbers_take_seven_queries(activity, django_assert_num_queries):
-    with django_assert_num_queries(7):
+def test_numbers_take_eight_queries(activity, django_assert_num_queries):
+    with django_assert_num_queries(8):
         dashboard.compute_numbers()
 
 
@@ -194,8 +195,8 @@ def test_dashboard_is_linked_from_the_admin_index(admin_browser):
 
 @pytest.mark.django_db
 def test_dashboard_page_queries_are_pinned(admin_browser, activity, django_assert_max_num_queries):
-    # Session and user, then the figures' seven queries; once cached, session and user only.
-    with django_assert_max_num_queries(9):
+    # Session and user, then the figures' eight queries; once cached, session and user only.
+    with django_assert_max_num_queries(10):
         admin_browser.get(DASHBOARD)
     with django_assert_max_num_queries(2):
         admin_browser.get(DASHBOARD)
@@ -246,3 +247,14 @@ def test_chart_scales_bars_to_the_busiest_day():
     heights = [bar["height"] for bar in chart["bars"]]
     assert heights == [chart["height"] // 2, chart["height"]]
     assert chart["bars"][1]["y"] == 0
+
+
+@pytest.mark.django_db
+def test_unmatched_open_requests_are_counted(activity):
+    from requests_app.models import ServiceRequest
+
+    ServiceRequest.objects.filter(pk=activity["open"].pk).update(unmatched_at=timezone.now())
+    # An unmatched request assigned since no longer counts.
+    ServiceRequest.objects.filter(pk=activity["assigned"].pk).update(unmatched_at=timezone.now())
+
+    assert dashboard.compute_numbers()["unmatched_requests"] == 1

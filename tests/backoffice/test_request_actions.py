@@ -51,6 +51,35 @@ def test_assign_page_offers_only_suitable_professionals(
 
 
 @pytest.mark.django_db
+def test_assigning_a_roadside_request_lists_the_nearest_first_with_their_distances(
+    admin_browser, customer, dispatch_service
+):
+    def at(email, latitude):
+        return ProfessionalFactory(
+            email=email,
+            full_name=email.split("@")[0].title(),
+            professional_profile__service=dispatch_service,
+            professional_profile__current_latitude=latitude,
+            professional_profile__current_longitude=None if latitude is None else "77.600000",
+        )
+
+    far, near = at("far@example.com", "13.000000"), at("near@example.com", "12.910000")
+    nowhere = at("nowhere@example.com", None)
+    stranded = ServiceRequestFactory(
+        customer=customer, service=dispatch_service, latitude="12.900000", longitude="77.600000"
+    )
+
+    response = run_action(admin_browser, "assign_professional", [stranded])
+
+    field = response.context["form"].fields[f"professional_{stranded.pk}"]
+    choices = [(value.value, label) for value, label in field.choices if value]
+    assert [value for value, _ in choices] == [near.pk, far.pk, nowhere.pk]
+    assert choices[0][1].endswith("— 1.1 km away")
+    assert choices[1][1].endswith("— 11.1 km away")
+    assert "km away" not in choices[2][1]
+
+
+@pytest.mark.django_db
 def test_assign_goes_through_the_service_and_records_the_admin(
     admin_browser, admin_user, open_request, professional
 ):

@@ -240,6 +240,18 @@ def test_watchers_hear_of_the_newest_point_only_after_commit(
 
     message = hear_in_group(f"request_{en_route_request.pk}", callbacks[0])
     newest = LocationUpdate.objects.filter(request=en_route_request).first()
+    # The ETA's own values are tests/tracking/test_eta.py's.
+    assert sorted(message.pop("eta")) == [
+        "arrives_at",
+        "arrives_at_clock",
+        "late",
+        "minutes",
+        "near",
+        "promised_at",
+        "promised_at_clock",
+        "remaining_km",
+        "speed_kmh",
+    ]
     assert message == {
         "type": "location",
         "request_id": en_route_request.pk,

@@ -258,7 +258,13 @@ def test_the_assigned_professional_may_share_their_location_while_working_the_jo
     assert 'name="csrfmiddlewaretoken"' in body.split('id="share-form"')[1].split("</form>")[0]
     config = live_config(response)
     assert config["share"] == {
-        "locationsUrl": reverse("api:request-location-list", kwargs={"request_id": service_request.pk})
+        "locationsUrl": reverse("api:request-location-list", kwargs={"request_id": service_request.pk}),
+        # Within ARRIVAL_RADIUS_M of the request's position the page offers Arrive.
+        "target": {
+            "latitude": float(service_request.latitude),
+            "longitude": float(service_request.longitude),
+        },
+        "arrivalRadiusM": 200,
     }
     # The customer's panel is not theirs, and they need no socket for it.
     assert config["watch"] is None and 'id="live-position"' not in body

@@ -14,14 +14,25 @@ shares their phone's position while the job is theirs to work.
 """
 
 from django import template
+from django.conf import settings
 from django.urls import reverse
 
 from householdsvc.core.geo import haversine_km
 from requests_app.models import REPORTING_STATUSES, TRACKABLE_STATUSES, WATCHED_STATUSES, Status
-from tracking import selectors
+from tracking import links, selectors
 from tracking.api.serializers import LocationPointSerializer
+from tracking.eta import eta_for
 
 register = template.Library()
+
+
+TRAIL_MAX_POINTS = 500
+
+
+def _trail(user, service_request) -> list[list[float]]:
+    points = selectors.location_points_for(user=user, service_request=service_request)
+    newest = list(points.values_list("latitude", "longitude")[:TRAIL_MAX_POINTS])
+    return [[float(lat), float(lng)] for lat, lng in reversed(newest)]
 
 
 def live_tracking(user, service_request) -> dict:
@@ -39,6 +50,7 @@ def live_tracking(user, service_request) -> dict:
         distance_km = haversine_km(
             service_request.latitude, service_request.longitude, point.latitude, point.longitude
         )
+    eta = eta_for(service_request, point) if point is not None else None
     config = None
     if watching or sharing:
         config = {
@@ -59,12 +71,27 @@ def live_tracking(user, service_request) -> dict:
                 if has_target
                 else None,
                 "point": dict(LocationPointSerializer(point).data) if point is not None else None,
+                "eta": eta,
+                # The trip since setting off, oldest first (the customer's points only).
+                "trail": _trail(user, service_request) if position_shown else [],
+                "map": {
+                    "tileUrl": settings.MAP_TILE_URL,
+                    "attribution": settings.MAP_TILE_ATTRIBUTION,
+                },
             }
         if sharing:
             config["share"] = {
                 "locationsUrl": reverse(
                     "api:request-location-list", kwargs={"request_id": service_request.pk}
                 ),
+                # Within this of the request's position the page offers Arrive (arrival.js).
+                "target": {
+                    "latitude": float(service_request.latitude),
+                    "longitude": float(service_request.longitude),
+                }
+                if has_target
+                else None,
+                "arrivalRadiusM": settings.ARRIVAL_RADIUS_M,
             }
     return {
         "service_request": service_request,
@@ -74,6 +101,14 @@ def live_tracking(user, service_request) -> dict:
         "live_point": point,
         "live_distance_km": distance_km,
         "live_config": config,
+        "live_eta": eta,
+        "live_shareable": watching and service_request.status not in links.OVER_STATUSES,
+        "live_links": [
+            (link, reverse("tracking:shared", args=[links.link_token(link)]))
+            for link in links.tracking_links_active(user=user, service_request=service_request)
+        ]
+        if watching
+        else [],
     }
 
 
@@ -94,10 +129,27 @@ def live_notice(context, service_request):
 @register.inclusion_tag("tracking/_live_panels.html", takes_context=True)
 def live_panels(context, service_request):
     """The customer's and the professional's live panels (nothing when neither applies)."""
-    return {**_cached(context, service_request), "csrf_token": context.get("csrf_token")}
+    return {
+        **_cached(context, service_request),
+        "csrf_token": context.get("csrf_token"),
+        "request": context["request"],
+    }
 
 
 @register.inclusion_tag("tracking/_live_script.html", takes_context=True)
 def live_script(context, service_request):
     """live.js's settings (``#live-config``) and the module itself, at the end of the page."""
     return _cached(context, service_request)
+
+
+@register.inclusion_tag("tracking/_pin_picker.html")
+def pin_picker(latitude_id, longitude_id):
+    """On the booking page: a map with a draggable pin bound to the position fields, so the
+    customer corrects what the browser found (tracking/pin.js)."""
+    return {
+        "pin_config": {
+            "latitudeId": latitude_id,
+            "longitudeId": longitude_id,
+            "map": {"tileUrl": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION},
+        }
+    }

@@ -6,6 +6,7 @@
  * Sharing survives the page reloading after a transition ("Start: on my way") through
  * sessionStorage.
  */
+import { checkArrival } from "./arrival.js";
 import { byId, setVisible } from "./page.js";
 
 var BATCH_POINTS = 5;
@@ -102,6 +103,7 @@ export function share(config) {
       return; // the same fix again, or one too vague to tell anyone where you are
     }
     lastMoment = moment;
+    checkArrival(settings, coords.latitude, coords.longitude);
     buffer.push({
       latitude: Number(coords.latitude.toFixed(6)),
       longitude: Number(coords.longitude.toFixed(6)),

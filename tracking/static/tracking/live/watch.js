@@ -5,6 +5,7 @@
  */
 import { byId, setVisible } from "./page.js";
 import { distanceKm, formatAge, formatDistance } from "./format.js";
+import { createLiveMap, renderEta } from "./map.js";
 import { createLiveSocket } from "./socket.js";
 
 // Nothing more will happen to a request in these: the socket is closed rather than kept open.
@@ -100,9 +101,12 @@ export function watch(config) {
     } else if (message.type === "location" && isTrackable(status)) {
       point = message.point;
       renderPoint();
+      liveMap.move(point);
+      renderEta(message.eta);
     }
   }
 
+  var liveMap = createLiveMap(settings);
   // Created (listeners in place) before the page is rendered, but opened only after, as before.
   var live = createLiveSocket({
     path: settings.socketPath,
