@@ -317,6 +317,9 @@ POSITION_REPORT_SECONDS = env.int("POSITION_REPORT_SECONDS", default=30)
 POSITION_STALE_MINUTES = env.int("POSITION_STALE_MINUTES", default=10)
 # The speed an ETA is worked out at before the professional is on the way (km/h).
 DISPATCH_ETA_SPEED_KMH = env.float("DISPATCH_ETA_SPEED_KMH", default=30.0)
+# PostgreSQL: rank the nearest by the cube/earthdistance GiST index (requests_app.matching);
+# off until the planner is shown to walk it (bench/geo.py): the box path measures faster today.
+DISPATCH_MATCHING_KNN = env.bool("DISPATCH_MATCHING_KNN", default=False)
 # Five wrong start codes lock `arrive` until an admin resets them.
 START_CODE_MAX_ATTEMPTS = env.int("START_CODE_MAX_ATTEMPTS", default=5)
 
