@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from householdsvc import health
+from householdsvc import health, metrics
 
 api_v1 = [
     path("", include("accounts.api.urls")),
@@ -17,10 +17,12 @@ api_v1 = [
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     path("accounts/", include("accounts.urls")),
     path("services/", include("catalog.urls")),
     path("requests/", include("requests_app.urls")),
@@ -31,6 +33,8 @@ urlpatterns = [
 
 # JSON under /api/ for a path no pattern takes (e.g. a non-numeric id); HTML elsewhere.
 handler404 = "householdsvc.core.api.not_found"
+# A 503 with Retry-After while the database is down (JSON under /api/); a 500 otherwise.
+handler500 = "householdsvc.core.api.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -40,6 +41,8 @@ INSTALLED_APPS = [
     "channels",
     "django_celery_results",
     "django_celery_beat",
+    "csp",
+    "django_prometheus",
     "accounts",
     "catalog",
     "requests_app",
@@ -49,14 +52,22 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Times the whole request (django-prometheus, served at /metrics); its pair ends the list.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # The request id on every log line and into the tasks the request queues.
+    "householdsvc.core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Oversize and deeply nested bodies refused before anything parses them.
+    "householdsvc.core.middleware.RequestGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "householdsvc.urls"
@@ -78,6 +89,23 @@ TEMPLATES = [
     },
 ]
 
+# Content-Security-Policy on every response (django-csp): scripts from the site, or inline
+# with the response's nonce (``nonce="{{ request.csp_nonce }}"``); inline styles stay allowed
+# (the pages' <style> blocks and the admin's style attributes), they run no code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 # --- Database -------------------------------------------------------------------------
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
@@ -86,6 +114,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Connections are checked before use, so a restarted server is survived: with the pool,
     # Django passes psycopg_pool.ConnectionPool.check_connection as the pool's `check`.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # An unreachable host (not merely a refused port) is given up on quickly.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DJANGO_DB_CONNECT_TIMEOUT", default=2)
+    )
     if env.bool("DJANGO_DB_POOL", default=True):
         # Under ASGI each request runs its sync code in a thread of its own, so a persistent
         # connection (CONN_MAX_AGE > 0) is opened per request and never reused until the
@@ -96,8 +128,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": env.int("DJANGO_DB_POOL_MIN", default=2),
             "max_size": env.int("DJANGO_DB_POOL_MAX", default=8),
-            # Seconds a request waits for a free connection before it fails.
-            "timeout": env.float("DJANGO_DB_POOL_TIMEOUT", default=10.0),
+            # Seconds a request waits for a free connection before it answers 503 (with the
+            # database down, every request waits this long).
+            "timeout": env.float("DJANGO_DB_POOL_TIMEOUT", default=2.0),
+            # The pool retries a lost connection with a doubling delay (1, 2, 4, 8 s ...); after
+            # a long outage its next try came up to a minute after the database was back. Giving
+            # up after a few seconds makes the next request start a fresh attempt right away.
+            "reconnect_timeout": env.float("DJANGO_DB_POOL_RECONNECT_TIMEOUT", default=4.0),
         }
     else:
         # Persistent connections, for processes whose threads live long: WSGI, and Celery's
@@ -114,6 +151,8 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("DJANGO_CACHE_PREFIX", default="hs"),
+            # A Redis that hangs (not merely refuses) must not hold a request for long.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
     CHANNEL_LAYERS = {
@@ -148,8 +187,13 @@ CELERY_TASK_TIME_LIMIT = 60 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 55 * 60
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
-# A task acked late must outlive the visibility timeout, or Redis redelivers it mid-run.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+# A task acked late must outlive the visibility timeout, or Redis redelivers it mid-run; just
+# above the longest time limit, so a message of a worker that died whole comes back soon.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60}
+# A running export whose worker stamped no heartbeat for this long lost it and is queued
+# again by the minute's sweep (exports.outbox).
+TASK_HEARTBEAT_SECONDS = env.float("TASK_HEARTBEAT_SECONDS", default=10)
+TASK_LOST_AFTER_SECONDS = env.int("TASK_LOST_AFTER_SECONDS", default=60)
 
 # --- Auth -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -333,9 +377,19 @@ STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 STRIPE_TIMEOUT_SECONDS = env.int("STRIPE_TIMEOUT_SECONDS", default=20)
 
+# /metrics answers an admin's session, or a scraper sending "Authorization: Bearer <token>".
+METRICS_TOKEN = env("DJANGO_METRICS_TOKEN", default="")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        # One JSON object a line, with the request id (householdsvc.core.request_id).
+        "json": {"()": "householdsvc.core.request_id.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": env("DJANGO_LOG_FORMAT", default="text")}
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }

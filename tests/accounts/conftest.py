@@ -1,14 +1,21 @@
+import io
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from tests.accounts.factories import PDF_BYTES, PNG_BYTES
 
-# The first bytes of a JPEG (SOI + JFIF APP0), enough for `filetype` to recognise it.
-JPEG_BYTES = (
-    b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64 + b"\xff\xd9"
-)
+
+# A real 2 x 2 JPEG, made with Pillow (documents are parsed at upload: accounts.documents).
+def _jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2), (200, 30, 30)).save(buffer, "JPEG", quality=50)
+    return buffer.getvalue()
+
+
+JPEG_BYTES = _jpeg()
 # A Windows executable's header: what a ".exe renamed .pdf" really is.
 EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 100
 

@@ -175,10 +175,21 @@ async def test_an_unknown_request_is_closed_with_4404(customer):
 
 
 @own_loop
-async def test_a_foreign_origin_is_refused_at_the_handshake(en_route_request, customer):
+async def test_a_foreign_origin_with_a_session_cookie_is_refused_at_the_handshake(
+    en_route_request, customer_cookie
+):
+    # Cross-site WebSocket hijacking rides on the cookie a browser sends by itself.
+    evil = (b"origin", b"https://evil.example")
+    async with watching(en_route_request.pk, cookie=customer_cookie, origin=evil) as (connected, _):
+        assert not connected
+
+
+@own_loop
+async def test_a_token_is_not_checked_against_the_origin(en_route_request, customer):
+    # A native app sends no Origin (or whatever it likes); its token is not ambient.
     evil = (b"origin", b"https://evil.example")
     async with watching(en_route_request.pk, token=token_for(customer), origin=evil) as (connected, _):
-        assert not connected
+        assert connected
 
 
 # --- What each watcher is sent on connect ---------------------------------------------------
