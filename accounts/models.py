@@ -238,6 +238,8 @@ class ProfessionalProfile(models.Model):
             # Nearest-available matching: a bounding box on latitude, then longitude.
             models.Index(fields=["current_latitude", "current_longitude"], name="pro_position_idx"),
             models.Index(fields=["-average_rating"], name="pro_rating_idx"),
+            # Dispatch: the widest radius of a service's professionals, one index lookup.
+            models.Index(fields=["service", "service_radius_km"], name="pro_service_radius_idx"),
         ]
 
     def __str__(self):

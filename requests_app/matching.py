@@ -18,10 +18,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import working_professional_q
+from accounts.models import ProfessionalProfile, working_professional_q
+from householdsvc.core.earth import EarthDistance, earth_point, fixed_point
 from householdsvc.core.geo import bounding_box, distance_km_expression
 from requests_app.models import ServiceRequest
 from requests_app.selectors import needs_ev_certification
@@ -56,10 +58,14 @@ def dispatch_candidates(*, service_request: ServiceRequest, now=None) -> QuerySe
     position, nearest first (then best rated), each annotated with ``distance_km``. Empty when
     the request has no position.
 
-    The radius differs per professional, so the bounding box that lets the
-    (current_latitude, current_longitude) index narrow the search is the one of the widest
-    radius among the candidates (one small aggregate first); the exact distance, compared with
-    each professional's own radius, does the rest in SQL.
+    The radius differs per professional: the exact haversine distance is compared with each
+    professional's own. By default (and always on SQLite) a latitude/longitude box sized by the
+    widest radius of the service's professionals (one index lookup on pro_service_radius_idx,
+    an upper bound of the candidates' own) narrows the rows, then the haversine order. With
+    DISPATCH_MATCHING_KNN on PostgreSQL the order is the ``<->`` distance of ``cube`` +
+    ``earthdistance``, which the GiST index on (service, ``ll_to_earth`` of the position)
+    (accounts migration 0002) can walk nearest first. Both find the same professionals in the
+    same order.
     """
     user_model = get_user_model()
     if service_request.latitude is None or service_request.longitude is None:
@@ -69,9 +75,63 @@ def dispatch_candidates(*, service_request: ServiceRequest, now=None) -> QuerySe
         professional_profile__current_longitude__isnull=False,
         professional_profile__position_updated_at__gte=position_fresh_since(now),
     )
-    widest = candidates.aggregate(widest=Max("professional_profile__service_radius_km"))["widest"]
+    if settings.DISPATCH_MATCHING_KNN and connection.vendor == "postgresql":
+        return _nearest_by_knn(candidates, service_request)
+    widest = ProfessionalProfile.objects.filter(service_id=service_request.service_id).aggregate(
+        widest=Max("service_radius_km")
+    )["widest"]
     if widest is None:
         return user_model.objects.none()
+    return _nearest_by_box(candidates, service_request, widest)
+
+
+def _exact(candidates: QuerySet, service_request: ServiceRequest) -> QuerySet:
+    return (
+        candidates.annotate(
+            distance_km=distance_km_expression(
+                service_request.latitude,
+                service_request.longitude,
+                "professional_profile__current_latitude",
+                "professional_profile__current_longitude",
+            )
+        )
+        .filter(distance_km__lte=F("professional_profile__service_radius_km"))
+        .select_related("professional_profile")
+    )
+
+
+# How many of the nearest the PostgreSQL path ranks, at least: more than the rounds ever offer
+# (see nearest_cap) or a quote reads (the first); few, so the planner walks the KNN index.
+NEAREST_CAP = 20
+
+
+def nearest_cap() -> int:
+    """Enough for every round's batch even when all earlier rounds' offers are excluded."""
+    return max(NEAREST_CAP, settings.DISPATCH_BATCH * (settings.DISPATCH_MAX_ROUNDS + 1))
+
+
+def _nearest_by_knn(candidates: QuerySet, service_request: ServiceRequest) -> QuerySet:
+    """PostgreSQL: the GiST index (service, cube) walks the ``<->`` order, stopping after the
+    ``nearest_cap()`` nearest (an index walks that order only when it is the whole ORDER BY);
+    those few are then ranked like everywhere else, ties by rating and id."""
+    centre = fixed_point(service_request.latitude, service_request.longitude)
+    position = earth_point(
+        "professional_profile__current_latitude", "professional_profile__current_longitude"
+    )
+    nearest = (
+        _exact(candidates, service_request)
+        .annotate(chord=EarthDistance(position, centre))
+        .order_by("chord")
+        .values("pk")[: nearest_cap()]
+    )
+    user_model = get_user_model()
+    return _exact(user_model.objects.filter(pk__in=nearest), service_request).order_by(
+        "distance_km", "-professional_profile__average_rating", "id"
+    )
+
+
+def _nearest_by_box(candidates: QuerySet, service_request: ServiceRequest, widest) -> QuerySet:
+    """Any database: a latitude/longitude box (pro_position_idx), then the haversine order."""
     min_lat, max_lat, min_lng, max_lng = bounding_box(
         service_request.latitude, service_request.longitude, widest
     )
@@ -84,19 +144,8 @@ def dispatch_candidates(*, service_request: ServiceRequest, now=None) -> QuerySe
             professional_profile__current_longitude__gte=min_lng,
             professional_profile__current_longitude__lte=max_lng,
         )
-    return (
-        candidates.filter(box)
-        .annotate(
-            distance_km=distance_km_expression(
-                service_request.latitude,
-                service_request.longitude,
-                "professional_profile__current_latitude",
-                "professional_profile__current_longitude",
-            )
-        )
-        .filter(distance_km__lte=F("professional_profile__service_radius_km"))
-        .select_related("professional_profile")
-        .order_by("distance_km", "-professional_profile__average_rating", "id")
+    return _exact(candidates.filter(box), service_request).order_by(
+        "distance_km", "-professional_profile__average_rating", "id"
     )
 
 

@@ -414,6 +414,9 @@ ETA_SPEED_WINDOW_SECONDS = env.int("ETA_SPEED_WINDOW_SECONDS", default=300)
 DELAY_ALERT_MINUTES = env.int("DELAY_ALERT_MINUTES", default=10)
 # Within this many metres of the request's position the professional's page offers Arrive.
 ARRIVAL_RADIUS_M = env.int("ARRIVAL_RADIUS_M", default=200)
+# PostgreSQL: rank the nearest by the cube/earthdistance GiST index (requests_app.matching);
+# off until the planner is shown to walk it (bench/geo.py): the box path measures faster today.
+DISPATCH_MATCHING_KNN = env.bool("DISPATCH_MATCHING_KNN", default=False)
 # Five wrong start codes lock `arrive` until an admin resets them.
 START_CODE_MAX_ATTEMPTS = env.int("START_CODE_MAX_ATTEMPTS", default=5)
 

@@ -139,16 +139,25 @@ def test_nobody_available_means_nobody_near(breakdown):
     assert list(nearest_available_professionals(service_request=breakdown)) == []
 
 
-def test_the_search_narrows_by_a_box_the_position_index_serves(breakdown):
-    """The box on (current_latitude, current_longitude) is what lets pro_position_idx narrow
-    100,000 professionals; whether the planner prefers it to the service's index depends on the
-    data, so the test pins the condition, not the plan."""
+def test_postgresql_orders_by_the_earth_distance_the_gist_index_serves(breakdown, settings):
+    settings.DISPATCH_MATCHING_KNN = True
     operator(breakdown.service, 1, radius=25)
-    operator(breakdown.service, 5, radius=40)
 
     sql = str(nearest_available_professionals(service_request=breakdown).query)
 
-    # 40 km, the widest radius, is 0.36 degrees of latitude either side of HERE.
+    assert "ll_to_earth(12.9716, 77.5946)" in sql
+    assert " <-> " in sql
+
+
+def test_by_default_the_search_narrows_by_the_box_of_the_widest_radius_of_the_service(breakdown):
+    """The box is sized by the widest radius of any professional of the service (one index
+    lookup), here the unavailable one's 40 km: an upper bound of the candidates' own."""
+    operator(breakdown.service, 1, radius=25)
+    operator(breakdown.service, 5, radius=40, is_available=False)
+    operator(DispatchServiceFactory(), 5, radius=900)  # another service's radius does not count
+
+    sql = str(nearest_available_professionals(service_request=breakdown).query)
+
+    # 40 km is 0.36 degrees of latitude either side of HERE.
     assert '"accounts_professionalprofile"."current_latitude" >= 12.6118' in sql
     assert '"accounts_professionalprofile"."current_latitude" <= 13.3313' in sql
-    assert '"accounts_professionalprofile"."current_longitude" >= ' in sql

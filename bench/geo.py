@@ -1,0 +1,126 @@
+"""Nearest 10 of 100,000 professionals: the KNN path of ``requests_app.matching`` (the ``<->``
+order of the GiST index on (service, ``ll_to_earth``), DISPATCH_MATCHING_KNN) and the portable
+box path (the default, SQLite's too) at 200 random points in
+the city, p50/p95, against a full-scan haversine sort of the same rows in the same run (index
+and bitmap scans off, so every professional is read and sorted), the answers compared point by
+point; the plan's index use is printed.
+
+Every positioned professional's position is made fresh first (the loader dates them ten
+minutes before loading, older than POSITION_STALE_MINUTES by the time the bench runs).
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+from collections.abc import Iterator
+from decimal import Decimal
+
+from bench import figure
+
+POINTS = 200
+NEAREST = 10
+
+
+def _percentiles(samples: list[float]) -> tuple[float, float]:
+    cuts = statistics.quantiles(samples, n=100, method="inclusive")
+    return cuts[49], cuts[94]
+
+
+def run() -> Iterator[str]:
+    from django.db import connection, transaction
+
+    from catalog.models import Service, ServiceKind
+    from requests_app import matching
+    from requests_app.management.commands.load_bulk_data import CITY
+    from requests_app.models import ServiceRequest
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE accounts_professionalprofile SET position_updated_at = now() + interval '1 day' "
+            "WHERE current_latitude IS NOT NULL AND position_updated_at < now() + interval '1 hour'"
+        )
+        if cursor.rowcount:
+            cursor.execute("VACUUM ANALYZE accounts_professionalprofile")
+        cursor.execute("SELECT count(*) FROM accounts_professionalprofile")
+        (professionals,) = cursor.fetchone()
+    yield f"# {professionals} professionals"
+    services = list(Service.objects.filter(kind=ServiceKind.DISPATCH, is_active=True))
+    rng = random.Random(8)
+    span = float(CITY["span"])
+    probes = []
+    for _ in range(POINTS):
+        lat = float(CITY["lat"]) + (rng.random() - 0.5) * span
+        lng = float(CITY["lng"]) + (rng.random() - 0.5) * span
+        probes.append(
+            ServiceRequest(
+                service=rng.choice(services), latitude=Decimal(f"{lat:.6f}"), longitude=Decimal(f"{lng:.6f}")
+            )
+        )
+
+    def nearest(probe):
+        candidates = matching.suitable_professionals(service_request=probe).filter(
+            professional_profile__current_latitude__isnull=False,
+            professional_profile__position_updated_at__gte=matching.position_fresh_since(),
+        )
+        return [
+            (u.pk, round(u.distance_km, 6)) for u in matching._nearest_by_knn(candidates, probe)[:NEAREST]
+        ]
+
+    def portable(probe):
+        candidates = matching.suitable_professionals(service_request=probe).filter(
+            professional_profile__current_latitude__isnull=False,
+            professional_profile__position_updated_at__gte=matching.position_fresh_since(),
+        )
+        widest = 50  # the loader's widest radius (5 + id % 46)
+        return [
+            (u.pk, round(u.distance_km, 6))
+            for u in matching._nearest_by_box(candidates, probe, widest)[:NEAREST]
+        ]
+
+    def full_scan(probe):
+        candidates = matching.suitable_professionals(service_request=probe).filter(
+            professional_profile__current_latitude__isnull=False,
+            professional_profile__position_updated_at__gte=matching.position_fresh_since(),
+        )
+        queryset = matching._nearest_by_box(candidates, probe, 40_000)[:NEAREST]
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_indexscan = off")
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+            return [(u.pk, round(u.distance_km, 6)) for u in queryset]
+
+    from django.test.utils import override_settings
+
+    with override_settings(DISPATCH_MATCHING_KNN=True):
+        plan = matching.dispatch_candidates(service_request=probes[0])[:NEAREST].explain()
+    used = [
+        line.strip()
+        for line in plan.splitlines()
+        if "Scan" in line and "accounts_professionalprofile" in line
+    ]
+    for line in used:
+        yield "# KNN path plan: " + line
+    nearest(probes[0])
+    full_scan(probes[0])
+
+    indexed, scanned, boxed, same = [], [], [], 0
+    for probe in probes:
+        started = time.perf_counter()
+        portable(probe)
+        boxed.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        answer = nearest(probe)
+        indexed.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        baseline = full_scan(probe)
+        scanned.append((time.perf_counter() - started) * 1000)
+        same += answer == baseline
+    yield f"# same 10 nearest, in the same order, at {same} of {POINTS} points"
+    p50, p95 = _percentiles(indexed)
+    b50, b95 = _percentiles(scanned)
+    yield figure("geo nearest 10 p50, KNN path (DISPATCH_MATCHING_KNN)", p50, "ms", b50, digits=2)
+    yield figure("geo nearest 10 p95, KNN path (DISPATCH_MATCHING_KNN)", p95, "ms", b95, digits=2)
+    x50, x95 = _percentiles(boxed)
+    yield figure("geo nearest 10 p50, portable box path (SQLite's)", x50, "ms", b50, digits=2)
+    yield figure("geo nearest 10 p95, portable box path (SQLite's)", x95, "ms", b95, digits=2)
