@@ -5,8 +5,6 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q, Value
-from django.db.models.functions import Length
-from django.db.models.lookups import LessThanOrEqual
 
 from householdsvc.core.geo import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, position_constraints
 
@@ -369,34 +367,9 @@ class Offer(models.Model):
         return f"Offer of #{self.request_id} to #{self.professional_id} (round {self.round}, {self.state})"
 
 
-MESSAGE_MAX_LENGTH = 2000
-
-
-class RequestMessage(models.Model):
-    """A message in the thread of an assigned request, between its customer and its
-    professional (admins read it too). The thread is how they reach each other: their phone
-    numbers stay hidden. Read-only once the request is closed or cancelled."""
-
-    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="messages")
-    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    body = models.TextField(max_length=MESSAGE_MAX_LENGTH)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["request", "created_at"], name="request_message_thread_idx")]
-        constraints = [
-            models.CheckConstraint(condition=Q(body__regex=r"\S"), name="request_message_not_blank"),
-            models.CheckConstraint(
-                condition=LessThanOrEqual(Length("body"), MESSAGE_MAX_LENGTH), name="request_message_length"
-            ),
-        ]
-
-    def __str__(self):
-        return f"Message {self.pk} on request {self.request_id}"
-
-
 # The schedule's models live in their sub-domain module; imported here so Django registers them.
+# The thread of messages on a request (requests_app.messages), likewise.
+from requests_app.message_models import MESSAGE_MAX_LENGTH, RequestMessage  # noqa: E402, F401
 from requests_app.schedule.models import (  # noqa: E402, F401
     CalendarFeed,
     Series,
