@@ -5,6 +5,8 @@ from decimal import Decimal
 from django import forms
 
 from catalog.models import Service
+from catalog.templatetags.duration import duration
+from catalog.templatetags.money import money
 from requests_app.models import ServiceRequest, Status, VehicleType
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -29,14 +31,16 @@ def _preferred_time_field() -> forms.DateTimeField:
 
 
 class ServiceSelect(forms.Select):
-    """Marks each option with its service's kind, so the page can tell a dispatch service
-    (which needs a position) without another request to the server."""
+    """Marks each option with its service's kind, price and time, so the page can show only
+    that kind's fields and the summary without another request to the server."""
 
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
         instance = getattr(value, "instance", None)
         if instance is not None:
             option["attrs"]["data-kind"] = instance.kind
+            option["attrs"]["data-price"] = money(instance.base_price)
+            option["attrs"]["data-duration"] = duration(instance.time_required_minutes)
         return option
 
 

@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Icons (inline SVG template tag) and the favicon: the Lucide set from PyPI, no CDN.
+    "lucide",
     "rest_framework",
     "rest_framework_simplejwt",
     "django_filters",
