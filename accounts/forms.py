@@ -7,7 +7,13 @@ from django.contrib.auth.forms import AuthenticationForm
 
 from accounts.api.throttling import login_attempt_allowed
 from accounts.backends import blocked_account, blocked_message
-from accounts.services import MAX_SERVICE_RADIUS_KM
+from accounts.services import (
+    CUSTOMER_EDITABLE,
+    MAX_EXPERIENCE_YEARS,
+    MAX_SERVICE_RADIUS_KM,
+    PROFESSIONAL_EDITABLE,
+    USER_EDITABLE,
+)
 from catalog.selectors import services_visible_to
 
 
@@ -73,7 +79,9 @@ class SignupForm(forms.Form):
 
 class ProfessionalSignupForm(SignupForm):
     service = forms.ModelChoiceField(queryset=None, empty_label="Choose the service you offer")
-    experience_years = forms.IntegerField(min_value=0, max_value=80, initial=0, label="Years of experience")
+    experience_years = forms.IntegerField(
+        min_value=0, max_value=MAX_EXPERIENCE_YEARS, initial=0, label="Years of experience"
+    )
     company_name = forms.CharField(max_length=255, required=False)
     vehicle_registration = forms.CharField(
         max_length=32, required=False, help_text="Roadside operators: the vehicle you come with."
@@ -103,31 +111,23 @@ class ProfileForm(forms.Form):
     contact_phone = forms.CharField(max_length=32, required=False)
     company_name = forms.CharField(max_length=255, required=False)
     vehicle_registration = forms.CharField(max_length=32, required=False)
-    experience_years = forms.IntegerField(min_value=0, max_value=80, label="Years of experience")
+    experience_years = forms.IntegerField(
+        min_value=0, max_value=MAX_EXPERIENCE_YEARS, label="Years of experience"
+    )
     service_radius_km = forms.IntegerField(
         min_value=1, max_value=MAX_SERVICE_RADIUS_KM, label="Service radius (km)"
     )
     is_available = forms.BooleanField(required=False, label="Available for work now")
     ev_certified = forms.BooleanField(required=False, label="EV certified")
 
-    CUSTOMER_FIELDS = ("latitude", "longitude")
-    PROFESSIONAL_FIELDS = (
-        "contact_phone",
-        "company_name",
-        "vehicle_registration",
-        "experience_years",
-        "service_radius_km",
-        "is_available",
-        "ev_certified",
-    )
-
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        keep = {"full_name", "phone"}
+        # The fields the service lets this role change, and no others.
+        keep = set(USER_EDITABLE)
         if user.is_customer:
-            keep |= {"address", "pin_code", *self.CUSTOMER_FIELDS}
+            keep |= set(CUSTOMER_EDITABLE)
         elif user.is_professional:
-            keep |= {"address", "pin_code", *self.PROFESSIONAL_FIELDS}
+            keep |= set(PROFESSIONAL_EDITABLE)
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]
@@ -143,7 +143,7 @@ class ProfileForm(forms.Form):
             profile = getattr(user, "professional_profile", None)
         values = {}
         for name in names:
-            source = user if name in ("full_name", "phone") else profile
+            source = user if name in USER_EDITABLE else profile
             if source is not None:
                 values[name] = getattr(source, name)
         return values

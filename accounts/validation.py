@@ -3,14 +3,22 @@ name → messages) so one ValidationFailed reports every bad field at once. Chec
 share too (a position, raising the collected problems) are in householdsvc.core.validation."""
 
 from django.contrib.auth import password_validation
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
+from django.db.models import Q
 
-from accounts.models import User
+from accounts.models import Role, User, VerificationStatus
 from householdsvc.core import errors
 from householdsvc.core.validation import REQUIRED
 
 DUPLICATE_EMAIL = "An account with this email address already exists."
+
+
+def email_taken(email: str) -> bool:
+    """Whether an account already uses this email, in any case: emails are unique ignoring
+    case (the database's unique index on the lowercased email enforces it at the insert)."""
+    return User.objects.filter(email__iexact=email.strip()).exists()
 
 
 def check_length(problems: dict, model, **values) -> None:
@@ -33,7 +41,7 @@ def check_identity(problems: dict, *, email, password, full_name, phone) -> tupl
         except DjangoValidationError:
             problems["email"] = ["Enter a valid email address."]
         else:
-            if User.objects.filter(email__iexact=email).exists():
+            if email_taken(email):
                 problems["email"] = [DUPLICATE_EMAIL]
     if not full_name:
         problems["full_name"] = [REQUIRED]
@@ -67,3 +75,31 @@ def ensure_active(user) -> None:
     whichever app it is in."""
     if not user.is_active:
         raise errors.NotAllowed("This account is blocked.", code="account_blocked")
+
+
+# --- Who may work ----------------------------------------------------------------------------
+# A professional gets work only once an admin has approved them, and never while blocked. The
+# profile's side of the rule is ProfessionalProfile.objects.working(); these are the user's side,
+# for the apps that start from a user (offers, assigning, matching, public reviews).
+
+
+def is_working_professional(user) -> bool:
+    """Whether this user is a professional who may be offered, assigned or shown work now."""
+    if not (user.is_active and user.role == Role.PROFESSIONAL):
+        return False
+    try:
+        profile = user.professional_profile
+    except ObjectDoesNotExist:
+        return False
+    return profile.is_approved
+
+
+def working_professional_q(prefix: str = "") -> Q:
+    """The same rule as a filter on users, or on a relation to them (``prefix="professional__"``)."""
+    return Q(
+        **{
+            f"{prefix}role": Role.PROFESSIONAL,
+            f"{prefix}is_active": True,
+            f"{prefix}professional_profile__verification_status": VerificationStatus.APPROVED,
+        }
+    )

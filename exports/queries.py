@@ -20,6 +20,7 @@ from django.utils import timezone
 from accounts.models import ProfessionalProfile, VerificationStatus
 from catalog.models import Service
 from exports.models import ExportKind
+from requests_app.filters import ServiceRequestFilter
 from requests_app.models import ServiceRequest, Status
 from reviews.models import Review
 
@@ -188,14 +189,25 @@ def _created_range(filters: dict, field: str = "created_at") -> Q:
     return condition
 
 
+# The filters an export of requests shares with the API and the list pages: the same FilterSet
+# decides what they mean. The export's day range (``created_before`` includes that whole day,
+# where the API's is an instant, excluded) and its ``ids`` selection are its own.
+SHARED_REQUEST_FILTERS = ("status", "service", "pin_code")
+
+
+def _request_filterset(filters: dict, queryset: QuerySet) -> ServiceRequestFilter:
+    data = {name: filters[name] for name in SHARED_REQUEST_FILTERS if filters.get(name)}
+    filterset = ServiceRequestFilter(data, queryset=queryset)
+    if not filterset.is_valid():
+        # django-filter would drop an invalid filter and widen the export; the job's filters
+        # were validated when it was created, so this is a stored job gone stale, not input.
+        raise ValueError(f"Export filters no longer valid: {filterset.errors.as_json()}")
+    return filterset
+
+
 def _base_queryset(kind: str, filters: dict) -> QuerySet:
     if kind == ExportKind.SERVICE_REQUESTS:
-        queryset = ServiceRequest.objects.filter(_created_range(filters))
-        for name in ("status", "pin_code"):
-            if filters.get(name):
-                queryset = queryset.filter(**{name: filters[name]})
-        if filters.get("service"):
-            queryset = queryset.filter(service_id=filters["service"])
+        queryset = _request_filterset(filters, ServiceRequest.objects.filter(_created_range(filters))).qs
         pk_field = "id"
     elif kind == ExportKind.PROFESSIONALS:
         queryset = ProfessionalProfile.objects.all()

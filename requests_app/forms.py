@@ -7,7 +7,7 @@ from django import forms
 from catalog.models import Service
 from catalog.templatetags.duration import duration
 from catalog.templatetags.money import money
-from requests_app.models import ServiceRequest, Status, VehicleType
+from requests_app.models import ServiceRequest, VehicleType
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -99,8 +99,3 @@ class CompleteForm(forms.Form):
         label="Final price", max_digits=10, decimal_places=2, min_value=Decimal("0")
     )
 
-
-class StatusFilterForm(forms.Form):
-    """The list's filter; an unknown status is ignored rather than an error page."""
-
-    status = forms.ChoiceField(choices=[("", "All"), *Status.choices], required=False)

@@ -17,7 +17,8 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 
-from accounts.models import ProfessionalProfile, Role, VerificationStatus
+from accounts.models import ProfessionalProfile, Role
+from accounts.validation import is_working_professional, working_professional_q
 from householdsvc.core.errors import NotFound
 from householdsvc.core.geo import bounding_box, distance_km_expression, haversine_km
 from requests_app.models import RequestEvent, ServiceRequest, Status, VehicleType
@@ -33,12 +34,7 @@ def _professional_profile(user) -> ProfessionalProfile | None:
 
 
 def _may_receive_offers(user, profile: ProfessionalProfile | None) -> bool:
-    return bool(
-        profile is not None
-        and user.is_active
-        and user.role == Role.PROFESSIONAL
-        and profile.verification_status == VerificationStatus.APPROVED
-    )
+    return profile is not None and is_working_professional(user)
 
 
 def needs_ev_certification(service_request: ServiceRequest) -> bool:
@@ -222,10 +218,7 @@ def professionals_suitable_for(*, service_request: ServiceRequest) -> QuerySet:
             output_field=IntegerField(),
         )
     professionals = user_model.objects.filter(
-        role=Role.PROFESSIONAL,
-        is_active=True,
-        professional_profile__verification_status=VerificationStatus.APPROVED,
-        professional_profile__service_id=service_request.service_id,
+        working_professional_q(), professional_profile__service_id=service_request.service_id
     )
     if needs_ev_certification(service_request):
         professionals = professionals.filter(professional_profile__ev_certified=True)

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 
-from accounts.models import Role, VerificationStatus
+from accounts.models import Role
 from catalog.models import Service
 from householdsvc.core.validation import invalid
 from requests_app.models import ServiceRequest
@@ -74,7 +74,7 @@ def assignable_professional(professional, service_request: ServiceRequest):
         invalid({"professional": ["This user is not a professional."]})
     if not professional.is_active:
         invalid({"professional": ["This professional is blocked."]})
-    if profile.verification_status != VerificationStatus.APPROVED:
+    if not profile.is_approved:
         invalid({"professional": ["This professional is not approved."]})
     if profile.service_id != service_request.service_id:
         invalid({"professional": ["This professional does not offer the request's service."]})

@@ -13,16 +13,13 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from accounts.models import Role, VerificationStatus
+from accounts.models import Role
+from accounts.validation import working_professional_q
 from householdsvc.core.errors import NotFound
 from requests_app.selectors import service_request_get
 from reviews.models import Review
 
-_PUBLIC = Q(
-    professional__is_active=True,
-    professional__role=Role.PROFESSIONAL,
-    professional__professional_profile__verification_status=VerificationStatus.APPROVED,
-)
+_PUBLIC = working_professional_q("professional__")
 
 
 def _signed_in(user) -> bool:

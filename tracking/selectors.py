@@ -19,7 +19,8 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
 
-from accounts.models import Role, VerificationStatus
+from accounts.models import Role
+from accounts.validation import working_professional_q
 from householdsvc.core.geo import bounding_box, distance_km_expression
 from requests_app.models import TRACKABLE_STATUSES, ServiceRequest
 from requests_app.selectors import needs_ev_certification, service_request_get
@@ -107,9 +108,7 @@ def nearest_available_professionals(*, service_request: ServiceRequest) -> Query
     if service_request.latitude is None or service_request.longitude is None:
         return user_model.objects.none()
     candidates = user_model.objects.filter(
-        role=Role.PROFESSIONAL,
-        is_active=True,
-        professional_profile__verification_status=VerificationStatus.APPROVED,
+        working_professional_q(),
         professional_profile__service_id=service_request.service_id,
         professional_profile__is_available=True,
         professional_profile__current_latitude__isnull=False,

@@ -113,9 +113,21 @@ class CustomerProfileSerializer(serializers.ModelSerializer):
         fields = ["address", "pin_code", "latitude", "longitude"]
 
 
+@extend_schema_field(serializers.CharField())
+class DocumentUrlField(serializers.Field):
+    """Where the owner or an admin downloads a professional's verification document: the
+    authorised view, never a public media URL."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, profile) -> str:
+        return reverse("api:professional-document", kwargs={"pk": profile.user_id})
+
+
 class OwnProfessionalProfileSerializer(serializers.ModelSerializer):
     service_name = serializers.CharField(source="service.name", read_only=True)
-    document_url = serializers.SerializerMethodField()
+    document_url = DocumentUrlField()
 
     class Meta:
         model = ProfessionalProfile
@@ -139,15 +151,6 @@ class OwnProfessionalProfileSerializer(serializers.ModelSerializer):
             "document_content_type",
             "document_url",
         ]
-
-    @extend_schema_field(serializers.FloatField(allow_null=True))
-    def get_distance_km(self, profile) -> float | None:
-        distance = getattr(profile, "distance_km", None)
-        return None if distance is None else round(distance, 1)
-
-    @extend_schema_field(serializers.CharField())
-    def get_document_url(self, profile) -> str:
-        return reverse("api:professional-document", kwargs={"pk": profile.user_id})
 
 
 class MeSerializer(serializers.ModelSerializer):
@@ -239,7 +242,7 @@ class ProfessionalAdminSerializer(ProfessionalSerializer):
     email = serializers.EmailField(source="user.email", read_only=True)
     phone = serializers.CharField(source="user.phone", read_only=True)
     is_active = serializers.BooleanField(source="user.is_active", read_only=True)
-    document_url = serializers.SerializerMethodField()
+    document_url = DocumentUrlField()
     distance_km = serializers.SerializerMethodField(
         help_text="Only when searching `near` a position: km from the current position, to 0.1 km."
     )
@@ -270,10 +273,6 @@ class ProfessionalAdminSerializer(ProfessionalSerializer):
     def get_distance_km(self, profile) -> float | None:
         distance = getattr(profile, "distance_km", None)
         return None if distance is None else round(distance, 1)
-
-    @extend_schema_field(serializers.CharField())
-    def get_document_url(self, profile) -> str:
-        return reverse("api:professional-document", kwargs={"pk": profile.user_id})
 
 
 class ReasonSerializer(serializers.Serializer):

@@ -8,6 +8,7 @@ position is rounded to about a kilometre; the pin code stays, so they can judge 
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
+from django.db.models import DateTimeField, DecimalField
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -17,6 +18,37 @@ from requests_app.selectors import details_hidden_from
 
 # Two decimal places of a degree: about 1.1 km, enough to judge the distance, not to find the door.
 APPROXIMATE_POSITION = Decimal("0.01")
+
+# The request as the API shows it, field by field in this order: the detail serializer and the
+# list's value rows both follow it.
+REQUEST_FIELDS = (
+    "id",
+    "service",
+    "customer",
+    "professional",
+    "description",
+    "address",
+    "pin_code",
+    "latitude",
+    "longitude",
+    "vehicle_type",
+    "scheduled_for",
+    "remarks",
+    "status",
+    "price_estimate",
+    "final_price",
+    "payment_status",
+    "cancel_reason",
+    "details_hidden",
+    "created_at",
+    "assigned_at",
+    "started_at",
+    "arrived_at",
+    "completed_at",
+    "closed_at",
+    "cancelled_at",
+    "updated_at",
+)
 
 
 # --- Output -------------------------------------------------------------------------------
@@ -46,34 +78,7 @@ class ServiceRequestSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ServiceRequest
-        fields = [
-            "id",
-            "service",
-            "customer",
-            "professional",
-            "description",
-            "address",
-            "pin_code",
-            "latitude",
-            "longitude",
-            "vehicle_type",
-            "scheduled_for",
-            "remarks",
-            "status",
-            "price_estimate",
-            "final_price",
-            "payment_status",
-            "cancel_reason",
-            "details_hidden",
-            "created_at",
-            "assigned_at",
-            "started_at",
-            "arrived_at",
-            "completed_at",
-            "closed_at",
-            "cancelled_at",
-            "updated_at",
-        ]
+        fields = list(REQUEST_FIELDS)
         read_only_fields = fields
 
     def _hidden(self, service_request) -> bool:
@@ -125,6 +130,29 @@ def _decimal(value):
     return None if value is None else f"{value:f}"
 
 
+# The list's own columns: every shown field that is the request's column as it is (the nested
+# service, customer and professional, and details_hidden, are built from the joined columns).
+_NESTED = ("service", "customer", "professional", "details_hidden")
+_OWN_FIELDS = tuple(field for field in REQUEST_FIELDS if field not in _NESTED)
+_DATETIME, _DECIMAL = DateTimeField, DecimalField
+_JOINED = 10  # the joined columns that come first in ServiceRequestListSerializer.COLUMNS
+
+
+def _kind(field: str):
+    model_field = ServiceRequest._meta.get_field(field)
+    return next((kind for kind in (_DATETIME, _DECIMAL) if isinstance(model_field, kind)), None)
+
+
+# For each shown field: its position among the row's own columns (None: built from the joins)
+# and how DRF renders it (a date-time, a decimal, or as it is).
+_PLAN = tuple(
+    (field, None, None) if field in _NESTED else (field, _OWN_FIELDS.index(field), _kind(field))
+    for field in REQUEST_FIELDS
+)
+_ADDRESS = _OWN_FIELDS.index("address")
+_POSITION = (_OWN_FIELDS.index("latitude"), _OWN_FIELDS.index("longitude"))
+
+
 class ServiceRequestListSerializer(serializers.Serializer):
     """The list's rows: the same JSON as ``ServiceRequestSerializer``, built from value rows.
 
@@ -132,12 +160,12 @@ class ServiceRequestListSerializer(serializers.Serializer):
     some 3,000 field serializers; here the page is one query of the columns shown (rows from
     ``rows()``) and one dict per row. Output only: the schema documents the list with
     ``ServiceRequestSerializer``, whose JSON this equals field for field (tests hold them
-    equal, for every role and the privacy rule included).
+    equal, for every role and the privacy rule included). Both read ``REQUEST_FIELDS``.
     """
 
-    # Columns read, in the order of ``_row`` below; no password hashes or unshown columns.
+    # Columns read: the joined ones the nested objects need, then the request's own shown
+    # fields; no password hashes or unshown columns.
     COLUMNS = (
-        "id",
         "service_id",
         "service__name",
         "service__kind",
@@ -148,27 +176,7 @@ class ServiceRequestListSerializer(serializers.Serializer):
         "professional_id",
         "professional__full_name",
         "professional__phone",
-        "description",
-        "address",
-        "pin_code",
-        "latitude",
-        "longitude",
-        "vehicle_type",
-        "scheduled_for",
-        "remarks",
-        "status",
-        "price_estimate",
-        "final_price",
-        "payment_status",
-        "cancel_reason",
-        "created_at",
-        "assigned_at",
-        "started_at",
-        "arrived_at",
-        "completed_at",
-        "closed_at",
-        "cancelled_at",
-        "updated_at",
+        *_OWN_FIELDS,
     )
 
     @classmethod
@@ -188,7 +196,6 @@ class ServiceRequestListSerializer(serializers.Serializer):
 
     def to_representation(self, row):
         (
-            pk,
             service_id,
             service_name,
             service_kind,
@@ -199,40 +206,21 @@ class ServiceRequestListSerializer(serializers.Serializer):
             professional_id,
             professional_full_name,
             professional_phone,
-            description,
-            address,
-            pin_code,
-            latitude,
-            longitude,
-            vehicle_type,
-            scheduled_for,
-            remarks,
-            status,
-            price_estimate,
-            final_price,
-            payment_status,
-            cancel_reason,
-            created_at,
-            assigned_at,
-            started_at,
-            arrived_at,
-            completed_at,
-            closed_at,
-            cancelled_at,
-            updated_at,
-        ) = row
-        viewing_professional_id, zone = self._viewing_professional_id, self._zone
+        ) = row[:_JOINED]
+        own = row[_JOINED:]
+        zone = self._zone
         # The rule of details_hidden_from, on the row's columns.
-        hidden = viewing_professional_id is not None and professional_id != viewing_professional_id
+        viewing = self._viewing_professional_id
+        hidden = viewing is not None and professional_id != viewing
         if hidden:
             # User.get_short_name, on the row's columns.
             short_name = customer_full_name.split(" ")[0] if customer_full_name else customer_email
             customer = {"id": customer_id, "full_name": short_name, "phone": None}
-            address = ""
-            if latitude is not None:
-                latitude = latitude.quantize(APPROXIMATE_POSITION, rounding=ROUND_HALF_UP)
-            if longitude is not None:
-                longitude = longitude.quantize(APPROXIMATE_POSITION, rounding=ROUND_HALF_UP)
+            own = list(own)
+            own[_ADDRESS] = ""
+            for index in _POSITION:
+                if own[index] is not None:
+                    own[index] = own[index].quantize(APPROXIMATE_POSITION, rounding=ROUND_HALF_UP)
         else:
             customer = {"id": customer_id, "full_name": customer_full_name, "phone": customer_phone or None}
         professional = None
@@ -242,34 +230,23 @@ class ServiceRequestListSerializer(serializers.Serializer):
                 "full_name": professional_full_name,
                 "phone": professional_phone or None,
             }
-        return {
-            "id": pk,
+        nested = {
             "service": {"id": service_id, "name": service_name, "kind": service_kind},
             "customer": customer,
             "professional": professional,
-            "description": description,
-            "address": address,
-            "pin_code": pin_code,
-            "latitude": _decimal(latitude),
-            "longitude": _decimal(longitude),
-            "vehicle_type": vehicle_type,
-            "scheduled_for": _datetime(scheduled_for, zone),
-            "remarks": remarks,
-            "status": status,
-            "price_estimate": _decimal(price_estimate),
-            "final_price": _decimal(final_price),
-            "payment_status": payment_status,
-            "cancel_reason": cancel_reason,
             "details_hidden": hidden,
-            "created_at": _datetime(created_at, zone),
-            "assigned_at": _datetime(assigned_at, zone),
-            "started_at": _datetime(started_at, zone),
-            "arrived_at": _datetime(arrived_at, zone),
-            "completed_at": _datetime(completed_at, zone),
-            "closed_at": _datetime(closed_at, zone),
-            "cancelled_at": _datetime(cancelled_at, zone),
-            "updated_at": _datetime(updated_at, zone),
         }
+        data = {}
+        for field, index, kind in _PLAN:
+            if index is None:
+                data[field] = nested[field]
+            elif kind is None:
+                data[field] = own[index]
+            elif kind is _DATETIME:
+                data[field] = _datetime(own[index], zone)
+            else:
+                data[field] = _decimal(own[index])
+        return data
 
 
 class ActorSerializer(serializers.Serializer):

@@ -213,3 +213,11 @@ def test_a_radius_beyond_what_any_search_reaches_is_refused(service, pdf_upload)
 
     assert "service_radius_km" in caught.value.errors
     assert not User.objects.exists()
+
+
+def test_a_latitude_that_is_not_a_number_is_a_field_error_not_a_crash():
+    with pytest.raises(errors.ValidationFailed) as caught:
+        register_customer(latitude="NaN", longitude="77")
+
+    assert caught.value.errors == {"latitude": ["Must be between -90 and 90."]}
+    assert not User.objects.exists()

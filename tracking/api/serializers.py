@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from householdsvc.core.geo import MAX_LATITUDE, MAX_LONGITUDE
 from tracking.models import LocationUpdate
 from tracking.validation import MAX_ACCURACY_METRES, MAX_BATCH_SIZE
 
@@ -19,10 +20,14 @@ class LocationPointSerializer(serializers.ModelSerializer):
 
 class LocationPointInputSerializer(serializers.Serializer):
     latitude = serializers.FloatField(
-        min_value=-90, max_value=90, help_text="Degrees (a numeric string too), kept to 6 decimal places."
+        min_value=-MAX_LATITUDE,
+        max_value=MAX_LATITUDE,
+        help_text="Degrees (a numeric string too), kept to 6 decimal places.",
     )
     longitude = serializers.FloatField(
-        min_value=-180, max_value=180, help_text="Degrees (a numeric string too), kept to 6 decimal places."
+        min_value=-MAX_LONGITUDE,
+        max_value=MAX_LONGITUDE,
+        help_text="Degrees (a numeric string too), kept to 6 decimal places.",
     )
     accuracy = serializers.FloatField(
         required=False,
