@@ -32,8 +32,9 @@ RUN_HOST ?= 127.0.0.1
 RUN_PORT ?= 8000
 # Links in the e-mails it prints point at the same place.
 run: export DJANGO_SITE_URL ?= http://$(RUN_HOST):$(RUN_PORT)
-run: deps-local
+run: deps-local gettext
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py compilemessages --ignore .venv --ignore node_modules --verbosity 0
 	$(PY) manage.py load_demo_data
 	$(PY) manage.py run_scheduled_jobs
 	$(PY) manage.py collectstatic --noinput --verbosity 0
@@ -50,6 +51,11 @@ browser:
 	  (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
 	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund --silent
 
+# GNU gettext's msgfmt, which compilemessages runs to compile locale/*/LC_MESSAGES/django.po.
+gettext:
+	@command -v msgfmt >/dev/null 2>&1 || { \
+	  (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
+
 # Start PostgreSQL and Redis if they have stopped (no-ops when they run).
 services:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect 15 main start
@@ -61,7 +67,8 @@ services:
 	  createdb -h 127.0.0.1 -U postgres householdsvc
 
 ## The whole suite on the machine's PostgreSQL and Redis
-test: deps-test browser services
+test: deps-test browser gettext services
+	$(PY) manage.py compilemessages --ignore .venv --ignore node_modules --verbosity 0
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache

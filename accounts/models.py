@@ -78,6 +78,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False, help_text="Admins only: may use the back office.")
     blocked_at = models.DateTimeField(null=True, blank=True)
     block_reason = models.CharField(max_length=255, blank=True)
+    # The language of their pages and e-mails (settings.LANGUAGES); blank: the browser's.
+    language = models.CharField(
+        max_length=8,
+        blank=True,
+        default="",
+        choices=[("en-gb", "English"), ("hi", "हिन्दी")],
+        help_text="Pages and e-mails in this language; blank for the browser's.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

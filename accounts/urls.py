@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import views
+from accounts import language_views, views
 
 app_name = "accounts"
 
@@ -11,5 +11,6 @@ urlpatterns = [
     path("signup/professional/", views.signup_professional, name="signup_professional"),
     path("profile/", views.profile, name="profile"),
     path("pending/", views.pending, name="pending"),
+    path("language/", language_views.set_language, name="set_language"),
     path("professionals/<int:pk>/document/", views.professional_document, name="professional_document"),
 ]

@@ -8,8 +8,11 @@ request's id and reads it afresh, so it can also run later from a task.
 
 import logging
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from requests_app.models import ServiceRequest
 
@@ -22,12 +25,15 @@ def _load(request_id) -> ServiceRequest:
     return ServiceRequest.objects.select_related("service", "customer", "professional").get(pk=request_id)
 
 
-def _send(template: str, subject: str, recipient, service_request: ServiceRequest, **context) -> None:
+def _send(template: str, subject, recipient, service_request: ServiceRequest, **context) -> None:
     if recipient is None or not recipient.email:
         return
     context = {"service_request": service_request, "recipient": recipient, **context}
-    text = render_to_string(f"{TEMPLATE_DIR}/{template}.txt", context)
-    html = render_to_string(f"{TEMPLATE_DIR}/{template}.html", context)
+    # In the recipient's own language (their profile's), whoever's request sent it.
+    with translation.override(getattr(recipient, "language", "") or settings.LANGUAGE_CODE):
+        text = render_to_string(f"{TEMPLATE_DIR}/{template}.txt", context)
+        html = render_to_string(f"{TEMPLATE_DIR}/{template}.html", context)
+        subject = str(subject) % {"pk": service_request.pk}
     message = EmailMultiAlternatives(subject=subject, body=text, to=[recipient.email])
     message.attach_alternative(html, "text/html")
     message.send()
@@ -38,7 +44,7 @@ def notify_accepted(request_id) -> None:
     service_request = _load(request_id)
     _send(
         "request_accepted",
-        f"Your request #{service_request.pk} has been accepted",
+        _("Your request #%(pk)s has been accepted"),
         service_request.customer,
         service_request,
     )
@@ -50,7 +56,7 @@ def notify_assigned(request_id) -> None:
     service_request = _load(request_id)
     _send(
         "job_assigned",
-        f"You have been assigned request #{service_request.pk}",
+        _("You have been assigned request #%(pk)s"),
         service_request.professional,
         service_request,
     )
@@ -60,7 +66,7 @@ def notify_completed(request_id) -> None:
     service_request = _load(request_id)
     _send(
         "request_completed",
-        f"Your request #{service_request.pk} is completed",
+        _("Your request #%(pk)s is completed"),
         service_request.customer,
         service_request,
     )
@@ -69,7 +75,7 @@ def notify_completed(request_id) -> None:
 def notify_cancelled(request_id, *, actor_id=None) -> None:
     """The customer (unless they cancelled it themselves) and the professional, if any."""
     service_request = _load(request_id)
-    subject = f"Request #{service_request.pk} has been cancelled"
+    subject = _("Request #%(pk)s has been cancelled")
     if service_request.customer_id != actor_id:
         _send("request_cancelled", subject, service_request.customer, service_request)
     if service_request.professional_id and service_request.professional_id != actor_id:

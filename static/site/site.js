@@ -34,3 +34,9 @@
     if (!ask(form, event.submitter)) event.preventDefault();
   });
 })();
+
+// The language switcher changes the language as soon as one is picked (its button is for pages
+// without JavaScript).
+document.addEventListener("change", function (event) {
+  if (event.target.matches && event.target.matches(".language-switcher select")) event.target.form.submit();
+});
