@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from accounts import services
 from accounts.forms import AdminLoginForm
 from accounts.models import CustomerProfile, ProfessionalProfile, Role, User
+from accounts.validation import DUPLICATE_EMAIL, email_taken
 from householdsvc.core.admin import EstimatedCountPaginator
 from householdsvc.core.errors import ServiceError
 
@@ -59,8 +60,8 @@ class AdminUserCreationForm(forms.ModelForm):
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(services.DUPLICATE_EMAIL)
+        if email_taken(email):
+            raise forms.ValidationError(DUPLICATE_EMAIL)
         return email
 
     def clean(self):

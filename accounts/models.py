@@ -2,34 +2,12 @@ from decimal import Decimal
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
 from accounts.storage import private_storage
-
-LATITUDE_VALIDATORS = [MinValueValidator(Decimal("-90")), MaxValueValidator(Decimal("90"))]
-LONGITUDE_VALIDATORS = [MinValueValidator(Decimal("-180")), MaxValueValidator(Decimal("180"))]
-
-
-def position_constraints(prefix: str, lat: str, lng: str) -> list[models.CheckConstraint]:
-    """Range checks for a (latitude, longitude) pair of nullable decimal fields."""
-    return [
-        models.CheckConstraint(
-            condition=Q(**{f"{lat}__isnull": True}) | Q(**{f"{lat}__gte": -90, f"{lat}__lte": 90}),
-            name=f"{prefix}_{lat}_range",
-        ),
-        models.CheckConstraint(
-            condition=Q(**{f"{lng}__isnull": True}) | Q(**{f"{lng}__gte": -180, f"{lng}__lte": 180}),
-            name=f"{prefix}_{lng}_range",
-        ),
-        models.CheckConstraint(
-            condition=Q(**{f"{lat}__isnull": True, f"{lng}__isnull": True})
-            | Q(**{f"{lat}__isnull": False, f"{lng}__isnull": False}),
-            name=f"{prefix}_{lat}_{lng}_together",
-        ),
-    ]
+from householdsvc.core.geo import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, position_constraints
 
 
 class Role(models.TextChoices):
@@ -166,9 +144,21 @@ def verification_document_path(instance, filename):
     return f"verification/{instance.user_id}/{filename}"
 
 
+def working_professional_q(prefix: str = "") -> Q:
+    """Professionals who may take work now (approved by an admin, not blocked): a filter on users,
+    or on a relation to them (``prefix="professional__"``)."""
+    return Q(
+        **{
+            f"{prefix}role": Role.PROFESSIONAL,
+            f"{prefix}is_active": True,
+            f"{prefix}professional_profile__verification_status": VerificationStatus.APPROVED,
+        }
+    )
+
+
 class ProfessionalQuerySet(models.QuerySet):
     def working(self):
-        """Professionals who may take work now: approved by an admin and not blocked."""
+        """working_professional_q's rule from the profile's side (without joining back to itself)."""
         return self.filter(verification_status=VerificationStatus.APPROVED, user__is_active=True)
 
 

@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 
 from accounts.filters import ProfessionalFilter
-from accounts.models import ProfessionalProfile, User, VerificationStatus
+from accounts.models import ProfessionalProfile, User
 from householdsvc.core import errors
 from householdsvc.core.permissions import is_admin
 
@@ -32,9 +32,7 @@ def professionals_visible_to(user) -> QuerySet[ProfessionalProfile]:
     queryset = ProfessionalProfile.objects.select_related("user", "service")
     if is_admin(user):
         return queryset.select_related("verified_by").order_by("-created_at", "-user_id")
-    return queryset.filter(verification_status=VerificationStatus.APPROVED, user__is_active=True).order_by(
-        "-average_rating", "-user_id"
-    )
+    return queryset.working().order_by("-average_rating", "-user_id")
 
 
 def professional_list(

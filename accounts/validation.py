@@ -6,9 +6,8 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
-from django.db.models import Q
 
-from accounts.models import Role, User, VerificationStatus
+from accounts.models import Role, User
 from householdsvc.core import errors
 from householdsvc.core.validation import REQUIRED
 
@@ -78,9 +77,9 @@ def ensure_active(user) -> None:
 
 
 # --- Who may work ----------------------------------------------------------------------------
-# A professional gets work only once an admin has approved them, and never while blocked. The
-# profile's side of the rule is ProfessionalProfile.objects.working(); these are the user's side,
-# for the apps that start from a user (offers, assigning, matching, public reviews).
+# A professional gets work only once an admin has approved them, and never while blocked. As a
+# filter the rule is accounts.models.working_professional_q (ProfessionalProfile.objects.working()
+# on profiles); this is the same rule for a user already loaded.
 
 
 def is_working_professional(user) -> bool:
@@ -92,14 +91,3 @@ def is_working_professional(user) -> bool:
     except ObjectDoesNotExist:
         return False
     return profile.is_approved
-
-
-def working_professional_q(prefix: str = "") -> Q:
-    """The same rule as a filter on users, or on a relation to them (``prefix="professional__"``)."""
-    return Q(
-        **{
-            f"{prefix}role": Role.PROFESSIONAL,
-            f"{prefix}is_active": True,
-            f"{prefix}professional_profile__verification_status": VerificationStatus.APPROVED,
-        }
-    )

@@ -17,11 +17,11 @@ import datetime as dt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from accounts.models import Role, VerificationStatus
+from accounts.models import Role, working_professional_q
 from exports.models import NotificationKind, SentNotification
 from exports.notifications import notification_send_once
 from requests_app.models import ServiceRequest, Status
@@ -47,13 +47,7 @@ def _candidates(period_key: str):
     return (
         get_user_model()
         .objects.filter(role=Role.PROFESSIONAL, is_active=True)
-        .filter(
-            Exists(assigned)
-            | (
-                Q(professional_profile__verification_status=VerificationStatus.APPROVED)
-                & Exists(open_of_service)
-            )
-        )
+        .filter(Exists(assigned) | (working_professional_q() & Exists(open_of_service)))
         .filter(~Exists(already_sent))
         .select_related("professional_profile")
         .order_by("pk")

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, position_constraints
+from householdsvc.core.geo import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, position_constraints
 
 
 class Status(models.TextChoices):

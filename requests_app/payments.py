@@ -25,7 +25,7 @@ from django.conf import settings
 from django.db import transaction
 
 from accounts.validation import ensure_active
-from householdsvc.core.errors import Conflict, NotAllowed, NotFound, ServiceError, ValidationFailed
+from householdsvc.core.errors import Conflict, NotAllowed, ServiceError, ValidationFailed
 from requests_app.models import (
     PAYABLE_STATUSES,
     Action,
@@ -34,7 +34,6 @@ from requests_app.models import (
     ServiceRequest,
     StripeEvent,
 )
-from requests_app.selectors import can_see
 from requests_app.services import service_request_lock
 
 logger = logging.getLogger(__name__)
@@ -147,9 +146,7 @@ def payment_start(*, request_id, customer) -> PaymentStart:
     with transaction.atomic():
         # The row stays locked during the call to Stripe, so a double tap waits for the first
         # and reuses its PaymentIntent instead of creating a second one.
-        service_request = service_request_lock(request_id=request_id)
-        if not can_see(customer, service_request):
-            raise NotFound("No such service request.")
+        service_request = service_request_lock(request_id=request_id, visible_to=customer)
         if service_request.customer_id != customer.pk:
             raise NotAllowed("Only the customer who made the request may pay for it.")
         if service_request.status not in PAYABLE_STATUSES:

@@ -17,8 +17,8 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 
-from accounts.models import ProfessionalProfile, Role
-from accounts.validation import is_working_professional, working_professional_q
+from accounts.models import ProfessionalProfile, Role, working_professional_q
+from accounts.validation import is_working_professional
 from householdsvc.core.errors import NotFound
 from householdsvc.core.geo import bounding_box, distance_km_expression, haversine_km
 from requests_app.models import RequestEvent, ServiceRequest, Status, VehicleType

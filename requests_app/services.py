@@ -39,15 +39,19 @@ logger = logging.getLogger(__name__)
 # --- Guards -------------------------------------------------------------------------------
 
 
-def service_request_lock(*, request_id, no_key: bool = False) -> ServiceRequest:
-    """The request's row, locked until the transaction ends (404 for an unknown id), for every
-    service that checks and then changes a request or what hangs off it (reviews, tracking,
-    payments). ``no_key`` takes ``FOR NO KEY UPDATE``: it still queues behind a transition's
-    ``FOR UPDATE`` but lets rows that reference the request be inserted meanwhile."""
+def service_request_lock(*, request_id, visible_to=None, no_key: bool = False) -> ServiceRequest:
+    """The request's row, locked until the transaction ends, for every service that checks and
+    then changes a request or what hangs off it (reviews, tracking, payments). 404 for an
+    unknown id, and for a request ``visible_to`` (the acting user) may not see. ``no_key``
+    takes ``FOR NO KEY UPDATE``: it still queues behind a transition's ``FOR UPDATE`` but lets
+    rows that reference the request be inserted meanwhile."""
     try:
-        return ServiceRequest.objects.select_for_update(no_key=no_key).get(pk=int(request_id))
+        service_request = ServiceRequest.objects.select_for_update(no_key=no_key).get(pk=int(request_id))
     except (ServiceRequest.DoesNotExist, TypeError, ValueError) as exc:
         raise NotFound("No such service request.") from exc
+    if visible_to is not None and not can_see(visible_to, service_request):
+        raise NotFound("No such service request.")
+    return service_request
 
 
 def _ensure_visible(actor, service_request: ServiceRequest, *, offer: bool = False) -> None:
@@ -207,8 +211,7 @@ def service_request_edit(
     which fields changed."""
     ensure_active(actor)
     with transaction.atomic():
-        service_request = service_request_lock(request_id=request_id)
-        _ensure_visible(actor, service_request)
+        service_request = service_request_lock(request_id=request_id, visible_to=actor)
         if service_request.customer_id != actor.pk:
             raise NotAllowed("Only the customer who made the request may edit it.")
         _ensure_state(service_request, Action.EDIT)
@@ -307,8 +310,7 @@ def service_request_assign(*, request_id, professional, actor) -> ServiceRequest
     a user or a user id). The professional need not be in the area, nor to have accepted."""
     ensure_active(actor)
     with transaction.atomic():
-        service_request = service_request_lock(request_id=request_id)
-        _ensure_visible(actor, service_request)
+        service_request = service_request_lock(request_id=request_id, visible_to=actor)
         if not actor.is_admin:
             raise NotAllowed("Only admins may assign requests.")
         _ensure_state(service_request, Action.ASSIGN)
@@ -332,8 +334,7 @@ def service_request_assign(*, request_id, professional, actor) -> ServiceRequest
 def _professional_step(request_id, professional, action, stamp, *, validate=None, notify=None):
     ensure_active(professional)
     with transaction.atomic():
-        service_request = service_request_lock(request_id=request_id)
-        _ensure_visible(professional, service_request)
+        service_request = service_request_lock(request_id=request_id, visible_to=professional)
         _ensure_assigned_professional(professional, service_request)
         _ensure_state(service_request, action)
         extra_fields = validate(service_request) if validate else ()
@@ -377,8 +378,7 @@ def service_request_close(*, request_id, actor) -> ServiceRequest:
     """The customer (or an admin) confirms the completed job; it may then be reviewed."""
     ensure_active(actor)
     with transaction.atomic():
-        service_request = service_request_lock(request_id=request_id)
-        _ensure_visible(actor, service_request)
+        service_request = service_request_lock(request_id=request_id, visible_to=actor)
         _ensure_owner_or_admin(actor, service_request, "close")
         _ensure_state(service_request, Action.CLOSE)
         return _move(service_request, Action.CLOSE, actor, stamp="closed_at")
@@ -388,8 +388,7 @@ def service_request_cancel(*, request_id, actor, reason="") -> ServiceRequest:
     """The customer or an admin calls the request off before the professional is on site."""
     ensure_active(actor)
     with transaction.atomic():
-        service_request = service_request_lock(request_id=request_id)
-        _ensure_visible(actor, service_request)
+        service_request = service_request_lock(request_id=request_id, visible_to=actor)
         _ensure_owner_or_admin(actor, service_request, "cancel")
         _ensure_state(service_request, Action.CANCEL)
         errors: dict[str, list[str]] = {}

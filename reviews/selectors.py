@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from accounts.models import Role
-from accounts.validation import working_professional_q
+from accounts.models import Role, working_professional_q
 from householdsvc.core.errors import NotFound
 from requests_app.selectors import service_request_get
 from reviews.models import Review

@@ -22,9 +22,8 @@ from django.utils import timezone
 
 from accounts.models import ProfessionalProfile
 from accounts.validation import ensure_active
-from householdsvc.core.errors import Conflict, InvalidTransition, NotAllowed, NotFound, ValidationFailed
+from householdsvc.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
 from requests_app.models import REVIEWABLE_STATUSES, ServiceRequest
-from requests_app.selectors import can_see
 from requests_app.services import service_request_lock
 from reviews.models import Review
 from reviews.selectors import review_get
@@ -91,9 +90,7 @@ def review_create(*, request_id, customer, rating, comment: str = "") -> Review:
     """
     ensure_active(customer)
     with transaction.atomic():
-        service_request = service_request_lock(request_id=request_id)
-        if not can_see(customer, service_request):
-            raise NotFound("No such service request.")
+        service_request = service_request_lock(request_id=request_id, visible_to=customer)
         if service_request.customer_id != customer.pk:
             raise NotAllowed("Only the request's customer may review it.")
         if service_request.status not in REVIEWABLE_STATUSES:

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from accounts.models import position_constraints
+from householdsvc.core.geo import position_constraints
 
 
 class LocationSource(models.TextChoices):

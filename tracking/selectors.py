@@ -19,8 +19,7 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
 
-from accounts.models import Role
-from accounts.validation import working_professional_q
+from accounts.models import Role, working_professional_q
 from householdsvc.core.geo import bounding_box, distance_km_expression
 from requests_app.models import TRACKABLE_STATUSES, ServiceRequest
 from requests_app.selectors import needs_ev_certification, service_request_get

@@ -25,10 +25,9 @@ from django.utils import timezone
 
 from accounts.models import ProfessionalProfile, Role
 from accounts.validation import ensure_active
-from householdsvc.core.errors import Conflict, NotAllowed, NotFound
+from householdsvc.core.errors import Conflict, NotAllowed
 from householdsvc.core.transactions import on_commit_robust
 from requests_app.models import REPORTING_STATUSES
-from requests_app.selectors import can_see
 from requests_app.services import service_request_lock
 from tracking import events
 from tracking.models import LocationSource, LocationUpdate
@@ -69,9 +68,7 @@ def location_batch_record(*, request_id, user, points) -> list[LocationUpdate]:
     with transaction.atomic():
         # The lock keeps the state from changing under the batch: points are never written to
         # a request a concurrent `complete` has just closed to tracking.
-        service_request = service_request_lock(request_id=request_id, no_key=True)
-        if not can_see(user, service_request):
-            raise NotFound("No such service request.")
+        service_request = service_request_lock(request_id=request_id, visible_to=user, no_key=True)
         if user.role != Role.PROFESSIONAL or service_request.professional_id != user.pk:
             raise NotAllowed("Only the professional assigned to this request may report its position.")
         if service_request.status not in REPORTING_STATUSES:

@@ -9,8 +9,11 @@ Pure maths and ``django.db.models`` only: every app imports this module, so it i
 """
 
 import math
+from decimal import Decimal
 
-from django.db.models import F, FloatField, QuerySet, Value
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, FloatField, Q, QuerySet, Value
 from django.db.models.functions import ASin, Cast, Cos, Least, Power, Radians, Sin, Sqrt
 
 EARTH_RADIUS_KM = 6371.0088
@@ -86,3 +89,30 @@ def within_radius(
         .filter(distance_km__lte=radius_km)
         .order_by("distance_km")
     )
+
+
+# --- Model fields: validators and database constraints for a position ----------------------
+
+LATITUDE_VALIDATORS = [MinValueValidator(Decimal(-MAX_LATITUDE)), MaxValueValidator(Decimal(MAX_LATITUDE))]
+LONGITUDE_VALIDATORS = [MinValueValidator(Decimal(-MAX_LONGITUDE)), MaxValueValidator(Decimal(MAX_LONGITUDE))]
+
+
+def position_constraints(prefix: str, lat: str, lng: str) -> list[models.CheckConstraint]:
+    """Range checks for a (latitude, longitude) pair of nullable decimal fields."""
+    return [
+        models.CheckConstraint(
+            condition=Q(**{f"{lat}__isnull": True})
+            | Q(**{f"{lat}__gte": -MAX_LATITUDE, f"{lat}__lte": MAX_LATITUDE}),
+            name=f"{prefix}_{lat}_range",
+        ),
+        models.CheckConstraint(
+            condition=Q(**{f"{lng}__isnull": True})
+            | Q(**{f"{lng}__gte": -MAX_LONGITUDE, f"{lng}__lte": MAX_LONGITUDE}),
+            name=f"{prefix}_{lng}_range",
+        ),
+        models.CheckConstraint(
+            condition=Q(**{f"{lat}__isnull": True, f"{lng}__isnull": True})
+            | Q(**{f"{lat}__isnull": False, f"{lng}__isnull": False}),
+            name=f"{prefix}_{lat}_{lng}_together",
+        ),
+    ]

@@ -9,9 +9,9 @@ user comes from the page's ``request``; the review is read through the reviews s
 from django import template
 
 from householdsvc.core import errors
+from requests_app.models import REVIEWABLE_STATUSES
 from reviews import selectors
 from reviews.forms import ReviewForm
-from reviews.services import REVIEWABLE_STATUSES
 
 register = template.Library()
 

@@ -17,15 +17,11 @@ from django import template
 from django.urls import reverse
 
 from householdsvc.core.geo import haversine_km
-from requests_app.models import TRACKABLE_STATUSES, Status
+from requests_app.models import REPORTING_STATUSES, TRACKABLE_STATUSES, WATCHED_STATUSES, Status
 from tracking import selectors
 from tracking.api.serializers import LocationPointSerializer
-from tracking.services import REPORTING_STATUSES
 
 register = template.Library()
-
-# The customer's page listens for status changes until nothing more can happen to the request.
-WATCHED_STATUSES = (Status.REQUESTED, Status.ASSIGNED, Status.EN_ROUTE, Status.ON_SITE, Status.COMPLETED)
 
 
 def live_tracking(user, service_request) -> dict:
