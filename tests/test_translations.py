@@ -146,6 +146,7 @@ def test_a_hindi_user_sees_hindi_pages_dates_and_emails(compiled, client, custom
     assert "नया अनुरोध" in body  # "New request"
     assert "अनुरोध भेजें" in body  # "Send request"
     assert "₹40.00" in body
+    assert "1 घंटा" in body  # the service's time, in the singular
     service_request = services.service_request_create(
         customer=customer, service=service, description="Clean", address="1 Road", pin_code="560001"
     )
