@@ -1,5 +1,6 @@
 """Every main page, for each role, at a phone's 375 px and a laptop's 1280 px: nothing scrolls
-sideways, the console stays free of errors, and axe-core (from npm, installed by `make test`)
+sideways (the phone in the light theme, the laptop in the dark one), the console stays free of
+errors, and axe-core (from npm, installed by `make test`)
 finds no violation of serious or critical impact. Screenshots go to /tmp/hs-site-screens/."""
 
 from pathlib import Path
@@ -13,6 +14,8 @@ ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENS = Path("/tmp/hs-site-screens")
 VIEWPORTS = {"375": {"width": 375, "height": 812}, "1280": {"width": 1280, "height": 800}}
+# The phone in the light theme, the laptop in the dark one: axe checks the contrast of both.
+SCHEMES = {"375": "light", "1280": "dark"}
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -103,7 +106,7 @@ def test_main_pages_fit_have_no_console_errors_and_pass_axe(
     assert AXE.exists(), "axe-core is missing: `make test` installs it with npm (npm ci)"
     viewport = VIEWPORTS[width]
     if role == "visitor":
-        context = new_context(viewport=viewport)
+        context = new_context(viewport=viewport, color_scheme=SCHEMES[width])
     else:
         if role.startswith("customer"):
             user = booked.customer
@@ -112,7 +115,7 @@ def test_main_pages_fit_have_no_console_errors_and_pass_axe(
             user.save(update_fields=["language"])
         else:
             user = request.getfixturevalue("professional" if role == "professional" else "admin_user")
-        context = asgi_logged_in_context(user, viewport=viewport)
+        context = asgi_logged_in_context(user, viewport=viewport, color_scheme=SCHEMES[width])
     page = context.new_page()
     console_errors = []
     page.on("console", lambda message: message.type == "error" and console_errors.append(message.text))
