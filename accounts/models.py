@@ -61,6 +61,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         max_length=8,
         blank=True,
         default="",
+        # Also in the table: the bulk loaders insert users with SQL that names no language.
+        db_default="",
         choices=[("en-gb", "English"), ("hi", "हिन्दी")],
         help_text="Pages and e-mails in this language; blank for the browser's.",
     )
