@@ -1,6 +1,10 @@
 """Shared fixtures: alice/bob-style users for each role, and API clients acting as them."""
 
+import asyncio
+
 import pytest
+from asgiref.sync import async_to_sync, sync_to_async
+from channels.layers import get_channel_layer
 from django.core.cache import cache
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
@@ -83,3 +87,24 @@ def client_for():
         return client
 
     return make
+
+
+@pytest.fixture
+def hear_in_group():
+    """``hear_in_group(group, write)``: run ``write`` while a channel listens to the group, and
+    return the first message it hears. One event loop holds the channel, the write (back in this
+    thread, so it sees the test's data) and its broadcast: channels-redis' PubSub layer keeps
+    its channels in the loop that made them."""
+
+    def hear(group, write):
+        layer = get_channel_layer()
+
+        async def listen():
+            channel = await layer.new_channel()
+            await layer.group_add(group, channel)
+            await sync_to_async(write)()
+            return await asyncio.wait_for(layer.receive(channel), timeout=10)
+
+        return async_to_sync(listen)()
+
+    return hear

@@ -13,6 +13,7 @@ from accounts.models import CustomerProfile, ProfessionalProfile, Role, User, Ve
 from accounts.validation import DUPLICATE_EMAIL, check_identity, check_int, check_length
 from catalog.selectors import bookable_service
 from householdsvc.core import errors
+from householdsvc.core.cache import bump_public_on_commit
 from householdsvc.core.permissions import is_admin
 from householdsvc.core.validation import REQUIRED, position, raise_if_invalid
 
@@ -212,6 +213,8 @@ def profile_update(*, user, **changes) -> User:
         # Only the edited columns: a decision an admin took meanwhile must not be overwritten.
         extra = ["updated_at"] if user.is_professional else []
         profile.save(update_fields=changed + extra)
+        if user.is_professional:
+            bump_public_on_commit()  # pin code, availability: the public catalogue's search
     return user
 
 
@@ -271,6 +274,7 @@ def _decide(profile: ProfessionalProfile, *, status, actor, reason="") -> Profes
     profile.save(
         update_fields=["verification_status", "verified_by", "verified_at", "rejection_reason", "updated_at"]
     )
+    bump_public_on_commit()  # who offers a service where: the public catalogue's search
     return profile
 
 
@@ -335,6 +339,8 @@ def user_block(*, user_id, actor, reason="") -> User:
     user.blocked_at = timezone.now()
     user.block_reason = reason
     user.save(update_fields=["is_active", "blocked_at", "block_reason", "updated_at"])
+    if user.is_professional:
+        bump_public_on_commit()
     return user
 
 
@@ -351,4 +357,6 @@ def user_unblock(*, user_id, actor) -> User:
     user.blocked_at = None
     user.block_reason = ""
     user.save(update_fields=["is_active", "blocked_at", "block_reason", "updated_at"])
+    if user.is_professional:
+        bump_public_on_commit()
     return user

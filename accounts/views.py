@@ -20,8 +20,10 @@ from accounts.forms import (
 )
 from catalog.selectors import services_visible_to
 from householdsvc.core import errors
+from householdsvc.core.cache import public_page
 
 
+@public_page("home")
 def home(request):
     services_shown = services_visible_to(request.user).filter(is_active=True)[:12]
     return render(request, "home.html", {"services": services_shown})

@@ -1,5 +1,5 @@
-"""``python -m bench [api|export]``: make sure the bench database holds the data, run the
-benchmarks, print every figure as ``name: value unit (baseline value, ratio r)``."""
+"""``python -m bench [api|catalog|pages|live|export|slots]``: make sure the bench database holds
+the data, run the benchmarks, print every figure as ``name: value unit (baseline value, ratio r)``."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from bench import configure_environment
 TARGET = {"requests": 1_000_000, "professionals": 100_000, "customers": 100_000, "services": 24}
 
 
-def ensure_database() -> None:
+def ensure_database(*, bulk: bool = True) -> None:
     """Create the bench database if missing, migrate it, and load the data (kept for next time)."""
     import psycopg
     from django.conf import settings
@@ -35,12 +35,18 @@ def ensure_database() -> None:
         if not exists:
             server.execute(f'CREATE DATABASE "{database["NAME"]}"')
     call_command("migrate", interactive=False, verbosity=0)
-    call_command("load_bulk_data", **TARGET)
+    if bulk:
+        call_command("load_bulk_data", **TARGET)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("which", nargs="?", choices=["api", "export", "all"], default="all")
+    parser.add_argument(
+        "which",
+        nargs="?",
+        choices=["api", "catalog", "pages", "live", "export", "slots", "all"],
+        default="all",
+    )
     which = parser.parse_args().which
     private_media = tempfile.mkdtemp(prefix="hs-bench-private-")
     configure_environment(private_media)
@@ -48,10 +54,18 @@ def main() -> None:
         import django
 
         django.setup()
-        ensure_database()
-        from bench import api, export
+        # The slots bench makes its own small data set: no need for the million rows.
+        ensure_database(bulk=which != "slots")
+        from bench import api, catalog, export, live, pages, slots
 
-        benches = {"api": api.run, "export": export.run}
+        benches = {
+            "api": api.run,
+            "catalog": catalog.run,
+            "pages": pages.run,
+            "live": live.run,
+            "export": export.run,
+            "slots": slots.run,
+        }
         for name, run in benches.items():
             if which in (name, "all"):
                 started = time.monotonic()

@@ -6,7 +6,8 @@ the same columns the API shows, and for a customer the same scope (``?customer=<
 filter set. What the API costs above this is the price of those layers.
 """
 
-from django.http import JsonResponse
+from django.core.cache import cache
+from django.http import Http404, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 
 from requests_app.models import ServiceRequest
@@ -53,3 +54,42 @@ def requests_baseline(request):
     if request.GET.get("customer"):
         rows = rows.filter(customer_id=int(request.GET["customer"]))
     return JsonResponse({"results": list(rows.values(*COLUMNS)[:PAGE_SIZE])})
+
+
+# bench.catalog stores here what an anonymous visitor got from the page or endpoint named.
+CACHED_BASELINE_KEY = "bench:cached-baseline:{name}"
+
+
+@require_GET
+def cached_baseline(request, name):
+    """The yardstick for a cached endpoint: its bytes straight from Redis, nothing else."""
+    stored = cache.get(CACHED_BASELINE_KEY.format(name=name))
+    if stored is None:
+        raise Http404
+    body, content_type = stored
+    return HttpResponse(body, content_type=content_type)
+
+
+# bench.pages puts here, by a slug of its name, each page's HTML as a template of one block.
+_PAGE_TEMPLATES = {}
+
+
+def prime_page_baseline(name: str, html: str) -> str:
+    """Make the bare template for a page (its very HTML, verbatim); returns the baseline's path."""
+    from django.template import engines
+    from django.utils.text import slugify
+
+    slug = slugify(name)
+    _PAGE_TEMPLATES[slug] = engines["django"].from_string("{% verbatim %}" + html + "{% endverbatim %}")
+    return f"/bench/baseline/page/{slug}/"
+
+
+@require_GET
+def page_baseline(request, name):
+    """The yardstick for a page: a compiled template of the same size rendered with the request
+    (the same context processors), through the same middleware, for the same logged-in user
+    (the session and the user read, as every page of theirs does), and nothing else."""
+    template = _PAGE_TEMPLATES.get(name)
+    if template is None or not request.user.is_authenticated:
+        raise Http404
+    return HttpResponse(template.render({}, request))

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 
 from catalog.models import Service, ServiceKind
 from householdsvc.core import errors
+from householdsvc.core.cache import bump_public_on_commit
 from householdsvc.core.permissions import is_admin
 
 DUPLICATE_NAME = "A service with this name already exists."
@@ -104,6 +105,7 @@ def service_create(
     )
     service = Service(**cleaned)
     _save(service)
+    bump_public_on_commit()
     return service
 
 
@@ -124,4 +126,5 @@ def service_update(*, service_id, actor, **changes) -> Service:
     for field_name, value in cleaned.items():
         setattr(service, field_name, value)
     _save(service, update_fields=[*cleaned, "updated_at"])
+    bump_public_on_commit()
     return service

@@ -4,10 +4,12 @@ from django.shortcuts import render
 
 from catalog.filters import ServiceFilter
 from catalog.selectors import services_visible_to
+from householdsvc.core.cache import public_page
 
 PAGE_LIMIT = 100
 
 
+@public_page("catalog", "search", "kind", "pin_code")
 def service_list(request):
     filterset = ServiceFilter(request.GET or None, queryset=services_visible_to(request.user))
     # An invalid filter (an unknown kind) shows the form's error and no results.

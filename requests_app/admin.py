@@ -180,3 +180,7 @@ class StripeEventAdmin(ReadOnlyAdminMixin, core_admin.ScalableChangelistMixin, a
     date_hierarchy = "received_at"
     fields = ("event_id", "type", "received_at", "processed", "outcome", "service_request")
     readonly_fields = fields
+
+
+# The schedule (working hours, time off) registers its own admin screens.
+from requests_app.schedule import admin as schedule_admin  # noqa: E402, F401

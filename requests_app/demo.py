@@ -2,7 +2,7 @@
 services so their audit trails are complete. A step of ``load_demo_data`` (see its STEPS);
 idempotent: a request is only made when its customer has none with the same description."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -11,6 +11,7 @@ from accounts.models import User
 from catalog.models import Service
 from requests_app import services
 from requests_app.models import ServiceRequest, Status
+from requests_app.schedule.models import WorkingHours
 
 # customer email, service, description, professional email (or None), target status, extras
 DEMO_REQUESTS = [
@@ -60,7 +61,9 @@ DEMO_REQUESTS = [
 def _make(customer, service, description, professional, target, extras):
     fields = {"description": description}
     if "scheduled_for_days" in extras:
-        fields["scheduled_for"] = timezone.now() + timedelta(days=extras["scheduled_for_days"])
+        # A slot: 10:00 local time that many days ahead (demo professionals work then).
+        day = timezone.localdate() + timedelta(days=extras["scheduled_for_days"])
+        fields["scheduled_for"] = timezone.make_aware(datetime.combine(day, time(10)))
     for key in ("remarks", "latitude", "longitude", "vehicle_type"):
         if key in extras:
             fields[key] = extras[key]
@@ -80,8 +83,26 @@ def _make(customer, service, description, professional, target, extras):
     )
 
 
+# Every demo professional's week: mornings and afternoons, every day, so slots show any day.
+DEMO_HOURS = ((time(9), time(13)), (time(14), time(19)))
+
+
+def _give_working_hours() -> None:
+    """Working hours for the demo professionals who have none yet."""
+    without = User.objects.filter(
+        email__endswith="@householdsvc.local", professional_profile__isnull=False, working_hours__isnull=True
+    )
+    WorkingHours.objects.bulk_create(
+        WorkingHours(professional=professional, weekday=weekday, starts_at=start, ends_at=end)
+        for professional in without
+        for weekday in range(7)
+        for start, end in DEMO_HOURS
+    )
+
+
 def load_demo_requests(demo=None) -> None:
     """Create the demo requests that are missing (``demo`` is load_demo_data's shared state)."""
+    _give_working_hours()
     made = 0
     for customer_email, service_name, description, professional_email, target, extras in DEMO_REQUESTS:
         customer = User.objects.filter(email__iexact=customer_email).first()

@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from householdsvc.core.geo import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, position_constraints
@@ -68,6 +68,8 @@ TRACKABLE_STATUSES = (Status.EN_ROUTE, Status.ON_SITE)
 # The customer's request page listens for live changes until the job is done and confirmed
 # (completed still moves: to closed, and on to payment).
 WATCHED_STATUSES = (Status.REQUESTED, Status.ASSIGNED, Status.EN_ROUTE, Status.ON_SITE, Status.COMPLETED)
+# A professional's time is held by a job in these states: no two of theirs may overlap.
+HOLDING_STATUSES = (Status.ASSIGNED, Status.EN_ROUTE, Status.ON_SITE)
 
 
 class VehicleType(models.TextChoices):
@@ -134,6 +136,16 @@ class ServiceRequest(models.Model):
     )
     payment_reference = models.CharField(max_length=255, blank=True, help_text="Stripe payment id.")
     cancel_reason = models.CharField(max_length=255, blank=True)
+    # What cancelling cost the customer (requests_app.schedule.cancellation), for payments to charge.
+    cancellation_fee = models.DecimalField(
+        max_digits=10, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
+    )
+    # The time the assigned professional is held by the job (see requests_app.schedule): the
+    # booked slot of a household job, accept time to estimated end of a roadside one. Two jobs
+    # of one professional in HOLDING_STATUSES never overlap (an exclusion constraint on
+    # PostgreSQL, migration 0005; a check under a lock everywhere).
+    busy_from = models.DateTimeField(null=True, blank=True)
+    busy_until = models.DateTimeField(null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     assigned_at = models.DateTimeField(null=True, blank=True)
@@ -176,6 +188,11 @@ class ServiceRequest(models.Model):
                 name="request_vehicle_type_valid",
             ),
             *position_constraints("request", "latitude", "longitude"),
+            models.CheckConstraint(
+                condition=Q(busy_from__isnull=True, busy_until__isnull=True)
+                | Q(busy_until__gt=F("busy_from")),
+                name="request_busy_range_valid",
+            ),
         ]
         indexes = [
             # The default ordering, and every list's keyset.
@@ -190,6 +207,12 @@ class ServiceRequest(models.Model):
                 fields=["service", "status", "latitude", "longitude"], name="request_offer_position_idx"
             ),
             models.Index(fields=["pin_code"], name="request_pin_code_idx"),
+            # A professional's held time (slots, overlap checks, the week view).
+            models.Index(
+                fields=["professional", "busy_until"],
+                name="request_busy_idx",
+                condition=Q(busy_from__isnull=False),
+            ),
             # The back office filters by payment state, newest first.
             models.Index(fields=["payment_status", "-created_at"], name="request_payment_created_idx"),
             # Stripe's refund events name the PaymentIntent, not the request.
@@ -249,3 +272,7 @@ class StripeEvent(models.Model):
 
     def __str__(self):
         return f"{self.type} {self.event_id}"
+
+
+# The schedule's models live in their sub-domain module; imported here so Django registers them.
+from requests_app.schedule.models import CalendarFeed, TimeOff, WorkingHours  # noqa: E402, F401

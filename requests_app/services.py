@@ -31,6 +31,8 @@ from requests_app.models import (
     Status,
     VehicleType,
 )
+from requests_app.schedule import cancellation
+from requests_app.schedule import services as schedule
 from requests_app.selectors import can_see, has_rejected, professional_may_take
 from requests_app.validation import CANCEL_REASON_MAX_LENGTH, PIN_CODE_MAX_LENGTH
 
@@ -137,6 +139,8 @@ def service_request_create(
     remarks = validation.check_text(remarks, "remarks", errors)
     latitude, longitude = position(latitude, longitude, errors)
     scheduled_for = validation.check_scheduled_for(scheduled_for, errors)
+    if service is not None and not service.is_dispatch and scheduled_for and "scheduled_for" not in errors:
+        schedule.check_slot_time(scheduled_for, errors)
     vehicle_type = vehicle_type or ""
     if vehicle_type and vehicle_type not in VehicleType.values:
         errors["vehicle_type"] = [f"Choose one of: {', '.join(VehicleType.values)}."]
@@ -161,6 +165,8 @@ def service_request_create(
         if not pin_code:
             errors.setdefault("pin_code", ["A household job needs the pin code."])
     raise_if_invalid(errors)
+    if not service.is_dispatch and scheduled_for:
+        schedule.ensure_bookable(service=service, pin_code=pin_code, start=scheduled_for)
 
     with transaction.atomic():
         service_request = ServiceRequest.objects.create(
@@ -235,11 +241,19 @@ def service_request_edit(
             proposed["remarks"] = validation.check_text(remarks, "remarks", errors)
         if scheduled_for is not UNCHANGED:
             proposed["scheduled_for"] = validation.check_scheduled_for(scheduled_for, errors)
+            if proposed["scheduled_for"] and needs_address and "scheduled_for" not in errors:
+                schedule.check_slot_time(proposed["scheduled_for"], errors)
         if latitude is not None or longitude is not None:
             proposed["latitude"], proposed["longitude"] = position(latitude, longitude, errors)
         raise_if_invalid(errors)
 
         changed = [field for field, value in proposed.items() if getattr(service_request, field) != value]
+        if needs_address and proposed.get("scheduled_for") and {"scheduled_for", "pin_code"} & set(changed):
+            schedule.ensure_bookable(
+                service=service_request.service,
+                pin_code=proposed.get("pin_code", service_request.pin_code),
+                start=proposed["scheduled_for"],
+            )
         moved = {"address", "pin_code"} & set(changed)
         if needs_address and moved and "latitude" not in proposed:
             for field in ("latitude", "longitude"):
@@ -280,9 +294,14 @@ def service_request_accept(*, request_id, professional) -> ServiceRequest:
         if has_rejected(professional, service_request):
             raise NotAllowed("You turned this request down.")
         _ensure_state(service_request, Action.ACCEPT)
+        held = schedule.hold_for(service_request=service_request, professional=professional)
         service_request.professional = professional
         _move(
-            service_request, Action.ACCEPT, professional, stamp="assigned_at", extra_fields=["professional"]
+            service_request,
+            Action.ACCEPT,
+            professional,
+            stamp="assigned_at",
+            extra_fields=["professional", *held],
         )
         on_commit_robust(emails.notify_accepted, service_request.pk)
     return service_request
@@ -315,6 +334,7 @@ def service_request_assign(*, request_id, professional, actor) -> ServiceRequest
             raise NotAllowed("Only admins may assign requests.")
         _ensure_state(service_request, Action.ASSIGN)
         professional = validation.assignable_professional(professional, service_request)
+        held = schedule.hold_for(service_request=service_request, professional=professional)
         service_request.professional = professional
         _move(
             service_request,
@@ -322,7 +342,7 @@ def service_request_assign(*, request_id, professional, actor) -> ServiceRequest
             actor,
             note=f"Assigned to {professional.full_name} (#{professional.pk}).",
             stamp="assigned_at",
-            extra_fields=["professional"],
+            extra_fields=["professional", *held],
         )
         on_commit_robust(emails.notify_assigned, service_request.pk)
     return service_request
@@ -397,13 +417,15 @@ def service_request_cancel(*, request_id, actor, reason="") -> ServiceRequest:
         if not reason:
             reason = "Cancelled by an admin." if actor.is_admin else "Cancelled by the customer."
         service_request.cancel_reason = reason
+        terms = cancellation.terms_for(service_request)
+        service_request.cancellation_fee = terms.fee
         _move(
             service_request,
             Action.CANCEL,
             actor,
             note=reason,
             stamp="cancelled_at",
-            extra_fields=["cancel_reason"],
+            extra_fields=["cancel_reason", "cancellation_fee"],
         )
         on_commit_robust(emails.notify_cancelled, service_request.pk, actor_id=actor.pk)
     return service_request

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from requests_app.schedule import views as schedule_views
 from requests_app.views import customer, detail, professional
 
 app_name = "requests_app"
@@ -10,6 +11,11 @@ urlpatterns = [
     path("new/", customer.request_create, name="new"),
     path("offers/", professional.offer_list, name="offers"),
     path("jobs/", professional.job_list, name="jobs"),
+    path("schedule/", schedule_views.schedule_page, name="schedule"),
+    path("schedule/week/", schedule_views.week_page, name="week"),
+    path("schedule/calendar/new/", schedule_views.calendar_feed_new, name="calendar-feed-new"),
+    path("calendar/<str:token>.ics", schedule_views.calendar_feed, name="calendar-feed"),
+    path("schedule/time-off/<int:pk>/delete/", schedule_views.time_off_delete, name="time-off-delete"),
     path("<int:pk>/", detail.request_detail, name="detail"),
     path("<int:pk>/edit/", customer.request_edit, name="edit"),
     path("<int:pk>/cancel/", customer.request_cancel, name="cancel"),

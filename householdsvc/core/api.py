@@ -25,6 +25,8 @@ def exception_handler(exc, context):
     """Render every error as ``{"code", "detail"}``, plus ``errors`` (per field) for a 400."""
     if isinstance(exc, ServiceError):
         body = {"code": exc.code, "detail": exc.detail}
+        # What the caller can do next (e.g. the next free slots of a 409 ``slot_taken``).
+        body.update(getattr(exc, "extra", None) or {})
         if exc.errors or exc.status_code == status.HTTP_400_BAD_REQUEST:
             body["errors"] = exc.errors
         return Response(body, status=exc.status_code)

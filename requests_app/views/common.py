@@ -19,6 +19,18 @@ from requests_app.filters import ServiceRequestFilter
 from requests_app.models import Status
 
 PAGE_SIZE = 20
+# What a card of a list shows (templates/requests_app/_request_cards.html), and nothing more.
+CARD_FIELDS = (
+    "id",
+    "status",
+    "pin_code",
+    "scheduled_for",
+    "created_at",
+    "address",
+    "description",
+    "service__name",
+    "professional__full_name",
+)
 
 
 def member_required(view):
@@ -104,7 +116,8 @@ def page(request, queryset):
     except (TypeError, ValueError):
         number = 1
     offset = (number - 1) * PAGE_SIZE
-    rows = list(queryset[offset : offset + PAGE_SIZE + 1])
+    cards = queryset.select_related(None).select_related("service", "professional").only(*CARD_FIELDS)
+    rows = list(cards[offset : offset + PAGE_SIZE + 1])
     return {
         "rows": rows[:PAGE_SIZE],
         "page_number": number,

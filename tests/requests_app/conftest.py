@@ -25,3 +25,9 @@ def in_state(customer, service, professional):
         return request_in_state(status, professional=professional, **fields)
 
     return make
+
+
+@pytest.fixture
+def site_time_zone(settings):
+    """The production default time zone (Asia/Kolkata, UTC+05:30) instead of the suite's UTC."""
+    settings.TIME_ZONE = "Asia/Kolkata"

@@ -8,6 +8,7 @@ from householdsvc.core.errors import NotAllowed, ValidationFailed
 from requests_app.models import Action, RequestEvent, ServiceRequest, Status
 from requests_app.services import service_request_create
 from tests.catalog.factories import ServiceFactory
+from tests.requests_app.schedule_helpers import at, local_day, works
 
 pytestmark = pytest.mark.django_db
 
@@ -102,8 +103,10 @@ def test_preferred_time_in_the_past_is_refused(customer, service):
     assert_refused(lambda: create(customer, service, scheduled_for=yesterday), "scheduled_for")
 
 
-def test_preferred_time_in_the_future_is_kept(customer, service):
-    tomorrow = timezone.now() + timedelta(days=1)
+def test_preferred_time_in_the_future_is_kept(customer, service, professional):
+    # A slot (on the grid, within someone's working hours): see test_schedule_booking.py.
+    works(professional, ("09:00", "17:00"))
+    tomorrow = at(local_day(1), "10:30")
     assert create(customer, service, scheduled_for=tomorrow).scheduled_for == tomorrow
 
 

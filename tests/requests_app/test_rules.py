@@ -20,6 +20,7 @@ from requests_app.selectors import (
 from tests.accounts.factories import ProfessionalFactory
 from tests.catalog.factories import ServiceFactory
 from tests.requests_app.factories import ServiceRequestFactory, request_in_state
+from tests.requests_app.schedule_helpers import at, local_day, works
 
 pytestmark = pytest.mark.django_db
 
@@ -253,8 +254,9 @@ def test_a_free_service_is_bounded_by_the_ceiling(customer, professional):
 # --- Edit ---------------------------------------------------------------------------------
 
 
-def test_edits_are_recorded_with_the_fields_that_changed(open_request, customer):
-    tomorrow = timezone.now() + timedelta(days=1)
+def test_edits_are_recorded_with_the_fields_that_changed(open_request, customer, professional):
+    works(professional, ("09:00", "17:00"))  # the new time is a slot someone is free for
+    tomorrow = at(local_day(1), "10:30")
     edited = services.service_request_edit(
         request_id=open_request.pk,
         actor=customer,

@@ -5,8 +5,6 @@ fails a committed transition."""
 from decimal import Decimal
 
 import pytest
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.core import mail
 from django.db import transaction
 from django.test import override_settings
@@ -126,17 +124,16 @@ def test_customer_cancelling_an_open_request_sends_nothing(
     assert mail.outbox == []
 
 
-def test_live_watchers_get_the_new_status(assigned_request, professional, django_capture_on_commit_callbacks):
-    channel_layer = get_channel_layer()
-    channel = async_to_sync(channel_layer.new_channel)()
-    async_to_sync(channel_layer.group_add)(f"request_{assigned_request.pk}", channel)
-
-    run(
-        django_capture_on_commit_callbacks,
-        lambda: services.service_request_start(request_id=assigned_request.pk, professional=professional),
+def test_live_watchers_get_the_new_status(
+    assigned_request, professional, django_capture_on_commit_callbacks, hear_in_group
+):
+    message = hear_in_group(
+        f"request_{assigned_request.pk}",
+        lambda: run(
+            django_capture_on_commit_callbacks,
+            lambda: services.service_request_start(request_id=assigned_request.pk, professional=professional),
+        ),
     )
-
-    message = async_to_sync(channel_layer.receive)(channel)
     assert message["type"] == "status"
     assert (message["request_id"], message["status"], message["professional_id"]) == (
         assigned_request.pk,

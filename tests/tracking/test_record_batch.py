@@ -5,8 +5,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
@@ -234,18 +232,13 @@ def test_repeated_moments_are_recorded_once_and_a_pure_repeat_changes_nothing(
 
 
 def test_watchers_hear_of_the_newest_point_only_after_commit(
-    en_route_request, professional, django_capture_on_commit_callbacks
+    en_route_request, professional, django_capture_on_commit_callbacks, hear_in_group
 ):
-    channel_layer = get_channel_layer()
-    channel = async_to_sync(channel_layer.new_channel)()
-    async_to_sync(channel_layer.group_add)(f"request_{en_route_request.pk}", channel)
-
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         record(en_route_request, professional, track_json(3))
     assert len(callbacks) == 1
-    callbacks[0]()
 
-    message = async_to_sync(channel_layer.receive)(channel)
+    message = hear_in_group(f"request_{en_route_request.pk}", callbacks[0])
     newest = LocationUpdate.objects.filter(request=en_route_request).first()
     assert message == {
         "type": "location",

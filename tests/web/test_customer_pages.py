@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from requests_app.models import Action, RequestEvent, ServiceRequest, Status
 from tests.catalog.factories import ServiceFactory
+from tests.requests_app.schedule_helpers import at, local_day, works
 from tests.web.conftest import HOME_ADDRESS
 
 pytestmark = pytest.mark.django_db
@@ -128,8 +129,9 @@ def test_the_new_request_form_is_prefilled_from_my_profile(web_client, customer,
     assert service.name in body and inactive.name not in body
 
 
-def test_booking_creates_the_request_through_the_service(web_client, customer, service):
-    when = (timezone.now() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+def test_booking_creates_the_request_through_the_service(web_client, customer, service, professional):
+    works(professional, ("09:00", "17:00"))  # the time must be a slot someone is free for
+    when = timezone.localtime(at(local_day(2), "10:30")).strftime("%Y-%m-%dT%H:%M")
 
     response = web_client(customer).post(
         NEW_URL,
@@ -148,7 +150,7 @@ def test_booking_creates_the_request_through_the_service(web_client, customer, s
     assert service_request.customer == customer
     assert service_request.status == Status.REQUESTED
     assert service_request.price_estimate == service.base_price
-    assert service_request.scheduled_for.strftime("%Y-%m-%dT%H:%M") == when
+    assert timezone.localtime(service_request.scheduled_for).strftime("%Y-%m-%dT%H:%M") == when
     assert RequestEvent.objects.filter(request=service_request, action=Action.CREATE).exists()
     assert "Your request was sent to professionals nearby." in messages_of(response)
 
@@ -304,8 +306,9 @@ def test_editing_an_open_request_records_the_change(web_client, customer, open_r
     assert "Your request was updated." in messages_of(response)
 
 
-def test_emptying_the_preferred_time_clears_it(web_client, customer, make_request):
-    service_request = make_request(scheduled_for=timezone.now() + timedelta(days=2))
+def test_emptying_the_preferred_time_clears_it(web_client, customer, make_request, professional):
+    works(professional, ("09:00", "17:00"))
+    service_request = make_request(scheduled_for=at(local_day(2), "10:30"))
     edit_url = reverse("requests_app:edit", args=[service_request.pk])
 
     response = web_client(customer).post(

@@ -1,0 +1,184 @@
+"""The public cache: what every anonymous visitor sees the same (the catalogue, the home page),
+kept in the Django cache (Redis in production) under a version key, plus HTTP caching headers.
+
+Invalidation is by version, never by deleting keys: every write that changes what the public
+sees calls ``bump_public_on_commit()`` in its service, so after the commit the version moves
+and every entry made under the old one stops counting at once (an entry records its version;
+the version and the entry are read together, in one round trip). The version is read before
+the data, so a reader racing a write can at worst store an old answer marked with the old
+version, which no reader accepts any more.
+
+A cached answer is shared only by requests that carry no credentials at all (no session
+cookie, no messages cookie, no ``Authorization`` header): anything else is rendered for its
+user and marked ``Cache-Control: private``. ``ETag`` is the hash of the very body sent;
+``Last-Modified`` the later of the version's time and this process's start (a deploy restarts
+the processes, so a page cached before a deploy is sent anew).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from dataclasses import dataclass
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date, quote_etag
+from redis.exceptions import RedisError
+
+from householdsvc.core.transactions import on_commit_robust
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "public:version"
+PROCESS_STARTED = time.time()
+
+
+def public_version() -> int:
+    """The current version (nanoseconds since the epoch of the last change), made if missing."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def bump_public() -> None:
+    """Every public answer cached so far is out of date from now on."""
+    cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def bump_public_on_commit() -> None:
+    """Call in a service's transaction: the version moves once the change is committed (so no
+    reader can cache the old rows under the new version), and never if it rolls back."""
+    on_commit_robust(bump_public)
+
+
+def is_shareable(request) -> bool:
+    """A request whose answer is the same for every such request: no credentials of any kind."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+        return False
+    return "HTTP_AUTHORIZATION" not in request.META
+
+
+def query_key(request, *names: str, absolute: bool = False) -> str:
+    """The query string reduced to the given parameters, in a fixed order (so ``?a=1&b=2`` and
+    ``?b=2&a=1&utm=x`` share an entry), hashed to keep keys short whatever a client sends.
+    ``absolute``: the answer holds absolute URLs (an API page's next/previous links), so the
+    scheme and host are part of the key too."""
+    pairs = [(name, value) for name in names for value in request.GET.getlist(name)]
+    if absolute:
+        pairs.append(("@", f"{request.scheme}://{request.get_host()}"))
+    return hashlib.blake2b(urlencode(pairs).encode(), digest_size=12).hexdigest()
+
+
+@dataclass(frozen=True)
+class Entry:
+    body: bytes
+    content_type: str
+    etag: str
+    version: int
+
+    @classmethod
+    def of(cls, body: bytes, content_type: str, version: int) -> Entry:
+        return cls(body, content_type, quote_etag(hashlib.md5(body).hexdigest()), version)
+
+
+def entry_key(name: str, key: str) -> str:
+    return f"public:{name}:{key}"
+
+
+def lookup(name: str, key: str) -> tuple[int | None, Entry | None]:
+    """(the current version, the entry stored for it or None), in one round trip to Redis:
+    the entry is kept under a key of its own and counts only if made under this version.
+    Redis down: (None, None), and the caller renders afresh without caching (the pages that
+    worked without Redis before the cache still do)."""
+    try:
+        found = cache.get_many([VERSION_KEY, entry_key(name, key)])
+        version = found.get(VERSION_KEY)
+        if version is None:
+            return public_version(), None
+    except RedisError:
+        logger.warning("public cache unavailable: serving %s uncached", name, exc_info=True)
+        return None, None
+    entry = found.get(entry_key(name, key))
+    return version, (entry if entry is not None and entry.version == version else None)
+
+
+def store_entry(name: str, key: str, entry: Entry) -> None:
+    try:
+        cache.set(entry_key(name, key), entry, timeout=settings.PUBLIC_CACHE_TTL)
+    except RedisError:
+        logger.warning("public cache unavailable: %s not stored", name, exc_info=True)
+
+
+def _last_modified(entry: Entry) -> int:
+    return int(max(entry.version // 10**9, PROCESS_STARTED))
+
+
+def mark_public(response, entry: Entry, vary: tuple[str, ...]) -> None:
+    response["ETag"] = entry.etag
+    response["Last-Modified"] = http_date(_last_modified(entry))
+    patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_MAX_AGE)
+    patch_vary_headers(response, vary)
+
+
+def mark_private(response, vary: tuple[str, ...]) -> None:
+    """Rendered for one user: a browser may keep it, a shared cache never."""
+    patch_cache_control(response, private=True, no_cache=True)
+    patch_vary_headers(response, vary)
+
+
+def respond(request, entry: Entry, vary: tuple[str, ...]) -> HttpResponse:
+    """The cached answer, or 304 Not Modified if the client's copy is this one."""
+    response = HttpResponse(entry.body, content_type=entry.content_type)
+    mark_public(response, entry, vary)
+    return get_conditional_response(
+        request, etag=entry.etag, last_modified=_last_modified(entry), response=response
+    )
+
+
+def public_page(name: str, *params: str, vary: tuple[str, ...] = ("Cookie",)):
+    """Decorate a page view whose anonymous answer depends only on ``params`` of the query
+    string and on data guarded by the public version. Anonymous requests are served from the
+    cache (filled by the first of them); everybody else gets a fresh, private render."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not is_shareable(request):
+                response = view(request, *args, **kwargs)
+                mark_private(response, vary)
+                return response
+            key = query_key(request, *params)
+            version, entry = lookup(name, key)
+            if entry is not None:
+                return respond(request, entry, vary)
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response.render()
+            # Only a plain 200 with nothing per-visitor in it (a CSRF token would be).
+            if (
+                version is None
+                or response.status_code != 200
+                or response.streaming
+                or response.cookies
+                or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            ):
+                mark_private(response, vary)
+                return response
+            entry = Entry.of(response.content, response["Content-Type"], version)
+            store_entry(name, key, entry)
+            return respond(request, entry, vary)
+
+        return wrapper
+
+    return decorate

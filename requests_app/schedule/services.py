@@ -1,0 +1,239 @@
+"""Every write of the schedule: a professional's week of working hours, their time off, and
+the hold a job puts on the professional's time when they accept it or are assigned it.
+
+A professional manages their own schedule; an admin may manage anybody's. Bad input is a 400
+naming the field, and nothing is written: the checks all run before the first write.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from itertools import pairwise
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from rest_framework.fields import DateTimeField
+
+from accounts.models import Role
+from householdsvc.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from requests_app.models import HOLDING_STATUSES, ServiceRequest
+from requests_app.schedule import slots
+from requests_app.schedule.models import TimeOff, Weekday, WorkingHours
+
+# A time off starting a few minutes ago is a form filled in slowly, not one in the past.
+PAST_GRACE = timedelta(minutes=5)
+REASON_MAX_LENGTH = TimeOff._meta.get_field("reason").max_length
+# More than this many ranges in a week is a mistake (or an attack), not a working pattern.
+MAX_RANGES = 7 * 6
+
+
+def _ensure_may_manage(actor, professional) -> None:
+    if not actor.is_active:
+        raise NotAllowed("This account is blocked.", code="account_blocked")
+    if actor.is_admin:
+        if professional.role != Role.PROFESSIONAL:
+            raise ValidationFailed(
+                "Invalid input.", errors={"professional": ["This user is not a professional."]}
+            )
+        return
+    if actor.pk != professional.pk or actor.role != Role.PROFESSIONAL:
+        raise NotAllowed("Only the professional, or an admin, may change these working hours.")
+
+
+def _hhmm(value: time) -> str:
+    return value.strftime("%H:%M")
+
+
+def check_week(ranges) -> list[tuple[int, time, time]]:
+    """(weekday, start, end) triples, sorted; ValidationFailed on inverted or overlapping ones."""
+    problems: list[str] = []
+    cleaned: list[tuple[int, time, time]] = []
+    ranges = list(ranges)
+    if len(ranges) > MAX_RANGES:
+        raise ValidationFailed("Invalid input.", errors={"ranges": [f"At most {MAX_RANGES} ranges a week."]})
+    for entry in ranges:
+        weekday, starts_at, ends_at = (
+            (entry["weekday"], entry["starts_at"], entry["ends_at"]) if isinstance(entry, dict) else entry
+        )
+        if weekday not in Weekday.values:
+            problems.append(f"Unknown weekday {weekday!r}: 0 (Monday) to 6 (Sunday).")
+            continue
+        if not isinstance(starts_at, time) or not isinstance(ends_at, time):
+            problems.append(f"{Weekday(weekday).label}: give the start and end as times of day.")
+            continue
+        starts_at, ends_at = starts_at.replace(tzinfo=None), ends_at.replace(tzinfo=None)
+        if ends_at <= starts_at:
+            problems.append(
+                f"{Weekday(weekday).label}: {_hhmm(starts_at)}-{_hhmm(ends_at)} ends before it starts "
+                "(a range cannot run past midnight)."
+            )
+            continue
+        cleaned.append((weekday, starts_at, ends_at))
+    cleaned.sort()
+    for (day_a, start_a, end_a), (day_b, start_b, end_b) in pairwise(cleaned):
+        if day_a == day_b and start_b < end_a:
+            problems.append(
+                f"{Weekday(day_a).label}: {_hhmm(start_a)}-{_hhmm(end_a)} overlaps "
+                f"{_hhmm(start_b)}-{_hhmm(end_b)}."
+            )
+    if problems:
+        raise ValidationFailed("Invalid input.", errors={"ranges": problems})
+    return cleaned
+
+
+def working_hours_set(*, professional, actor, ranges) -> list[WorkingHours]:
+    """Replace the professional's whole week with ``ranges`` (dicts or triples of weekday,
+    start and end, wall-clock times in the site's time zone). Jobs already held are kept."""
+    _ensure_may_manage(actor, professional)
+    cleaned = check_week(ranges)
+    with transaction.atomic():
+        WorkingHours.objects.filter(professional=professional).delete()
+        return WorkingHours.objects.bulk_create(
+            WorkingHours(professional=professional, weekday=day, starts_at=start, ends_at=end)
+            for day, start, end in cleaned
+        )
+
+
+def check_time_off(starts_at, ends_at, reason="") -> tuple[dict, str]:
+    """The aware start and end and the trimmed reason; ValidationFailed naming the bad fields."""
+    errors: dict[str, list[str]] = {}
+    values = {}
+    for field, value in (("starts_at", starts_at), ("ends_at", ends_at)):
+        if not isinstance(value, datetime):
+            errors[field] = ["Enter a date and time."]
+            continue
+        values[field] = timezone.make_aware(value) if timezone.is_naive(value) else value
+    reason = (reason or "").strip()
+    if len(reason) > REASON_MAX_LENGTH:
+        errors["reason"] = [f"At most {REASON_MAX_LENGTH} characters."]
+    if "starts_at" in values and values["starts_at"] < timezone.now() - PAST_GRACE:
+        errors["starts_at"] = ["Time off cannot start in the past."]
+    if len(values) == 2 and values["ends_at"] <= values["starts_at"]:
+        errors["ends_at"] = ["The end must come after the start."]
+    if errors:
+        raise ValidationFailed("Invalid input.", errors=errors)
+    return values, reason
+
+
+def time_off_add(*, professional, actor, starts_at, ends_at, reason="") -> TimeOff:
+    """The professional is away from ``starts_at`` to ``ends_at`` (aware or site-local)."""
+    _ensure_may_manage(actor, professional)
+    values, reason = check_time_off(starts_at, ends_at, reason)
+    return TimeOff.objects.create(professional=professional, reason=reason, **values)
+
+
+def time_off_delete(*, time_off_id, actor) -> None:
+    try:
+        time_off = TimeOff.objects.select_related("professional").get(pk=int(time_off_id))
+    except (TimeOff.DoesNotExist, TypeError, ValueError) as exc:
+        raise NotFound("No such time off.") from exc
+    if not (actor.is_admin or time_off.professional_id == actor.pk):
+        raise NotFound("No such time off.")
+    _ensure_may_manage(actor, time_off.professional)
+    time_off.delete()
+
+
+# --- A job holds the professional's time ---------------------------------------------------
+
+
+def job_range(service_request: ServiceRequest, *, now=None) -> tuple[datetime, datetime] | None:
+    """The time a job holds its professional: the booked slot of a household job; for roadside
+    help, from now (the accept) to the estimated end. None for a household job with no time."""
+    duration = timedelta(minutes=service_request.service.time_required_minutes)
+    if service_request.service.is_dispatch:
+        start = now or timezone.now()
+        return start, start + duration
+    if service_request.scheduled_for is None:
+        return None
+    return service_request.scheduled_for, service_request.scheduled_for + duration
+
+
+def hold_for(*, service_request: ServiceRequest, professional) -> list[str]:
+    """Before ``service_request`` (locked by the caller) is given to ``professional``: check
+    they are free for its time and set its held range; returns the fields to save.
+
+    The professional's user row is locked first, so two jobs being given to the same person at
+    once are checked one after the other (each sees the other's hold once it commits). On
+    PostgreSQL the exclusion constraint backs this up; on SQLite the lock is all there is.
+    """
+    held = job_range(service_request)
+    if held is None:
+        service_request.busy_from = service_request.busy_until = None
+        return ["busy_from", "busy_until"]
+    start, end = held
+    get_user_model().objects.select_for_update().filter(pk=professional.pk).first()
+    overlapping = (
+        ServiceRequest.objects.filter(
+            professional_id=professional.pk,
+            status__in=HOLDING_STATUSES,
+            busy_from__lt=end,
+            busy_until__gt=start,
+        )
+        .exclude(pk=service_request.pk)
+        .exists()
+    )
+    if overlapping:
+        raise Conflict(
+            "The professional already holds a job at that time.",
+            code="overlapping_job",
+        )
+    if not service_request.service.is_dispatch and not slots.is_free(professional.pk, start=start, end=end):
+        raise Conflict(
+            "The professional does not work at that time (working hours or time off).",
+            code="not_available",
+        )
+    service_request.busy_from, service_request.busy_until = start, end
+    return ["busy_from", "busy_until"]
+
+
+# --- Booking takes a slot ------------------------------------------------------------------
+
+
+class SlotTaken(Conflict):
+    """409: nobody is free at the chosen time any more; the body lists the next free slots."""
+
+    code = "slot_taken"
+
+    def __init__(self, detail: str, *, next_slots: list):
+        super().__init__(detail)
+        # The same ISO 8601 form, in the site's time zone, as the slots endpoint.
+        as_text = DateTimeField().to_representation
+        self.extra = {
+            "next_slots": [
+                {
+                    "start": as_text(slot.start),
+                    "end": as_text(slot.end),
+                    "free_professionals": slot.free_professionals,
+                }
+                for slot in next_slots
+            ]
+        }
+
+
+def check_slot_time(scheduled_for: datetime, errors: dict, *, now=None) -> None:
+    """A household job's time must be a slot: on the grid, not past, within the horizon."""
+    now = now or timezone.now()
+    if scheduled_for < now:
+        errors["scheduled_for"] = ["That time is in the past."]
+    elif scheduled_for >= slots.horizon_end(now):
+        errors["scheduled_for"] = [f"Bookings open at most {settings.BOOKING_HORIZON_DAYS} days ahead."]
+    elif not slots.is_aligned(scheduled_for):
+        errors["scheduled_for"] = [
+            f"Choose a start on the {settings.SLOT_STEP_MINUTES}-minute grid (e.g. 10:00, 10:30)."
+        ]
+
+
+def ensure_bookable(*, service, pin_code: str, start: datetime, exclude_request_id=None) -> None:
+    """409 ``slot_taken`` unless a suitable professional is free for the whole job from ``start``."""
+    end = start + timedelta(minutes=service.time_required_minutes)
+    candidates = slots.suitable_professionals(service=service, pin_code=pin_code)
+    if slots.professionals_free(
+        candidates, start=start, end=end, exclude_request_id=exclude_request_id
+    ).exists():
+        return
+    raise SlotTaken(
+        "Nobody is free at that time any more; choose another slot.",
+        next_slots=slots.next_free_slots(service=service, pin_code=pin_code, after=start),
+    )
