@@ -183,3 +183,14 @@ def test_the_switcher_keeps_the_choice_on_the_profile(client, customer):
     customer.refresh_from_db()
     assert customer.language == "hi"
     assert client.get("/services/").headers["Content-Language"] == "hi"
+
+
+@pytest.mark.django_db
+def test_the_shared_copy_of_a_public_page_is_kept_per_language(compiled, client, service):
+    english = client.get("/").content.decode()
+
+    hindi = client.get("/", HTTP_ACCEPT_LANGUAGE="hi").content.decode()
+
+    assert "Help at home and on the road" in english
+    assert "घर पर और सड़क पर मदद" in hindi
+    assert "csrfmiddlewaretoken" not in english  # the visitor's switcher needs none
