@@ -8,7 +8,7 @@ PIP := $(VENV)/bin/pip
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/householdsvc
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lint bench venv deps-local deps-test browser gettext services migrate demo worker beat clean
+.PHONY: run test lint bench venv deps-local deps-test browser gettext services migrate demo worker beat prod clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -97,6 +97,25 @@ worker: deps-local
 
 beat: deps-local
 	DJANGO_DB_POOL=false $(VENV)/bin/celery -A householdsvc beat --loglevel=INFO
+
+## The production set on this machine, for a soak (Ctrl-C stops it all): the production
+## settings on PostgreSQL and Redis, 2 uvicorn workers on :8000, a Celery worker and beat.
+PROD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/householdsvc_prod
+PROD_REDIS_URL ?= redis://127.0.0.1:6379/13
+prod: deps-local services
+	@psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'householdsvc_prod'" | grep -q 1 || \
+	  createdb -h 127.0.0.1 -U postgres householdsvc_prod
+	export DJANGO_SETTINGS_MODULE=householdsvc.settings.production \
+	  DATABASE_URL=$(PROD_DATABASE_URL) REDIS_URL=$(PROD_REDIS_URL) \
+	  DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
+	  DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" DJANGO_SECURE_SSL_REDIRECT=false \
+	  DJANGO_BIND_HOST=127.0.0.1 PORT="$${PORT:-8000}" WEB_CONCURRENCY=2; \
+	$(PY) manage.py migrate --noinput && $(PY) manage.py collectstatic --noinput --verbosity 0 && { \
+	  trap 'kill 0' INT TERM EXIT; \
+	  $(PY) -m householdsvc.serve & \
+	  DJANGO_DB_POOL=false $(VENV)/bin/celery -A householdsvc worker --loglevel=INFO --concurrency=2 & \
+	  DJANGO_DB_POOL=false $(VENV)/bin/celery -A householdsvc beat --loglevel=INFO & \
+	  wait; }
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache node_modules

@@ -7,7 +7,7 @@ from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
 from django.core.cache import cache
 from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.tokens import AccessToken
 
 from accounts.models import VerificationStatus
 from tests.accounts.factories import AdminFactory, CustomerFactory, ProfessionalFactory
@@ -82,7 +82,8 @@ def client_for():
     def make(user):
         client = APIClient()
         if user is not None:
-            token = RefreshToken.for_user(user).access_token
+            # An access token alone: a refresh token would be recorded (the blacklist app).
+            token = AccessToken.for_user(user)
             client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
         return client
 

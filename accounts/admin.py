@@ -10,7 +10,7 @@ from django.contrib.auth.forms import UserChangeForm
 from django.urls import reverse
 from django.utils.html import format_html
 
-from accounts import services
+from accounts import passwords, services
 from accounts.forms import AdminLoginForm
 from accounts.models import CustomerProfile, ProfessionalProfile, Role, User
 from accounts.validation import DUPLICATE_EMAIL, email_taken
@@ -84,8 +84,8 @@ class UserAdmin(DjangoUserAdmin):
     add_form = AdminUserCreationForm
     form = UserChangeForm
     action_form = ReasonActionForm
-    actions = ["block_users", "unblock_users"]
-    list_display = ("email", "full_name", "role", "is_active", "blocked_at", "created_at")
+    actions = ["block_users", "unblock_users", "unlock_users"]
+    list_display = ("email", "full_name", "role", "is_active", "blocked_at", "locked_at", "created_at")
     list_filter = ("role", "is_active")
     search_fields = ("email", "full_name", "phone")
     ordering = ("-id",)
@@ -100,6 +100,9 @@ class UserAdmin(DjangoUserAdmin):
         "is_active",
         "blocked_at",
         "block_reason",
+        "email_confirmed_at",
+        "failed_logins",
+        "locked_at",
         "last_login",
         "created_at",
         "updated_at",
@@ -111,6 +114,7 @@ class UserAdmin(DjangoUserAdmin):
             "Role and status",
             {"fields": ("role", "is_staff", "is_superuser", "is_active", "blocked_at", "block_reason")},
         ),
+        ("Sign-in", {"fields": ("email_confirmed_at", "failed_logins", "locked_at")}),
         ("Back-office permissions", {"classes": ("collapse",), "fields": ("groups", "user_permissions")}),
         ("Dates", {"fields": ("last_login", "created_at", "updated_at")}),
     )
@@ -165,6 +169,13 @@ class UserAdmin(DjangoUserAdmin):
         ids = list(queryset.values_list("pk", flat=True))
         run_for_each(
             self, request, ids, lambda pk: services.user_unblock(user_id=pk, actor=request.user), "Unblocked"
+        )
+
+    @admin.action(description="Unlock the selected users (locked after failed log-ins)")
+    def unlock_users(self, request, queryset):
+        ids = list(queryset.values_list("pk", flat=True))
+        run_for_each(
+            self, request, ids, lambda pk: passwords.user_unlock(user_id=pk, actor=request.user), "Unlocked"
         )
 
 

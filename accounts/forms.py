@@ -6,7 +6,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
 
 from accounts.api.throttling import login_attempt_allowed
-from accounts.backends import blocked_account, blocked_message
+from accounts.backends import LOCKED_MESSAGE, blocked_account, blocked_message, locked_account
 from accounts.services import (
     CUSTOMER_EDITABLE,
     MAX_EXPERIENCE_YEARS,
@@ -48,6 +48,8 @@ class EmailAuthenticationForm(AuthenticationForm):
                 blocked = blocked_account(email=email, password=password)
                 if blocked is not None:
                     raise forms.ValidationError(blocked_message(blocked), code="blocked")
+                if locked_account(email=email, password=password) is not None:
+                    raise forms.ValidationError(LOCKED_MESSAGE, code="locked")
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
@@ -147,3 +149,35 @@ class ProfileForm(forms.Form):
             if source is not None:
                 values[name] = getattr(source, name)
         return values
+
+
+class PasswordResetRequestForm(forms.Form):
+    email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}))
+
+
+class SetPasswordForm(forms.Form):
+    """A new password, typed twice (the rules are Django's validators, in accounts.passwords)."""
+
+    new_password = forms.CharField(
+        strip=False, label="New password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    new_password_again = forms.CharField(
+        strip=False,
+        label="New password again",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("new_password") != cleaned.get("new_password_again"):
+            self.add_error("new_password_again", "The two passwords differ.")
+        return cleaned
+
+
+class PasswordChangeForm(SetPasswordForm):
+    old_password = forms.CharField(
+        strip=False,
+        label="Current password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    field_order = ["old_password", "new_password", "new_password_again"]

@@ -5,6 +5,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from accounts.storage import private_storage
 from householdsvc.core.geo import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, position_constraints
@@ -35,6 +36,8 @@ class UserManager(BaseUserManager):
 
     def create_superuser(self, email, password=None, **extra_fields):
         extra_fields.update(role=Role.ADMIN, is_staff=True, is_superuser=True)
+        # Made at the command line by whoever runs the server: nothing to confirm.
+        extra_fields.setdefault("email_confirmed_at", timezone.now())
         return self._create_user(email, password, **extra_fields)
 
     def get_by_natural_key(self, username):
@@ -66,6 +69,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         choices=[("en-gb", "English"), ("hi", "हिन्दी")],
         help_text="Pages and e-mails in this language; blank for the browser's.",
     )
+    # Set when the user followed the link e-mailed at sign-up: no first booking or offer
+    # before it (accounts.passwords).
+    email_confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The per-account lockout: failed log-ins in a row, and when the account was locked after
+    # LOGIN_LOCKOUT_FAILURES of them (the e-mailed link or an admin unlocks it).
+    failed_logins = models.PositiveIntegerField(default=0, db_default=0)
+    locked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -98,6 +108,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_professional(self) -> bool:
         return self.role == Role.PROFESSIONAL
+
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
 
     @property
     def is_admin(self) -> bool:
@@ -240,3 +254,111 @@ class ProfessionalProfile(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.verification_status == VerificationStatus.APPROVED
+
+
+class NotificationKind(models.TextChoices):
+    """What a notification is about; preferences are chosen per kind."""
+
+    REQUEST_STATUS = "request_status", "A request of mine changed"
+    OFFER = "offer", "A job offered to me"
+    PRICE_CHANGE = "price_change", "A price change"
+    RESCHEDULE = "reschedule", "A new time for a job"
+    MESSAGE = "message", "A message on a request"
+    PAYMENT = "payment", "A payment"
+
+
+class Channel(models.TextChoices):
+    IN_APP = "in_app", "In the app"
+    EMAIL = "email", "E-mail"
+    SMS = "sms", "SMS"
+
+
+class Notification(models.Model):
+    """Something a user is told about, recorded once (``key``) whatever the channels; the
+    in-app list and bell show the rows with ``in_app``. ``request_id`` is a plain number:
+    accounts sits below requests_app and cannot point a foreign key at it."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=32, choices=NotificationKind.choices)
+    request_id = models.BigIntegerField(null=True, blank=True)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    # The e-mail, when richer than title and body (rendered by the caller's own templates).
+    email_text = models.TextField(blank=True)
+    email_html = models.TextField(blank=True)
+    # Who is told what, once: e.g. "request:42:accept:7" for the recipient.
+    key = models.CharField(max_length=200)
+    in_app = models.BooleanField(default=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"], name="notification_once"),
+            models.CheckConstraint(
+                condition=Q(kind__in=NotificationKind.values), name="notification_kind_valid"
+            ),
+        ]
+        indexes = [
+            # The bell: a user's unread in-app notifications; the list: newest first.
+            models.Index(
+                fields=["recipient", "-created_at"], condition=Q(in_app=True), name="notification_inbox_idx"
+            ),
+            models.Index(
+                fields=["recipient"],
+                condition=Q(in_app=True, read_at__isnull=True),
+                name="notification_unread_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} → {self.recipient_id}"
+
+
+class NotificationDelivery(models.Model):
+    """One channel's delivery of a notification (e-mail, SMS), sent once by a retrying task."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="deliveries")
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["notification", "channel"], name="notification_delivery_once"),
+        ]
+        indexes = [models.Index(fields=["state", "created_at"], name="notif_delivery_state_idx")]
+
+    def __str__(self):
+        return f"{self.channel} of notification {self.notification_id}: {self.state}"
+
+
+class NotificationPreference(models.Model):
+    """The channels a user chose for one kind; without a row, in-app and e-mail, no SMS."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notification_preferences")
+    kind = models.CharField(max_length=32, choices=NotificationKind.choices)
+    in_app = models.BooleanField(default=True)
+    email = models.BooleanField(default=True)
+    sms = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_once"),
+            models.CheckConstraint(
+                condition=Q(kind__in=NotificationKind.values), name="notification_preference_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} preferences of {self.user_id}"

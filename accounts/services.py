@@ -8,13 +8,16 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts import passwords
 from accounts.documents import DocumentRejected, check_document
 from accounts.models import CustomerProfile, ProfessionalProfile, Role, User, VerificationStatus
+from accounts.signals import availability_switched_off
 from accounts.validation import DUPLICATE_EMAIL, check_identity, check_int, check_length
 from catalog.selectors import bookable_service
 from householdsvc.core import errors
 from householdsvc.core.cache import bump_public_on_commit
 from householdsvc.core.permissions import is_admin
+from householdsvc.core.transactions import on_commit_robust
 from householdsvc.core.validation import REQUIRED, position, raise_if_invalid
 
 MAX_EXPERIENCE_YEARS = 80
@@ -69,9 +72,19 @@ def _notify(user: User, subject: str, body: str) -> None:
 
 @transaction.atomic
 def customer_register(
-    *, email, password, full_name, phone="", address="", pin_code="", latitude=None, longitude=None
+    *,
+    email,
+    password,
+    full_name,
+    phone="",
+    address="",
+    pin_code="",
+    latitude=None,
+    longitude=None,
+    confirmed=False,
 ) -> User:
-    """Sign up a customer with their home address; returns the new user."""
+    """Sign up a customer with their home address; returns the new user. The confirmation
+    link is e-mailed, unless ``confirmed`` (demo data, a back-office colleague's account)."""
     problems: dict[str, list[str]] = {}
     email, full_name, phone = check_identity(
         problems, email=email, password=password, full_name=full_name, phone=phone
@@ -85,6 +98,7 @@ def customer_register(
     CustomerProfile.objects.create(
         user=user, address=(address or "").strip(), pin_code=pin_code, latitude=latitude, longitude=longitude
     )
+    _confirm_or_send_link(user, confirmed)
     return user
 
 
@@ -105,6 +119,7 @@ def professional_register(
     vehicle_registration="",
     service_radius_km=None,
     ev_certified=False,
+    confirmed=False,
 ) -> User:
     """Sign up a professional for one catalogue service. They start *pending*: an admin must
     check the document (a PDF, JPEG or PNG) and approve them before they get any work."""
@@ -156,7 +171,16 @@ def professional_register(
     except Exception:
         profile.document.delete(save=False)
         raise
+    _confirm_or_send_link(user, confirmed)
     return user
+
+
+def _confirm_or_send_link(user, confirmed: bool) -> None:
+    if confirmed:
+        user.email_confirmed_at = timezone.now()
+        user.save(update_fields=["email_confirmed_at"])
+    else:
+        passwords.email_confirmation_send(user=user)
 
 
 @transaction.atomic
@@ -170,7 +194,9 @@ def admin_create(*, actor, email, password, full_name, phone="") -> User:
     raise_if_invalid(problems)
     user = _create_user(email=email, password=password, full_name=full_name, phone=phone, role=Role.ADMIN)
     user.is_superuser = True
-    user.save(update_fields=["is_superuser"])
+    # An admin made this account for a colleague: the address counts as confirmed.
+    user.email_confirmed_at = timezone.now()
+    user.save(update_fields=["is_superuser", "email_confirmed_at"])
     return user
 
 
@@ -190,6 +216,7 @@ def profile_update(*, user, **changes) -> User:
     else:
         profile, editable = None, ()
 
+    was_available = getattr(profile, "is_available", False)
     problems: dict[str, list[str]] = {}
     for field_name in changes:
         if field_name not in USER_EDITABLE and field_name not in editable:
@@ -208,6 +235,8 @@ def profile_update(*, user, **changes) -> User:
     raise_if_invalid(problems)
 
     user.save(update_fields=["full_name", "phone", "updated_at"])
+    if user.is_professional and was_available and not profile.is_available:
+        on_commit_robust(availability_switched_off.send, sender=ProfessionalProfile, professional_id=user.pk)
     changed = [name for name in editable if name in changes]
     if changed:
         # Only the edited columns: a decision an admin took meanwhile must not be overwritten.

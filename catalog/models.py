@@ -22,6 +22,10 @@ class Service(models.Model):
     base_price = models.DecimalField(
         max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
     )
+    # Dispatch only: added to the base price for each km from the nearest suitable professional.
+    per_km_price = models.DecimalField(
+        max_digits=10, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))]
+    )
     time_required_minutes = models.PositiveIntegerField(
         validators=[MinValueValidator(1)], help_text="Typical time the job takes, in minutes."
     )

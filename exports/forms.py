@@ -25,8 +25,8 @@ class ExportStartForm(forms.Form):
         "verification_status": "professionals",
         "rating": "reviews",
         "pin_code": "service requests, professionals",
-        "created_after": "service requests, reviews",
-        "created_before": "service requests, reviews",
+        "created_after": "service requests, reviews, earnings ledger",
+        "created_before": "service requests, reviews, earnings ledger",
     }
 
     def __init__(self, *args, **kwargs):

@@ -9,6 +9,7 @@ class ExportKind(models.TextChoices):
     SERVICE_REQUESTS = "service_requests", "Service requests"
     PROFESSIONALS = "professionals", "Professionals"
     REVIEWS = "reviews", "Reviews"
+    EARNINGS = "earnings", "Earnings ledger"
 
 
 class ExportStatus(models.TextChoices):
@@ -41,6 +42,12 @@ class ExportJob(models.Model):
     file = models.FileField(upload_to=export_file_path, storage=private_storage, max_length=255, blank=True)
     error = models.TextField(blank=True)
     task_id = models.CharField(max_length=255, blank=True)
+    # The outbox: set once the task is on the broker; a pending job without it is re-sent
+    # by the minute's sweep (exports.outbox).
+    queued_at = models.DateTimeField(null=True, blank=True)
+    # Stamped every few seconds by the worker running the job; a running job whose stamp is
+    # older than TASK_LOST_AFTER_SECONDS lost its worker and is queued again.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -21,7 +21,7 @@ from accounts.models import ProfessionalProfile, VerificationStatus
 from catalog.models import Service
 from exports.models import ExportKind
 from requests_app.filters import ServiceRequestFilter
-from requests_app.models import ServiceRequest, Status
+from requests_app.models import EarningsEntry, ServiceRequest, Status
 from reviews.models import Review
 
 # An admin action turns a selection into an ``ids`` filter; past this many rows a filter on
@@ -89,10 +89,16 @@ class ReviewFilters(_CreatedRangeForm):
     ids = IdListField(required=False, widget=forms.HiddenInput)
 
 
+class EarningsFilters(_CreatedRangeForm):
+    professional = forms.IntegerField(required=False, min_value=1, help_text="A professional's user id.")
+    ids = IdListField(required=False, widget=forms.HiddenInput)
+
+
 FILTER_FORMS: dict[str, type[forms.Form]] = {
     ExportKind.SERVICE_REQUESTS: ServiceRequestFilters,
     ExportKind.PROFESSIONALS: ProfessionalFilters,
     ExportKind.REVIEWS: ReviewFilters,
+    ExportKind.EARNINGS: EarningsFilters,
 }
 
 
@@ -164,6 +170,21 @@ COLUMNS: dict[str, list[Column]] = {
         Column("comment", F("comment")),
         Column("created_at", F("created_at")),
     ],
+    # The ledger a payout would read: one row per credit or reversal, never edited.
+    ExportKind.EARNINGS: [
+        Column("id", F("id")),
+        Column("created_at", F("created_at")),
+        Column("professional_id", F("professional_id")),
+        Column("professional_name", F("professional__full_name")),
+        Column("professional_email", F("professional__email")),
+        Column("request_id", F("request_id")),
+        Column("kind", F("kind")),
+        Column("price", F("price")),
+        Column("commission", F("commission")),
+        Column("tip", F("tip")),
+        Column("amount", F("amount")),
+        Column("note", F("note")),
+    ],
 }
 
 
@@ -223,6 +244,11 @@ def _base_queryset(kind: str, filters: dict) -> QuerySet:
             queryset = queryset.filter(rating=filters["rating"])
         if filters.get("service"):
             queryset = queryset.filter(request__service_id=filters["service"])
+        pk_field = "id"
+    elif kind == ExportKind.EARNINGS:
+        queryset = EarningsEntry.objects.filter(_created_range(filters))
+        if filters.get("professional"):
+            queryset = queryset.filter(professional_id=filters["professional"])
         pk_field = "id"
     else:  # the model's check constraint keeps other kinds out of the table
         raise ValueError(f"Unknown export kind {kind!r}")

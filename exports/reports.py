@@ -1,4 +1,5 @@
-"""The monthly activity report: an HTML email to each customer about the previous month.
+"""The monthly activity report: an HTML email to each customer about the previous month,
+with the same figures attached as a PDF with a chart of the month's jobs.
 
 It counts the requests they opened and those completed in the month, what the completed ones
 cost them (the sum of their final prices), and the reviews they gave. Customers with none of
@@ -16,12 +17,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import Count, Sum
+from django.db.models.functions import TruncDate
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import Role
 from exports.models import NotificationKind
 from exports.notifications import notification_send_once
+from exports.report_pdf import monthly_report_pdf
 from requests_app.models import ServiceRequest
 from reviews.models import Review
 
@@ -46,7 +49,7 @@ def monthly_activity(*, month: dt.date) -> dict[int, dict]:
     """Each active customer's figures for the month, by user id (three grouped queries)."""
     start, end = _month_bounds(month)
     activity: dict[int, dict] = defaultdict(
-        lambda: {"opened": 0, "completed": 0, "spent": Decimal("0.00"), "reviews": 0}
+        lambda: {"opened": 0, "completed": 0, "spent": Decimal("0.00"), "reviews": 0, "by_day": {}}
     )
     opened = (
         ServiceRequest.objects.filter(created_at__gte=start, created_at__lt=end)
@@ -73,6 +76,16 @@ def monthly_activity(*, month: dt.date) -> dict[int, dict]:
     )
     for row in reviews:
         activity[row["customer_id"]]["reviews"] = row["n"]
+    # For the PDF's chart: each customer's requests opened per day of the month.
+    per_day = (
+        ServiceRequest.objects.filter(created_at__gte=start, created_at__lt=end)
+        .annotate(day=TruncDate("created_at"))
+        .values("customer_id", "day")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in per_day:
+        activity[row["customer_id"]]["by_day"][row["day"].day] = row["n"]
     return dict(activity)
 
 
@@ -93,6 +106,11 @@ def monthly_report_send(*, customer, month: dt.date, figures: dict) -> bool:
         )
         message.attach_alternative(
             render_to_string("emails/exports/monthly_report.html", context), "text/html"
+        )
+        message.attach(
+            f"activity-{month:%Y-%m}.pdf",
+            monthly_report_pdf(customer=customer, month=month, figures=figures),
+            "application/pdf",
         )
         message.send()
 

@@ -14,7 +14,6 @@ import tempfile
 import uuid
 from functools import partial
 
-from celery import signature
 from django.conf import settings
 from django.core.files import File
 from django.core.mail import send_mail
@@ -24,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from exports.models import ExportJob, ExportKind, ExportStatus
+from exports.outbox import export_job_publish
 from exports.queries import FILTER_FORMS, export_count_queryset, filters_to_json
 from exports.writers import write_csv
 from householdsvc.core.errors import NotAllowed, ValidationFailed
@@ -83,10 +83,8 @@ def export_job_create(*, actor, kind, filters) -> ExportJob:
 
 
 def _queue_run(job_id: int, task_id: str) -> None:
-    # By the task's registered name: exports.tasks imports this module, so importing it back
-    # would be a cycle. A signature resolves to the registered task, so eager mode (make run)
-    # still runs it in-process, which ``send_task`` would not.
-    signature("exports.tasks.run_export", args=[job_id]).apply_async(task_id=task_id)
+    # A broker that is down leaves the job pending and unqueued: the outbox re-sends it.
+    export_job_publish(job_id=job_id, task_id=task_id)
 
 
 def _delete_leftovers(job_id: int) -> None:
@@ -128,17 +126,22 @@ class _ProgressRecorder:
             self._side.close()
 
 
-def _start(job_id: int) -> ExportJob | None:
+def _start(job_id: int, task_id: str | None = None) -> ExportJob | None:
     """Claims the job for this attempt, or returns None when there is nothing to do."""
     with transaction.atomic():
         job = ExportJob.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.status in FINISHED_STATUSES:
             return None
+        if task_id and job.task_id and task_id != job.task_id:
+            # A message the outbox has since replaced (its worker was lost, and Redis gave it
+            # back after the visibility timeout): the newer one owns the job.
+            logger.info("Export %s: delivery %s superseded by %s; skipped.", job_id, task_id, job.task_id)
+            return None
         if job.status == ExportStatus.RUNNING:
             # A redelivery: the worker running it died. Start again from nothing.
             logger.warning("Export %s was left running by a lost worker; restarting it.", job_id)
         job.status = ExportStatus.RUNNING
-        job.started_at = timezone.now()
+        job.started_at = job.heartbeat_at = timezone.now()
         job.rows_done = 0
         job.rows_total = None
         job.row_count = None
@@ -146,10 +149,11 @@ def _start(job_id: int) -> ExportJob | None:
         job.file = ""
         job.save()
     _delete_leftovers(job_id)
+    logger.info("Export %s started.", job_id)
     return job
 
 
-def export_job_run(*, job_id: int) -> ExportJob | None:
+def export_job_run(*, job_id: int, task_id: str | None = None) -> ExportJob | None:
     """Writes the job's CSV and stores it, completing the job; called by the Celery task.
 
     Idempotent: a finished job is left as it is. A job found running was orphaned by a worker
@@ -157,7 +161,7 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
     error re-raised with the job still running: the task retries transient errors, and marks
     the job failed (``export_job_fail``) when it gives up.
     """
-    job = _start(job_id)
+    job = _start(job_id, task_id)
     if job is None:
         return ExportJob.objects.filter(pk=job_id).first()
     total = export_count_queryset(job.kind, job.filters).count()

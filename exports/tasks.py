@@ -8,6 +8,7 @@ times with backoff; when a task gives up, the job is marked failed with the erro
 
 from django.conf import settings
 
+from exports.outbox import export_job_heartbeat, export_jobs_requeue
 from exports.reminders import daily_reminders_send
 from exports.reports import monthly_reports_send
 from exports.services import export_files_prune, export_job_fail, export_job_run, export_jobs_fail_stale
@@ -35,7 +36,11 @@ def run_export(self, job_id: int) -> dict:
     # The job is failed here, in the task body, rather than in an on_failure hook: eager
     # execution (the embedded default) propagates errors before any hook would run.
     try:
-        job = export_job_run(job_id=job_id)
+        if self.request.is_eager:  # in the web process, inside its request: nobody to sweep
+            job = export_job_run(job_id=job_id)
+        else:
+            with export_job_heartbeat(job_id):
+                job = export_job_run(job_id=job_id, task_id=self.request.id)
     except TRANSIENT_ERRORS as exc:
         # Retried through the broker (autoretry_for) until max_retries; run eagerly there is
         # no broker to retry through, so the job fails at once.
@@ -65,3 +70,9 @@ def send_monthly_reports() -> dict:
 def send_daily_reminders() -> dict:
     # Safe to retry or run twice: each reminder is recorded as sent with it.
     return {"sent": daily_reminders_send()}
+
+
+@robust_task(name="exports.tasks.requeue_export_jobs", minutes=1, max_retries=1)
+def requeue_export_jobs() -> dict:
+    # Every minute (beat): the outbox and the lost-worker sweep (exports.outbox).
+    return export_jobs_requeue()

@@ -7,11 +7,12 @@ who is not an admin gets 403; anyone not signed in is sent to the admin login.
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from exports import evidence
 from exports.models import ExportStatus
 from exports.selectors import export_job_get
 from householdsvc.core.errors import Conflict, NotFound, ServiceError
@@ -72,3 +73,17 @@ def export_status(request, pk):
             "finished": job.status not in (ExportStatus.PENDING, ExportStatus.RUNNING),
         }
     )
+
+
+@require_GET
+def evidence_download(request, pk):
+    """A request's dispute evidence pack, for its customer and admins."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    try:
+        filename, content = evidence.evidence_pack(user=request.user, request_id=pk)
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
+    response = HttpResponse(content, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

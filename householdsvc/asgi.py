@@ -11,16 +11,20 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from accounts.routing import websocket_urlpatterns as account_sockets  # noqa: E402
+from householdsvc.core.logging import install_redaction  # noqa: E402
 from tracking.routing import websocket_urlpatterns  # noqa: E402
-from tracking.ws_auth import JWTAuthMiddleware  # noqa: E402
+from tracking.ws_auth import CookieSessionOriginValidator, JWTAuthMiddleware  # noqa: E402
+
+# uvicorn logs every URL, WebSocket handshakes included: no ?token= in those lines.
+install_redaction("uvicorn.access", "uvicorn.error")
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(JWTAuthMiddleware(URLRouter(websocket_urlpatterns)))
+        "websocket": CookieSessionOriginValidator(
+            AuthMiddlewareStack(JWTAuthMiddleware(URLRouter(account_sockets + websocket_urlpatterns)))
         ),
     }
 )

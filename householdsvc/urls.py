@@ -2,9 +2,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from householdsvc import health
+from householdsvc import health, metrics
 from householdsvc.core import branding
 
 api_v1 = [
@@ -21,10 +21,12 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("favicon.svg", branding.favicon, name="favicon"),
     path("favicon.ico", RedirectView.as_view(pattern_name="favicon", permanent=True)),
+    path("metrics", metrics.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     path("accounts/", include("accounts.urls")),
     path("services/", include("catalog.urls")),
     path("requests/", include("requests_app.urls")),
@@ -35,7 +37,8 @@ urlpatterns = [
 
 # JSON under /api/ for a path no pattern takes (e.g. a non-numeric id); HTML elsewhere.
 handler404 = "householdsvc.core.api.not_found"
-# The same for 400, 403 and 500: the site's own pages (templates/400.html …), JSON under /api/.
+# The same for 400, 403 and 500: the site's own pages (templates/400.html …), JSON under /api/;
+# a 503 with Retry-After while the database is down (JSON under /api/).
 handler400 = "householdsvc.core.api.bad_request"
 handler403 = "householdsvc.core.api.permission_denied"
 handler500 = "householdsvc.core.api.server_error"

@@ -17,6 +17,7 @@ from householdsvc.core import admin as core_admin
 from householdsvc.core.admin import ReadOnlyAdminMixin
 from requests_app import admin_views
 from requests_app.admin_columns import RequestColumnsMixin
+from requests_app.admin_dispatch import OfferInline, UnmatchedFilter, reset_start_codes
 from requests_app.models import TRANSITIONS, Action, RequestEvent, ServiceRequest, StripeEvent
 
 
@@ -72,6 +73,7 @@ class ServiceRequestAdmin(
         "service__kind",
         ServiceFilter,
         "payment_status",
+        UnmatchedFilter,
         "created_at",
     )
     # Shown as the search box; get_search_results does the searching through indexed columns.
@@ -85,8 +87,8 @@ class ServiceRequestAdmin(
     ordering = ("-created_at", "-id")
     # Apps above this one add theirs from their own admin (reviews: the review; exports: the
     # CSV action), since this app may not import them.
-    inlines = (RequestEventInline,)
-    actions = ("assign_professional", "cancel_requests")
+    inlines = (RequestEventInline, OfferInline)
+    actions = ("assign_professional", "cancel_requests", reset_start_codes)
     fieldsets = (
         (None, {"fields": ("service", "customer", "professional", "status", "location_points")}),
         (
@@ -108,6 +110,7 @@ class ServiceRequestAdmin(
             "Price and payment",
             {"fields": ("price_estimate", "final_price", "payment_status", "payment_reference")},
         ),
+        ("Dispatch", {"fields": ("dispatch_round", "unmatched_at", "start_code_failures")}),
         (
             "Timeline",
             {
@@ -181,6 +184,9 @@ class StripeEventAdmin(ReadOnlyAdminMixin, core_admin.ScalableChangelistMixin, a
     fields = ("event_id", "type", "received_at", "processed", "outcome", "service_request")
     readonly_fields = fields
 
+
+# The money screens (price changes, payments and refunds, the earnings ledger).
+from requests_app.money import admin as money_admin  # noqa: E402, F401
 
 # The schedule (working hours, time off) registers its own admin screens.
 from requests_app.schedule import admin as schedule_admin  # noqa: E402, F401

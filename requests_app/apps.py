@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class RequestsAppConfig(AppConfig):
     name = "requests_app"
     verbose_name = "Service requests"
+
+    def ready(self):
+        # A professional who stops taking work loses their open offers at once.
+        from accounts.signals import availability_switched_off
+        from requests_app.offers import withdraw_on_availability_off
+
+        availability_switched_off.connect(
+            withdraw_on_availability_off, dispatch_uid="offers_availability_off"
+        )

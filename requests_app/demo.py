@@ -77,7 +77,9 @@ def _make(customer, service, description, professional, target, extras):
     started = services.service_request_start(request_id=request_id, professional=professional)
     if target == Status.EN_ROUTE:
         return started  # tracking's demo step adds the trip so far (tracking.demo)
-    services.service_request_arrive(request_id=request_id, professional=professional)
+    services.service_request_arrive(
+        request_id=request_id, professional=professional, start_code=service_request.start_code
+    )
     return services.service_request_complete(
         request_id=request_id, professional=professional, final_price=Decimal(extras["final_price"])
     )

@@ -1,12 +1,20 @@
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from householdsvc.core.geo import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, position_constraints
+
+
+def new_start_code() -> str:
+    """Four random digits (``secrets``: not guessable from other requests' codes)."""
+    return f"{secrets.randbelow(10_000):04d}"
 
 
 class Status(models.TextChoices):
@@ -32,6 +40,13 @@ class Action(models.TextChoices):
     CANCEL = "cancel", "Cancel"
     # Not a transition: a note in the trail when a payment starts, succeeds, fails or is refunded.
     PAYMENT = "payment", "Payment"
+    # Not a transition either: a price change proposed, approved, declined or settled.
+    PRICE = "price", "Price"
+    # Not transitions either: a round of offers went out; nobody could be matched.
+    OFFER = "offer", "Offer round"
+    UNMATCHED = "unmatched", "Unmatched"
+    # Arriving locked by wrong start codes, or unlocked by an admin.
+    START_CODE = "start_code", "Start code"
 
 
 # The status machine: for each action, the states it may start from and the state it leads
@@ -42,7 +57,7 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     Action.ASSIGN: (frozenset({Status.REQUESTED}), Status.ASSIGNED),
     Action.START: (frozenset({Status.ASSIGNED}), Status.EN_ROUTE),
     Action.ARRIVE: (frozenset({Status.EN_ROUTE}), Status.ON_SITE),
-    Action.COMPLETE: (frozenset({Status.ASSIGNED, Status.EN_ROUTE, Status.ON_SITE}), Status.COMPLETED),
+    Action.COMPLETE: (frozenset({Status.ON_SITE}), Status.COMPLETED),
     Action.CLOSE: (frozenset({Status.COMPLETED}), Status.CLOSED),
     Action.CANCEL: (frozenset({Status.REQUESTED, Status.ASSIGNED, Status.EN_ROUTE}), Status.CANCELLED),
     Action.EDIT: (frozenset({Status.REQUESTED}), Status.REQUESTED),
@@ -128,6 +143,11 @@ class ServiceRequest(models.Model):
     price_estimate = models.DecimalField(
         max_digits=10, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
     )
+    # What the estimate is made of, as shown before booking: [{"label": ..., "amount": "399.00"}].
+    # A database default too, for the bulk loaders that insert rows with COPY.
+    estimate_parts = models.JSONField(
+        default=list, db_default=Value([], output_field=models.JSONField()), blank=True
+    )
     final_price = models.DecimalField(
         max_digits=10, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
     )
@@ -136,6 +156,13 @@ class ServiceRequest(models.Model):
     )
     payment_reference = models.CharField(max_length=255, blank=True, help_text="Stripe payment id.")
     cancel_reason = models.CharField(max_length=255, blank=True)
+    # Dispatch (requests_app.offers): the last round of offers sent, and when the request was
+    # given up as unmatched (no taker after DISPATCH_MAX_ROUNDS, or nobody in range).
+    dispatch_round = models.PositiveSmallIntegerField(default=0)
+    unmatched_at = models.DateTimeField(null=True, blank=True)
+    # Shown to the customer only; the professional needs it to arrive (requests_app.start_codes).
+    start_code = models.CharField(max_length=4, default=new_start_code)
+    start_code_failures = models.PositiveSmallIntegerField(default=0)
     # What cancelling cost the customer (requests_app.schedule.cancellation), for payments to charge.
     cancellation_fee = models.DecimalField(
         max_digits=10, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
@@ -207,6 +234,12 @@ class ServiceRequest(models.Model):
                 fields=["service", "status", "latitude", "longitude"], name="request_offer_position_idx"
             ),
             models.Index(fields=["pin_code"], name="request_pin_code_idx"),
+            # The dispatch sweep and the admins' "unmatched" filter look at open requests only.
+            models.Index(
+                fields=["unmatched_at", "dispatch_round"],
+                name="request_dispatch_idx",
+                condition=Q(status=Status.REQUESTED),
+            ),
             # A professional's held time (slots, overlap checks, the week view).
             models.Index(
                 fields=["professional", "busy_until"],
@@ -272,6 +305,93 @@ class StripeEvent(models.Model):
 
     def __str__(self):
         return f"{self.type} {self.event_id}"
+
+
+# The money models (price changes, payment attempts, receipts, earnings) are this app's too.
+from requests_app.money.models import (  # noqa: E402, F401
+    CancellationFee,
+    EarningsEntry,
+    PaymentAttempt,
+    PriceChange,
+    Receipt,
+    ReceiptCounter,
+    Refund,
+)
+
+
+class OfferState(models.TextChoices):
+    OPEN = "open", "Open"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    EXPIRED = "expired", "Expired"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Offer(models.Model):
+    """A request put to one professional in one round of dispatch. Roadside requests go out in
+    rounds to the nearest few, each offer open for DISPATCH_OFFER_SECONDS; household requests in
+    one round, with no timer, to the professionals serving the pin code. A professional is
+    offered a request at most once (the unique pair), so no round repeats anybody. Only an
+    open offer can be accepted (requests_app.offers)."""
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="offers")
+    professional = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="offers"
+    )
+    round = models.PositiveSmallIntegerField()
+    distance_km = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    offered_at = models.DateTimeField()
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: open until taken.")
+    state = models.CharField(max_length=16, choices=OfferState.choices, default=OfferState.OPEN)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-offered_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "professional"], name="offer_request_professional_unique"
+            ),
+            models.CheckConstraint(condition=Q(state__in=OfferState.values), name="offer_state_valid"),
+            models.CheckConstraint(condition=Q(round__gte=1), name="offer_round_positive"),
+        ]
+        indexes = [
+            # A professional's offers page and the visibility rule: their open offers.
+            models.Index(fields=["professional", "state", "-offered_at"], name="offer_professional_idx"),
+            # The sweep: open offers past their time.
+            models.Index(
+                fields=["expires_at"], name="offer_open_expiry_idx", condition=Q(state=OfferState.OPEN)
+            ),
+        ]
+
+    def __str__(self):
+        return f"Offer of #{self.request_id} to #{self.professional_id} (round {self.round}, {self.state})"
+
+
+MESSAGE_MAX_LENGTH = 2000
+
+
+class RequestMessage(models.Model):
+    """A message in the thread of an assigned request, between its customer and its
+    professional (admins read it too). The thread is how they reach each other: their phone
+    numbers stay hidden. Read-only once the request is closed or cancelled."""
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="messages")
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(max_length=MESSAGE_MAX_LENGTH)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["request", "created_at"], name="request_message_thread_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(body__regex=r"\S"), name="request_message_not_blank"),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("body"), MESSAGE_MAX_LENGTH), name="request_message_length"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Message {self.pk} on request {self.request_id}"
 
 
 # The schedule's models live in their sub-domain module; imported here so Django registers them.

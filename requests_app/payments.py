@@ -16,6 +16,7 @@ reported after the success, a success reported after the refund).
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -34,6 +35,7 @@ from requests_app.models import (
     ServiceRequest,
     StripeEvent,
 )
+from requests_app.money import hooks, pricing
 from requests_app.services import service_request_lock
 
 logger = logging.getLogger(__name__)
@@ -156,6 +158,8 @@ def payment_start(*, request_id, customer) -> PaymentStart:
             )
         if service_request.payment_status in (PaymentStatus.PAID, PaymentStatus.REFUNDED):
             raise Conflict(f"This request is already {service_request.payment_status}.", code="already_paid")
+        pricing.ensure_price_decided(service_request)
+        hooks.ensure_no_open_checkout(service_request)
         amount = to_minor_units(service_request.final_price, currency)
         if amount <= 0:
             raise Conflict("There is nothing to pay: the final price is 0.", code="nothing_to_pay")
@@ -230,6 +234,21 @@ def _provider_error(exc: stripe.StripeError, service_request) -> PaymentProvider
 # --- Stripe tells us what happened ---------------------------------------------------------
 
 
+def _check_not_signed_in_the_future(signature: str | None) -> None:
+    """Stripe's library refuses a timestamp older than its tolerance but not one ahead of
+    the clock (``verify_header`` compares one side only), so a body signed for an hour ahead
+    would replay for an hour and five minutes. Refused here with the library's own error."""
+    if not signature:
+        return  # the library says the header is missing
+    tolerance = stripe.Webhook.DEFAULT_TOLERANCE
+    for item in signature.split(","):
+        key, _, value = item.partition("=")
+        if key.strip() == "t" and value.strip().isdigit() and int(value) > time.time() + tolerance:
+            raise stripe.SignatureVerificationError(
+                f"Timestamp outside the tolerance zone ({int(value)})", signature, None
+            )
+
+
 def stripe_webhook_receive(*, payload: bytes, signature: str | None) -> WebhookOutcome:
     """Check that Stripe signed ``payload`` (with our webhook secret, within five minutes)
     and apply the event it carries, once."""
@@ -237,6 +256,7 @@ def stripe_webhook_receive(*, payload: bytes, signature: str | None) -> WebhookO
     if not secret:
         raise PaymentsUnavailable("Stripe events are not accepted on this site at the moment.")
     try:
+        _check_not_signed_in_the_future(signature)
         event = stripe.Webhook.construct_event(payload, signature, secret).to_dict()
         event_id, event_type, data_object = event["id"], event["type"], event["data"]["object"]
     except stripe.SignatureVerificationError as exc:
@@ -264,7 +284,7 @@ def stripe_event_apply(*, event_id: str, event_type: str, data_object: dict) -> 
         )
         if not created:
             return WebhookOutcome(event_id, True, stripe_event.processed, stripe_event.outcome)
-        handler = EVENT_HANDLERS.get(event_type)
+        handler = _handler(event_type)
         if handler is None:
             service_request, processed, outcome = None, False, "Ignored: not an event this site uses."
         else:
@@ -326,6 +346,7 @@ def _on_intent_succeeded(intent: dict):
         service_request,
         f"Payment received: {service_request.final_price} {currency.upper()} ({intent['id']}).",
     )
+    hooks.app_payment_paid(service_request=service_request, intent_id=intent["id"])
     return service_request, True, "Marked paid."
 
 
@@ -368,3 +389,15 @@ EVENT_HANDLERS = {
     "payment_intent.payment_failed": _on_intent_failed,
     "charge.refunded": _on_charge_refunded,
 }
+
+
+def _handler(event_type: str):
+    # Checkout Sessions (the web's Pay button) and refunds are handled in requests_app.money,
+    # whose modules import this one: looked up when an event comes, not at import.
+    from requests_app.money import checkout, refunds
+
+    return (
+        EVENT_HANDLERS.get(event_type)
+        or checkout.EVENT_HANDLERS.get(event_type)
+        or refunds.EVENT_HANDLERS.get(event_type)
+    )

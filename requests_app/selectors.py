@@ -2,26 +2,22 @@
 
 - admins see every request;
 - customers see their own;
-- professionals see the open requests *offered* to them (they are approved and active, the
-  request is still ``requested``, of their service, in their area, and they have not turned it
-  down) plus the ones assigned to them.
-
-"In their area" means the same pin code, or — when both positions are known — within their
-service radius of their current position. At scale the radius check is a bounding box on the
-request's indexed latitude/longitude first, then the exact great-circle distance, in SQL, so it
-runs the same on PostgreSQL and on the embedded SQLite.
+- professionals see the open requests *offered* to them — they hold a live ``Offer`` for it
+  (``requests_app.offers`` decides who: the nearest for roadside help, those serving the pin
+  code for a household job) and are still approved and active — plus the ones assigned to them.
 """
 
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from accounts.models import ProfessionalProfile, Role, working_professional_q
 from accounts.validation import is_working_professional
 from householdsvc.core.errors import NotFound
-from householdsvc.core.geo import bounding_box, distance_km_expression, haversine_km
-from requests_app.models import RequestEvent, ServiceRequest, Status, VehicleType
+from householdsvc.core.geo import haversine_km
+from requests_app.models import Offer, OfferState, RequestEvent, ServiceRequest, Status, VehicleType
 
 # --- Offers ---------------------------------------------------------------------------------
 
@@ -47,45 +43,19 @@ def qualified_for(profile: ProfessionalProfile, service_request: ServiceRequest)
     return profile.ev_certified or not needs_ev_certification(service_request)
 
 
-def _qualified_q(profile: ProfessionalProfile) -> Q:
-    """The SQL twin of ``qualified_for``: which requests this professional may work on."""
-    return Q() if profile.ev_certified else ~Q(vehicle_type=VehicleType.EV)
-
-
-def _area_q(profile: ProfessionalProfile) -> Q:
-    """Requests in the professional's area: their pin code, or within their radius."""
-    area = Q(pk__in=[])  # matches nothing; widened below by what the profile knows
-    if profile.pin_code:
-        area |= Q(pin_code=profile.pin_code)
-    if profile.current_latitude is not None and profile.current_longitude is not None:
-        min_lat, max_lat, min_lng, max_lng = bounding_box(
-            profile.current_latitude, profile.current_longitude, profile.service_radius_km
-        )
-        near = Q(
-            latitude__gte=min_lat, latitude__lte=max_lat, offer_distance_km__lte=profile.service_radius_km
-        )
-        if min_lng is not None:
-            near &= Q(longitude__gte=min_lng, longitude__lte=max_lng)
-        area |= near
-    return area
-
-
-def _offered_to(queryset: QuerySet, user, profile: ProfessionalProfile) -> tuple[QuerySet, Q]:
-    """The queryset (with the distance alias the area filter needs) and the offer condition."""
-    if profile.current_latitude is not None and profile.current_longitude is not None:
-        queryset = queryset.alias(
-            offer_distance_km=distance_km_expression(profile.current_latitude, profile.current_longitude)
-        )
-    rejected = ServiceRequest.rejected_by.through.objects.filter(
-        servicerequest_id=OuterRef("pk"), user_id=user.pk
+def live_offer_q(now=None, prefix: str = "") -> Q:
+    """Offers that can be taken now: open and not past their time (the sweep marks them expired
+    a little later; until then the clock decides)."""
+    now = now or timezone.now()
+    return Q(**{f"{prefix}state": OfferState.OPEN}) & (
+        Q(**{f"{prefix}expires_at__isnull": True}) | Q(**{f"{prefix}expires_at__gt": now})
     )
-    offered = (
-        Q(status=Status.REQUESTED, service_id=profile.service_id, service__is_active=True)
-        & _area_q(profile)
-        & _qualified_q(profile)
-        & ~Exists(rejected)
-    )
-    return queryset, offered
+
+
+def _offered_to(user) -> Q:
+    """Open requests the user holds a live offer for (requests_app.offers sends them)."""
+    live = Offer.objects.filter(live_offer_q(), request_id=OuterRef("pk"), professional_id=user.pk)
+    return Q(status=Status.REQUESTED, service__is_active=True) & Q(Exists(live))
 
 
 def in_professionals_area(profile: ProfessionalProfile, service_request: ServiceRequest) -> bool:
@@ -127,11 +97,15 @@ def has_rejected(user, service_request: ServiceRequest) -> bool:
 
 
 def is_offered_to(user, service_request: ServiceRequest) -> bool:
-    """Whether the open request is on offer to this professional right now."""
+    """Whether the open request is on offer to this professional right now: they hold a live
+    offer for it (and are still someone it may go to)."""
     return (
         service_request.status == Status.REQUESTED
-        and professional_may_take(user, service_request)
-        and not has_rejected(user, service_request)
+        and service_request.service.is_active
+        and _may_receive_offers(user, _professional_profile(user))
+        and Offer.objects.filter(
+            live_offer_q(), request_id=service_request.pk, professional_id=user.pk
+        ).exists()
     )
 
 
@@ -173,8 +147,7 @@ def service_request_list(*, user) -> QuerySet[ServiceRequest]:
         profile = _professional_profile(user)
         if not _may_receive_offers(user, profile):
             return queryset.filter(assigned)
-        queryset, offered = _offered_to(queryset, user, profile)
-        return queryset.filter(assigned | offered)
+        return queryset.filter(assigned | _offered_to(user))
     return queryset.none()
 
 
@@ -227,3 +200,11 @@ def professionals_suitable_for(*, service_request: ServiceRequest) -> QuerySet:
         .annotate(has_rejected=Exists(rejected), same_pin_code=same_pin)
         .order_by("has_rejected", "-same_pin_code", "-professional_profile__average_rating", "id")
     )
+
+
+def jobs_done_count(*, professional_id) -> int:
+    """How many jobs the professional has finished (completed or closed): their public record.
+    One indexed count (request_professional_idx)."""
+    return ServiceRequest.objects.filter(
+        professional_id=professional_id, status__in=(Status.COMPLETED, Status.CLOSED)
+    ).count()

@@ -5,6 +5,7 @@
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
@@ -37,6 +38,9 @@ def check_scheduled_for(scheduled_for, errors: dict) -> datetime | None:
         scheduled_for = timezone.make_aware(scheduled_for)
     if scheduled_for < timezone.now() - SCHEDULE_GRACE:
         errors["scheduled_for"] = ["The preferred time is in the past."]
+    elif scheduled_for > timezone.now() + timedelta(days=settings.BOOKING_HORIZON_DAYS):
+        # No professional's calendar reaches the year 9999; a far date is a typo or a probe.
+        errors["scheduled_for"] = [f"Bookings open at most {settings.BOOKING_HORIZON_DAYS} days ahead."]
     return scheduled_for
 
 

@@ -19,12 +19,14 @@ a code the app can act on (a refused handshake reaches a browser only as 1006):
 - 4401: not signed in, or the token is not valid;
 - 4403: the account is blocked;
 - 4404: no such request, or the user may not see it (also sent when they stop being able to
-  see it, e.g. another professional took the request they were offered).
+  see it, e.g. another professional took the request they were offered);
+- 4503: live updates are unavailable for a moment (Redis is down): reconnect with backoff.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -35,11 +37,16 @@ from householdsvc.core.errors import NotFound
 from requests_app.events import request_group_name, status_message
 from requests_app.selectors import service_request_get
 from tracking.events import location_message
+from tracking.metrics import LIVE_SOCKETS
 from tracking.selectors import location_latest, may_see_point
+
+logger = logging.getLogger(__name__)
 
 CLOSE_NOT_AUTHENTICATED = 4401
 CLOSE_BLOCKED = 4403
 CLOSE_NOT_FOUND = 4404
+# The channel layer (Redis) is down: try again shortly (like HTTP's 503).
+CLOSE_UNAVAILABLE = 4503
 
 
 @database_sync_to_async
@@ -66,6 +73,27 @@ def _reload(user_id, request_id):
 
 
 class RequestTrackingConsumer(AsyncJsonWebsocketConsumer):
+    async def __call__(self, scope, receive, send):
+        # With Redis down the layer's own receive loop (started beside connect) fails too, which
+        # would end the handshake in a 500: close with 4503 instead, the client retries.
+        self.sent_accept = False
+
+        async def tracking_send(message):
+            if message.get("type") == "websocket.accept":
+                self.sent_accept = True
+            await send(message)
+
+        try:
+            await super().__call__(scope, receive, tracking_send)
+        except Exception:
+            logger.warning("WebSocket closed, the channel layer is down", exc_info=True)
+            try:
+                if not self.sent_accept:
+                    await send({"type": "websocket.accept"})
+                await send({"type": "websocket.close", "code": CLOSE_UNAVAILABLE})
+            except Exception:  # the client went away meanwhile
+                pass
+
     async def connect(self):
         self.request_id = self.scope["url_route"]["kwargs"]["request_id"]
         self.group_name = request_group_name(self.request_id)
@@ -79,7 +107,12 @@ class RequestTrackingConsumer(AsyncJsonWebsocketConsumer):
         self.user = user
         # Join before reading the state, so no change between the read and the join is lost
         # (one that lands in both is merely sent twice).
-        await self.channel_layer.group_add(self.group_name, self.channel_name)
+        try:
+            await self.channel_layer.group_add(self.group_name, self.channel_name)
+        except Exception:  # redis-py's ConnectionError and timeouts, whatever the layer wraps
+            logger.warning("WebSocket refused, the channel layer is down", exc_info=True)
+            await self._refuse(CLOSE_UNAVAILABLE)
+            return
         self.joined = True
         snapshot = await _snapshot(user, self.request_id)
         if snapshot is None:
@@ -87,12 +120,17 @@ class RequestTrackingConsumer(AsyncJsonWebsocketConsumer):
             return
         self.service_request, latest = snapshot
         await self.accept()
+        LIVE_SOCKETS.inc()
+        self.counted = True
         await self.send_json(status_message(self.service_request))
         if latest is not None:
             self.last_recorded_at = latest.recorded_at
             await self.send_json(location_message(latest))
 
     async def disconnect(self, code):
+        if getattr(self, "counted", False):
+            self.counted = False
+            LIVE_SOCKETS.dec()
         await self._leave()
 
     async def _leave(self):

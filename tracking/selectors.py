@@ -16,13 +16,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.contrib.auth import get_user_model
-from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
-from accounts.models import Role, working_professional_q
-from householdsvc.core.geo import bounding_box, distance_km_expression
+from accounts.models import Role
+from requests_app.matching import dispatch_candidates
 from requests_app.models import TRACKABLE_STATUSES, ServiceRequest
-from requests_app.selectors import needs_ev_certification, service_request_get
+from requests_app.selectors import service_request_get
 from tracking.models import LocationUpdate
 
 # --- Points -----------------------------------------------------------------------------
@@ -91,60 +90,7 @@ def location_latest(*, user, service_request: ServiceRequest) -> LocationUpdate 
 
 
 def nearest_available_professionals(*, service_request: ServiceRequest) -> QuerySet:
-    """Who could be dispatched to the request's position, nearest first (then best rated).
-
-    Professionals (users) who are active, approved, available, of the request's service (and
-    EV-certified for an electric vehicle), whose
-    current position is within *their own* service radius of the request, and who have not
-    turned it down; each annotated with ``distance_km``. Empty when the request has no position.
-
-    The radius differs per professional, so the bounding box that lets the
-    (current_latitude, current_longitude) index narrow the search is the one of the widest
-    radius among the candidates (one small aggregate first); the exact distance, compared with
-    each professional's own radius, does the rest in SQL.
-    """
-    user_model = get_user_model()
-    if service_request.latitude is None or service_request.longitude is None:
-        return user_model.objects.none()
-    candidates = user_model.objects.filter(
-        working_professional_q(),
-        professional_profile__service_id=service_request.service_id,
-        professional_profile__is_available=True,
-        professional_profile__current_latitude__isnull=False,
-        professional_profile__current_longitude__isnull=False,
-    )
-    if needs_ev_certification(service_request):
-        candidates = candidates.filter(professional_profile__ev_certified=True)
-    widest = candidates.aggregate(widest=Max("professional_profile__service_radius_km"))["widest"]
-    if widest is None:
-        return user_model.objects.none()
-    min_lat, max_lat, min_lng, max_lng = bounding_box(
-        service_request.latitude, service_request.longitude, widest
-    )
-    box = Q(
-        professional_profile__current_latitude__gte=min_lat,
-        professional_profile__current_latitude__lte=max_lat,
-    )
-    if min_lng is not None:
-        box &= Q(
-            professional_profile__current_longitude__gte=min_lng,
-            professional_profile__current_longitude__lte=max_lng,
-        )
-    rejected = ServiceRequest.rejected_by.through.objects.filter(
-        servicerequest_id=service_request.pk, user_id=OuterRef("pk")
-    )
-    return (
-        candidates.filter(box)
-        .annotate(
-            distance_km=distance_km_expression(
-                service_request.latitude,
-                service_request.longitude,
-                "professional_profile__current_latitude",
-                "professional_profile__current_longitude",
-            )
-        )
-        .filter(distance_km__lte=F("professional_profile__service_radius_km"))
-        .exclude(Exists(rejected))
-        .select_related("professional_profile")
-        .order_by("distance_km", "-professional_profile__average_rating", "id")
-    )
+    """Who could be dispatched to the request's position, nearest first (then best rated),
+    each annotated with ``distance_km``: the dispatch's own matching query
+    (``requests_app.matching.dispatch_candidates``), which offers and quotes use too."""
+    return dispatch_candidates(service_request=service_request)

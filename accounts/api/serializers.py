@@ -7,7 +7,7 @@ from rest_framework import exceptions, serializers
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenRefreshSerializer
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from accounts.backends import blocked_account, blocked_message
+from accounts.backends import LOCKED_MESSAGE, blocked_account, blocked_message, locked_account
 from accounts.models import CustomerProfile, ProfessionalProfile, Role, User
 
 # --- sign-up and tokens ------------------------------------------------------------------
@@ -77,6 +77,8 @@ class EmailTokenObtainPairSerializer(TokenObtainPairSerializer):
                 raise exceptions.AuthenticationFailed(
                     blocked_message(blocked), code="account_blocked"
                 ) from None
+            if locked_account(email=attrs.get("email", ""), password=attrs.get("password", "")):
+                raise exceptions.AuthenticationFailed(LOCKED_MESSAGE, code="account_locked") from None
             raise exceptions.AuthenticationFailed(
                 "No active account with this email and password.", code="invalid_credentials"
             ) from None
@@ -167,6 +169,7 @@ class MeSerializer(serializers.ModelSerializer):
             "full_name",
             "phone",
             "role",
+            "email_confirmed_at",
             "created_at",
             "customer_profile",
             "professional_profile",
@@ -209,6 +212,10 @@ class ProfessionalSerializer(serializers.ModelSerializer):
         help_text="Only when searching `near` a position: about how far, in whole km (at least 1), "
         "from the area the professional is in now, never their exact position."
     )
+    profile_url = serializers.SerializerMethodField(
+        help_text="The public profile page (rating, reviews, jobs done); its API is "
+        "`professionals/{id}/profile/`."
+    )
 
     class Meta:
         model = ProfessionalProfile
@@ -226,8 +233,12 @@ class ProfessionalSerializer(serializers.ModelSerializer):
             "average_rating",
             "rating_count",
             "distance_km",
+            "profile_url",
         ]
         read_only_fields = fields
+
+    def get_profile_url(self, profile) -> str:
+        return reverse("accounts:professional_public", args=[profile.user_id])
 
     @extend_schema_field(serializers.IntegerField(allow_null=True, min_value=1))
     def get_distance_km(self, profile) -> int | None:
@@ -282,5 +293,15 @@ class ReasonSerializer(serializers.Serializer):
 class UserStatusSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
-        fields = ["id", "email", "full_name", "role", "is_active", "blocked_at", "block_reason"]
+        fields = [
+            "id",
+            "email",
+            "full_name",
+            "role",
+            "is_active",
+            "blocked_at",
+            "block_reason",
+            "locked_at",
+            "failed_logins",
+        ]
         read_only_fields = fields

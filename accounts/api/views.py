@@ -17,9 +17,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
-from accounts import selectors, services
+from accounts import passwords, selectors, services
 from accounts.api.serializers import (
-    AccessTokenSerializer,
     BlockAwareTokenRefreshSerializer,
     EmailTokenObtainPairSerializer,
     MeSerializer,
@@ -84,8 +83,8 @@ class TokenView(TokenObtainPairView):
 
 @extend_schema_view(
     post=extend_schema(
-        summary="Get a new access token; refused once the account is blocked",
-        responses={200: AccessTokenSerializer, **errors(400, 401)},
+        summary="Get a new pair; the refresh token sent is revoked (rotation). Refused once blocked",
+        responses={200: TokenPairSerializer, **errors(400, 401)},
         tags=["auth"],
     )
 )
@@ -245,3 +244,13 @@ class UserViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def unblock(self, request, pk=None):
         return Response(UserStatusSerializer(services.user_unblock(user_id=pk, actor=request.user)).data)
+
+    @extend_schema(
+        summary="Unlock an account locked after failed log-ins",
+        request=None,
+        parameters=[ID_PARAMETER],
+        responses={200: UserStatusSerializer, **errors(401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def unlock(self, request, pk=None):
+        return Response(UserStatusSerializer(passwords.user_unlock(user_id=pk, actor=request.user)).data)

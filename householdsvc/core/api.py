@@ -1,11 +1,15 @@
 """Project-wide API plumbing: the error format, the pagination every list uses, and the
 schema and filter pieces that keep bad input a 4xx the OpenAPI schema documents."""
 
+import logging
+import sys
 from collections import OrderedDict
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, JsonResponse
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
@@ -70,12 +74,29 @@ def not_found(request, exception=None):
     return defaults.page_not_found(request, exception)
 
 
+logger = logging.getLogger(__name__)
+
+# What a client is told to wait before trying again while a dependency is down.
+RETRY_AFTER_SECONDS = 5
+
+
 def server_error(request):
-    """``handler500``: JSON under /api/ like every API error, the site's 500 page elsewhere."""
+    """The project's 500 page (``handler500``). The database down (refused, restarting, the
+    pool's wait run out) is no bug of ours but a moment to wait: a 503 with ``Retry-After``,
+    JSON under /api/, the site's own page elsewhere."""
+    exc = sys.exc_info()[1]
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        detail = "The service is briefly unavailable. Try again shortly."
+        if request.path_info.startswith("/api/"):
+            response = JsonResponse({"code": "database_unavailable", "detail": detail}, status=503)
+        else:
+            # No request context: the context processors (messages, the user) read the database.
+            page = render_to_string("error.html", {"status": 503, "detail": detail, "retry_after": True})
+            response = HttpResponse(page, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     if request.path_info.startswith("/api/"):
-        return JsonResponse(
-            {"code": "server_error", "detail": "Server error."}, status=status.HTTP_500_INTERNAL_SERVER_ERROR
-        )
+        return JsonResponse({"code": "server_error", "detail": "Server error."}, status=500)
     return defaults.server_error(request)
 
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -36,12 +37,16 @@ INSTALLED_APPS = [
     "lucide",
     "rest_framework",
     "rest_framework_simplejwt",
+    # Refresh tokens that can be revoked: logout, rotation, a changed password.
+    "rest_framework_simplejwt.token_blacklist",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",
     "django_celery_results",
     "django_celery_beat",
+    "csp",
+    "django_prometheus",
     "accounts",
     "catalog",
     "requests_app",
@@ -51,8 +56,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Times the whole request (django-prometheus, served at /metrics); its pair ends the list.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # The request id on every log line and into the tasks the request queues.
+    "householdsvc.core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Oversize and deeply nested bodies refused before anything parses them.
+    "householdsvc.core.middleware.RequestGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language: the language cookie (the switcher), else the browser's Accept-Language ...
     "django.middleware.locale.LocaleMiddleware",
@@ -63,6 +75,7 @@ MIDDLEWARE = [
     "accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "householdsvc.urls"
@@ -85,6 +98,24 @@ TEMPLATES = [
     },
 ]
 
+# Content-Security-Policy on every response (django-csp): scripts from the site, or inline
+# with the response's nonce (``nonce="{{ request.csp_nonce }}"``); inline styles stay allowed
+# (the pages' <style> blocks and the admin's style attributes), they run no code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        # The Pay button's form redirects to Stripe's hosted Checkout page.
+        "form-action": [SELF, "https://checkout.stripe.com"],
+        "frame-ancestors": [NONE],
+    }
+}
+
 # --- Database -------------------------------------------------------------------------
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
@@ -93,6 +124,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Connections are checked before use, so a restarted server is survived: with the pool,
     # Django passes psycopg_pool.ConnectionPool.check_connection as the pool's `check`.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # An unreachable host (not merely a refused port) is given up on quickly.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DJANGO_DB_CONNECT_TIMEOUT", default=2)
+    )
     if env.bool("DJANGO_DB_POOL", default=True):
         # Under ASGI each request runs its sync code in a thread of its own, so a persistent
         # connection (CONN_MAX_AGE > 0) is opened per request and never reused until the
@@ -103,8 +138,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": env.int("DJANGO_DB_POOL_MIN", default=2),
             "max_size": env.int("DJANGO_DB_POOL_MAX", default=8),
-            # Seconds a request waits for a free connection before it fails.
-            "timeout": env.float("DJANGO_DB_POOL_TIMEOUT", default=10.0),
+            # Seconds a request waits for a free connection before it answers 503 (with the
+            # database down, every request waits this long).
+            "timeout": env.float("DJANGO_DB_POOL_TIMEOUT", default=2.0),
+            # The pool retries a lost connection with a doubling delay (1, 2, 4, 8 s ...); after
+            # a long outage its next try came up to a minute after the database was back. Giving
+            # up after a few seconds makes the next request start a fresh attempt right away.
+            "reconnect_timeout": env.float("DJANGO_DB_POOL_RECONNECT_TIMEOUT", default=4.0),
         }
     else:
         # Persistent connections, for processes whose threads live long: WSGI, and Celery's
@@ -121,6 +161,8 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("DJANGO_CACHE_PREFIX", default="hs"),
+            # A Redis that hangs (not merely refuses) must not hold a request for long.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
     CHANNEL_LAYERS = {
@@ -155,8 +197,13 @@ CELERY_TASK_TIME_LIMIT = 60 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 55 * 60
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
-# A task acked late must outlive the visibility timeout, or Redis redelivers it mid-run.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+# A task acked late must outlive the visibility timeout, or Redis redelivers it mid-run; just
+# above the longest time limit, so a message of a worker that died whole comes back soon.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60}
+# A running export whose worker stamped no heartbeat for this long lost it and is queued
+# again by the minute's sweep (exports.outbox).
+TASK_HEARTBEAT_SECONDS = env.float("TASK_HEARTBEAT_SECONDS", default=10)
+TASK_LOST_AFTER_SECONDS = env.int("TASK_LOST_AFTER_SECONDS", default=60)
 
 # --- Auth -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -177,6 +224,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# A password-reset link (also the e-mail confirmation and unlock links) works this long.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 24)
+# Failed log-ins in a row after which an account is locked until its e-mailed link or an
+# admin unlocks it (on top of the per-address throttle).
+LOGIN_LOCKOUT_FAILURES = env.int("LOGIN_LOCKOUT_FAILURES", default=5)
+
+# Where notification SMS go: "console://" (printed; the default) or
+# "twilio://ACCOUNT_SID:AUTH_TOKEN@+15550001111" (Twilio, from that number). A
+# "?api_base=http://host:port" points Twilio's client at a stand-in (tests only).
+SMS_URL = env("SMS_URL", default="console://")
+# How often a failing e-mail or SMS delivery is retried (with a growing wait) before it is
+# marked failed.
+NOTIFICATION_MAX_RETRIES = env.int("NOTIFICATION_MAX_RETRIES", default=5)
+# The first wait before a retry, doubled each time (at most an hour).
+NOTIFICATION_RETRY_SECONDS = env.int("NOTIFICATION_RETRY_SECONDS", default=30)
 
 # --- I18N -----------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
@@ -249,6 +312,10 @@ SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=15)),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("JWT_REFRESH_DAYS", default=7)),
     "AUTH_HEADER_TYPES": ("Bearer",),
+    # Each refresh hands out a new refresh token and revokes the one used, so a stolen refresh
+    # token stops working the next time its owner refreshes.
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
     # Checked on every request, so a user blocked after the token was issued is refused.
     "USER_AUTHENTICATION_RULE": "rest_framework_simplejwt.authentication.default_user_authentication_rule",
 }
@@ -315,6 +382,22 @@ DEMO_STEPS = [
     "tracking.demo.load_demo_trips",
 ]
 
+# --- Dispatch (requests_app.offers) ----------------------------------------------------
+# A roadside request is offered to this many of the nearest suitable professionals at a time.
+DISPATCH_BATCH = env.int("DISPATCH_BATCH", default=3)
+# An offer not taken within this many seconds expires and the next round goes out.
+DISPATCH_OFFER_SECONDS = env.int("DISPATCH_OFFER_SECONDS", default=60)
+# After this many rounds without a taker the request is flagged unmatched for the admins.
+DISPATCH_MAX_ROUNDS = env.int("DISPATCH_MAX_ROUNDS", default=3)
+# An available professional's page reports their position this often (accounts.positions).
+POSITION_REPORT_SECONDS = env.int("POSITION_REPORT_SECONDS", default=30)
+# A professional's position older than this does not count for matching.
+POSITION_STALE_MINUTES = env.int("POSITION_STALE_MINUTES", default=10)
+# The speed an ETA is worked out at before the professional is on the way (km/h).
+DISPATCH_ETA_SPEED_KMH = env.float("DISPATCH_ETA_SPEED_KMH", default=30.0)
+# Five wrong start codes lock `arrive` until an admin resets them.
+START_CODE_MAX_ATTEMPTS = env.int("START_CODE_MAX_ATTEMPTS", default=5)
+
 # --- Payments (Stripe) ----------------------------------------------------------------
 # Without a secret key the pay endpoint answers 503 `payments_unavailable`; without a webhook
 # secret the webhook does too (Stripe then retries the event later).
@@ -324,10 +407,28 @@ STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 # Only to point the client at a Stripe stand-in (stripe-mock, a test server); empty = Stripe.
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 STRIPE_TIMEOUT_SECONDS = env.int("STRIPE_TIMEOUT_SECONDS", default=20)
+# Money (requests_app/money): a final price more than this above the estimate needs the
+# customer's approval; the platform keeps this share of the price (never of the tip); prices
+# include tax at TAX_PERCENT, shown on the receipt when set (0: no tax line).
+PRICE_TOLERANCE_PERCENT = Decimal(env.str("PRICE_TOLERANCE_PERCENT", default="10"))
+PLATFORM_COMMISSION_PERCENT = Decimal(env.str("PLATFORM_COMMISSION_PERCENT", default="15"))
+TAX_PERCENT = Decimal(env.str("TAX_PERCENT", default="0"))
+# A Checkout Session left unpaid expires after this many minutes (Stripe allows 30 to 1440).
+STRIPE_CHECKOUT_EXPIRES_MINUTES = env.int("STRIPE_CHECKOUT_EXPIRES_MINUTES", default=60)
+
+# /metrics answers an admin's session, or a scraper sending "Authorization: Bearer <token>".
+METRICS_TOKEN = env("DJANGO_METRICS_TOKEN", default="")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        # One JSON object a line, with the request id (householdsvc.core.request_id).
+        "json": {"()": "householdsvc.core.request_id.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": env("DJANGO_LOG_FORMAT", default="text")}
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }

@@ -63,7 +63,11 @@ class ServiceSummarySerializer(serializers.Serializer):
 class PersonSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     full_name = serializers.CharField()
-    phone = serializers.CharField(allow_null=True, help_text="Hidden (null) until the job is yours.")
+    phone = serializers.CharField(
+        allow_null=True,
+        help_text="Admins only; null for the customer and the professional, who reach each other "
+        "through the request's messages.",
+    )
 
 
 class ServiceRequestSerializer(serializers.ModelSerializer):
@@ -90,7 +94,7 @@ class ServiceRequestSerializer(serializers.ModelSerializer):
         customer = service_request.customer
         if self._hidden(service_request):
             return {"id": customer.pk, "full_name": customer.get_short_name(), "phone": None}
-        return {"id": customer.pk, "full_name": customer.full_name, "phone": customer.phone or None}
+        return {"id": customer.pk, "full_name": customer.full_name, "phone": self._phone(customer)}
 
     @extend_schema_field(PersonSerializer(allow_null=True))
     def get_professional(self, service_request):
@@ -100,8 +104,14 @@ class ServiceRequestSerializer(serializers.ModelSerializer):
         return {
             "id": professional.pk,
             "full_name": professional.full_name,
-            "phone": professional.phone or None,
+            "phone": self._phone(professional),
         }
+
+    def _phone(self, person):
+        # The two sides never see each other's number: the thread is their contact.
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        return (person.phone or None) if getattr(user, "is_admin", False) else None
 
     def get_details_hidden(self, service_request) -> bool:
         return self._hidden(service_request)
@@ -191,6 +201,12 @@ class ServiceRequestListSerializer(serializers.Serializer):
         return viewer.pk if viewer is not None and viewer.is_professional else None
 
     @cached_property
+    def _viewer_is_admin(self) -> bool:
+        # Phones are for admins: the two sides reach each other through the request's messages.
+        viewer = getattr(self.context.get("request"), "user", None)
+        return bool(getattr(viewer, "is_admin", False))
+
+    @cached_property
     def _zone(self):
         return timezone.get_current_timezone()
 
@@ -222,13 +238,17 @@ class ServiceRequestListSerializer(serializers.Serializer):
                 if own[index] is not None:
                     own[index] = own[index].quantize(APPROXIMATE_POSITION, rounding=ROUND_HALF_UP)
         else:
-            customer = {"id": customer_id, "full_name": customer_full_name, "phone": customer_phone or None}
+            customer = {
+                "id": customer_id,
+                "full_name": customer_full_name,
+                "phone": (customer_phone or None) if self._viewer_is_admin else None,
+            }
         professional = None
         if professional_id is not None:
             professional = {
                 "id": professional_id,
                 "full_name": professional_full_name,
-                "phone": professional_phone or None,
+                "phone": (professional_phone or None) if self._viewer_is_admin else None,
             }
         nested = {
             "service": {"id": service_id, "name": service_name, "kind": service_kind},
@@ -313,6 +333,20 @@ class ServiceRequestEditSerializer(serializers.Serializer):
     remarks = serializers.CharField(required=False, allow_blank=True)
 
 
+class ArriveSerializer(serializers.Serializer):
+    start_code = serializers.CharField(
+        max_length=4,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The 4-digit code shown to the customer on their request.",
+    )
+
+
+class StartCodeSerializer(serializers.Serializer):
+    start_code = serializers.CharField(help_text="Read it out to the professional when they arrive.")
+
+
 class RejectSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -324,6 +358,13 @@ class AssignSerializer(serializers.Serializer):
 class CompleteSerializer(serializers.Serializer):
     final_price = serializers.DecimalField(
         max_digits=14, decimal_places=2, help_text="The price charged, ≥ 0."
+    )
+    price_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=1000,
+        help_text="Required when the final price is above the estimate by more than the tolerance.",
     )
 
 

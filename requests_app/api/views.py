@@ -16,8 +16,9 @@ from rest_framework.response import Response
 from householdsvc.core.api import Pagination
 from householdsvc.core.permissions import IsCustomer
 from householdsvc.core.schema import ErrorSerializer, ValidationErrorSerializer
-from requests_app import services
+from requests_app import services, start_codes
 from requests_app.api.serializers import (
+    ArriveSerializer,
     AssignSerializer,
     CancelSerializer,
     CompleteSerializer,
@@ -27,6 +28,7 @@ from requests_app.api.serializers import (
     ServiceRequestEditSerializer,
     ServiceRequestListSerializer,
     ServiceRequestSerializer,
+    StartCodeSerializer,
 )
 from requests_app.filters import ServiceRequestFilter
 from requests_app.models import ServiceRequest
@@ -136,8 +138,9 @@ class ServiceRequestViewSet(viewsets.GenericViewSet):
 
     @transition_schema(
         "Accept an offered request (professional)",
-        "An approved professional of the service, in whose area it is and who has not turned it "
-        "down. When two accept at once one wins; the other gets 409.",
+        "A professional holding a live offer for it (`GET /api/v1/offers/`): 403 `not_offered` "
+        "without one, 409 `offer_expired` or `offer_withdrawn` once it has closed. When two "
+        "accept at once one wins; the other gets 409.",
     )
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
@@ -174,10 +177,33 @@ class ServiceRequestViewSet(viewsets.GenericViewSet):
     def start(self, request, pk=None):
         return self._render(services.service_request_start(request_id=pk, professional=request.user))
 
-    @transition_schema("Arrive (assigned professional)", "From `en_route` to `on_site`.")
+    @transition_schema(
+        "Arrive (assigned professional)",
+        "From `en_route` to `on_site`, with the customer's start code: a wrong one is 400 "
+        "`wrong_start_code`; after five wrong ones arriving is locked (409 `start_code_locked`) "
+        "until an admin unlocks it.",
+        ArriveSerializer,
+    )
     @action(detail=True, methods=["post"])
     def arrive(self, request, pk=None):
-        return self._render(services.service_request_arrive(request_id=pk, professional=request.user))
+        data = self._input(ArriveSerializer, request)
+        return self._render(
+            services.service_request_arrive(
+                request_id=pk, professional=request.user, start_code=data["start_code"]
+            )
+        )
+
+    @extend_schema(
+        summary="The request's start code (its customer only)",
+        description="Four digits the customer reads out to the professional, who needs them to "
+        "arrive. Anyone but the request's customer gets 404.",
+        responses={200: StartCodeSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["get"], url_path="start-code", filter_backends=[], pagination_class=None)
+    def start_code(self, request, pk=None):
+        service_request = service_request_get(user=request.user, request_id=pk)
+        code = start_codes.start_code_for(user=request.user, service_request=service_request)
+        return Response(StartCodeSerializer({"start_code": code}).data)
 
     @transition_schema(
         "Complete the job (assigned professional)",
@@ -190,7 +216,10 @@ class ServiceRequestViewSet(viewsets.GenericViewSet):
         data = self._input(CompleteSerializer, request)
         return self._render(
             services.service_request_complete(
-                request_id=pk, professional=request.user, final_price=data["final_price"]
+                request_id=pk,
+                professional=request.user,
+                final_price=data["final_price"],
+                price_reason=data["price_reason"],
             )
         )
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from householdsvc.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
 from householdsvc.core.transactions import on_commit_robust
+from requests_app import offers
 from requests_app.models import Action, RequestEvent, ServiceRequest, Status
 from requests_app.schedule import services as schedule
 from requests_app.schedule import slots
@@ -100,6 +101,8 @@ def service_request_reschedule(*, request_id, actor, scheduled_for) -> ServiceRe
             actor=actor,
             note=f"Rescheduled to {when}. {note}",
         )
+        if service_request.status == Status.REQUESTED and not kept:
+            offers.offers_redispatch(service_request=service_request)
         if professional_id is not None:
             on_commit_robust(
                 _notify_professional,

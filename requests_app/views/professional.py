@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from requests_app import selectors, services
 from requests_app.forms import CompleteForm, RejectForm
 from requests_app.models import Status
+from requests_app.offer_pages import offers_page_context
 from requests_app.views.common import filtered, invalid_form, member_required, page, perform, require_role
 
 
@@ -17,7 +18,8 @@ def offer_list(request):
     queryset = selectors.service_request_list(user=request.user).filter(
         status=Status.REQUESTED, professional__isnull=True
     )
-    return render(request, "requests_app/offers.html", page(request, queryset))
+    context = {**page(request, queryset), **offers_page_context(request)}
+    return render(request, "requests_app/offers.html", context)
 
 
 @member_required
@@ -43,7 +45,21 @@ def _professional_action(action_name: str, success: str):
 
 request_accept = _professional_action("accept", "You accepted the job. The customer's details are below.")
 request_start = _professional_action("start", "On your way: the customer can follow you.")
-request_arrive = _professional_action("arrive", "Marked as arrived.")
+
+
+@require_POST
+@member_required
+def request_arrive(request, pk: int):
+    """The professional arrives, with the start code the customer reads out."""
+    require_role(request, "professional")
+    return perform(
+        request,
+        pk,
+        "Marked as arrived.",
+        services.service_request_arrive,
+        professional=request.user,
+        start_code=request.POST.get("start_code", ""),
+    )
 
 
 @require_POST
@@ -79,4 +95,5 @@ def request_complete(request, pk: int):
         services.service_request_complete,
         professional=request.user,
         final_price=form.cleaned_data["final_price"],
+        price_reason=form.cleaned_data["price_reason"],
     )

@@ -34,3 +34,17 @@ def review_panel(context, service_request):
         "review_form": ReviewForm() if can_review else None,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+RECENT_REVIEWS = 5
+
+
+@register.inclusion_tag("reviews/_professional_reviews.html", takes_context=True)
+def professional_reviews(context, professional_profile):
+    """Reviews' part of the professional's public profile (and of their own profile page):
+    the rating summary and the most recent reviews, as the acting user may see them."""
+    user = context["request"].user
+    recent = list(
+        selectors.review_list(user=user, professional_id=professional_profile.user_id)[:RECENT_REVIEWS]
+    )
+    return {"profile": professional_profile, "reviews": recent}

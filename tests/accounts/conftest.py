@@ -1,14 +1,22 @@
+import io
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from PIL import Image
 
 from tests.accounts.factories import PDF_BYTES, PNG_BYTES
 
-# The first bytes of a JPEG (SOI + JFIF APP0), enough for `filetype` to recognise it.
-JPEG_BYTES = (
-    b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64 + b"\xff\xd9"
-)
+
+# A real 2 x 2 JPEG, made with Pillow (documents are parsed at upload: accounts.documents).
+def _jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2), (200, 30, 30)).save(buffer, "JPEG", quality=50)
+    return buffer.getvalue()
+
+
+JPEG_BYTES = _jpeg()
 # A Windows executable's header: what a ".exe renamed .pdf" really is.
 EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 100
 
@@ -44,3 +52,16 @@ def private_files(settings):
 
     before = everything()
     return lambda: sorted(everything() - before)
+
+
+@pytest.fixture
+def on_commit_per_request(django_capture_on_commit_callbacks, monkeypatch):
+    """The test runs in one transaction, so nothing commits: run each request's on-commit
+    callbacks (the e-mails) as it ends, as a real commit would."""
+    original = Client.request
+
+    def request(self, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return original(self, **kwargs)
+
+    monkeypatch.setattr(Client, "request", request)

@@ -1,18 +1,34 @@
+import io
 from decimal import Decimal
 
 import factory
 from django.core.files.base import ContentFile
+from django.utils import timezone
+from PIL import Image
 
 from accounts.models import CustomerProfile, ProfessionalProfile, Role, User, VerificationStatus
 from tests.catalog.factories import ServiceFactory
 
 PASSWORD = "correct-horse-battery-staple"
-# The smallest file that `filetype` recognises as a PDF by its content.
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG_BYTES = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+
+
+def _png() -> bytes:
+    """A real 1 x 1 PNG, made with Pillow."""
+    buffer = io.BytesIO()
+    Image.new("RGBA", (1, 1), (0, 0, 0, 0)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+# A real one-page PDF (documents are parsed at upload: accounts.documents).
+PDF_BYTES = (
+    b"%PDF-1.4\n"
+    b"1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 72 72]>>endobj\n"
+    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000052 00000 n \n0000000101 00000 n \n"
+    b"trailer<</Size 4/Root 1 0 R>>\nstartxref\n162\n%%EOF\n"
 )
+PNG_BYTES = _png()
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -24,6 +40,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     full_name = factory.Faker("name")
     phone = factory.Sequence(lambda n: f"+44 7700 9{n:05d}")
     role = Role.CUSTOMER
+    # Test users have confirmed their address, as existing users and the demo data have.
+    email_confirmed_at = factory.LazyFunction(timezone.now)
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation

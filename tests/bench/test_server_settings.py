@@ -67,7 +67,7 @@ def test_postgresql_is_reached_through_a_health_checked_pool_by_default():
     assert loaded["pool"] == {
         "min_size": 2,
         "max_size": 8,
-        "timeout": 10.0,
+        "timeout": 2.0,
         "check": "ConnectionPool.check_connection",
     }
 

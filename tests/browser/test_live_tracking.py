@@ -61,7 +61,9 @@ def off_the_browser_thread(work):
 def en_route_request(customer, professional, dispatch_service):
     """Alice's roadside request, accepted by Carol, who has just set off."""
     professional.professional_profile.service = dispatch_service
-    professional.professional_profile.save(update_fields=["service"])
+    # A fresh position, so the new request is offered to her.
+    professional.professional_profile.position_updated_at = timezone.now()
+    professional.professional_profile.save(update_fields=["service", "position_updated_at"])
 
     def book_and_set_off():
         service_request = services.service_request_create(
@@ -151,6 +153,7 @@ def test_the_customer_watches_the_professional_share_their_position_live(
     carol.screenshot(path="/tmp/hs-share-location-phone.png", full_page=True)
 
     # When Carol arrives (her page reloads and goes on sharing), Alice's status follows too
+    carol.fill("#start-code", en_route_request.start_code)
     carol.click("button:has-text('I have arrived')")
     expect(carol.locator("#status")).to_have_text("On site")
     expect(carol.locator("#share-toggle")).to_have_text("Stop sharing")
@@ -163,6 +166,8 @@ def test_the_customer_watches_the_professional_share_their_position_live(
 
     # When Carol completes the job, the position goes from Alice's screen
     carol.fill("input[name=final_price]", "450")
+    # Far above the 75.00 estimate: a price change, with the reason (the customer approves it).
+    carol.fill("textarea[name=price_reason]", "Tyre and rim replaced.")
     carol.click("button:has-text('Complete the job')")
     expect(customer_page.locator("#status")).to_have_text("Completed")
     expect(customer_page.locator("#live-position")).to_be_hidden()
@@ -191,7 +196,12 @@ def test_sharing_stops_when_the_job_is_over(
     )
     other_tab = carol.context.new_page()
     other_tab.goto(carol.url)
+    # A job is completed on site: she arrives with the customer's start code first.
+    other_tab.fill("#start-code", en_route_request.start_code)
+    other_tab.click("button:has-text('I have arrived')")
+    expect(other_tab.locator("#status")).to_have_text("On site")
     other_tab.fill("input[name=final_price]", "450")
+    other_tab.fill("textarea[name=price_reason]", "Tyre and rim replaced.")
     other_tab.click("button:has-text('Complete the job')")
     expect(other_tab.locator("#status")).to_have_text("Completed")
 

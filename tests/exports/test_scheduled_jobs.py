@@ -8,12 +8,13 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
+from pypdf import PdfReader
 
 from exports.models import ExportJob, ExportStatus, NotificationKind, SentNotification
 from exports.reminders import daily_reminders_send
-from exports.reports import monthly_reports_send, previous_month
+from exports.reports import monthly_activity, monthly_reports_send, previous_month
 from exports.services import export_files_prune, export_job_run, export_jobs_fail_stale
-from requests_app.models import ServiceRequest, Status
+from requests_app.models import Offer, OfferState, ServiceRequest, Status
 from tests.accounts.factories import ProfessionalFactory
 from tests.exports.factories import ExportJobFactory, seed_requests
 from tests.requests_app.factories import ServiceRequestFactory, request_in_state
@@ -83,6 +84,7 @@ def test_no_reminder_without_waiting_requests_or_for_the_unapproved_and_blocked(
 def test_an_offer_a_professional_turned_down_is_not_listed(customer, professional, service, mailoutbox):
     declined = ServiceRequestFactory(customer=customer, service=service)
     declined.rejected_by.add(professional)
+    Offer.objects.filter(request=declined, professional=professional).update(state=OfferState.DECLINED)
     assert daily_reminders_send(day=TODAY) == 0
 
 
@@ -153,6 +155,14 @@ def test_each_active_customer_gets_an_html_report_of_last_month(
         assert label in html
         assert f">{value}</td>" in html
     assert "Amount spent:        ₹65.50" in message.body
+    # The same content as a PDF, with the chart of the month's jobs (three opened on the 15th).
+    [(filename, content, pdf_mimetype)] = message.attachments
+    assert (filename, pdf_mimetype) == ("activity-2026-10.pdf", "application/pdf")
+    text = PdfReader(io.BytesIO(content)).pages[0].extract_text()
+    for label, value in [*figures[:2], ("Amount spent", "65.50 INR"), figures[3]]:
+        assert f"{label} {value}" in text
+    assert "Jobs opened per day" in text
+    assert monthly_activity(month=dt.date(2026, 10, 1))[customer.pk]["by_day"] == {15: 3}
 
 
 def test_monthly_reports_run_twice_send_nothing_twice(customer, service, mailoutbox):

@@ -3,22 +3,26 @@
 ``ServiceRequestFactory`` makes an open request of a household service in pin code 560001
 (where the root fixtures' professionals work). ``request_in_state`` puts one straight into any
 status with the fields that status needs, without walking the machine (fast, no events);
-``walk_to`` walks it through the real services, events and all.
+``walk_to`` walks it through the real services, events and all. A factory-made request has no
+offers (they are opened by ``service_request_create``); ``offer_to`` gives a professional one.
 """
 
 from decimal import Decimal
 
 import factory
+from django.conf import settings
 from django.utils import timezone
 
-from requests_app import services
-from requests_app.models import ServiceRequest, Status
+from requests_app import matching, services
+from requests_app.models import Offer, OfferState, ServiceRequest, Status
 from tests.accounts.factories import CustomerFactory
 from tests.catalog.factories import ServiceFactory
 
 PIN_CODE = "560001"
 LATITUDE = Decimal("12.971600")
 LONGITUDE = Decimal("77.594600")
+# Every factory-made request's start code (one made through the service has a random one).
+START_CODE = "2468"
 
 
 class ServiceRequestFactory(factory.django.DjangoModelFactory):
@@ -34,6 +38,20 @@ class ServiceRequestFactory(factory.django.DjangoModelFactory):
     longitude = LONGITUDE
     price_estimate = factory.LazyAttribute(lambda request: request.service.base_price)
     status = Status.REQUESTED
+    start_code = START_CODE
+
+    @factory.post_generation
+    def open_offers(obj, create, extracted, **kwargs):
+        """An open request is offered to whoever suits it now, as ``service_request_create``
+        would, but quietly: untimed offers, no event, no email (tests count those);
+        ``open_offers=False`` leaves it with none."""
+        if create and obj.status == Status.REQUESTED and extracted is not False:
+            if obj.service.is_dispatch:
+                candidates = matching.dispatch_candidates(service_request=obj)[: settings.DISPATCH_BATCH]
+            else:
+                candidates = matching.household_candidates(service_request=obj)
+            for professional in candidates:
+                offer_to(obj, professional)
 
 
 # What each status needs on the row, stamped in the order the machine would.
@@ -65,12 +83,39 @@ def request_in_state(status, *, professional=None, **fields) -> ServiceRequest:
     return ServiceRequestFactory(**values)
 
 
+def offer_to(
+    service_request: ServiceRequest, professional, *, expires_at=None, state=OfferState.OPEN
+) -> Offer:
+    """An offer of the request to the professional (open, with no timer, unless told), in the
+    request's current round (round 1 of a request not yet offered)."""
+    if service_request.dispatch_round == 0:
+        service_request.dispatch_round = 1
+        ServiceRequest.objects.filter(pk=service_request.pk).update(dispatch_round=1)
+    offer, _ = Offer.objects.update_or_create(
+        request=service_request,
+        professional=professional,
+        defaults={
+            "round": max(service_request.dispatch_round, 1),
+            "offered_at": timezone.now(),
+            "expires_at": expires_at,
+            "state": state,
+        },
+    )
+    return offer
+
+
 _PATH = [Status.ASSIGNED, Status.EN_ROUTE, Status.ON_SITE, Status.COMPLETED, Status.CLOSED]
 
 
 def walk_to(service_request: ServiceRequest, status, *, professional, admin=None) -> ServiceRequest:
     """Move a ``requested`` request to ``status`` through the services (cancel from assigned)."""
     request_id, customer = service_request.pk, service_request.customer
+    start_code = ServiceRequest.objects.values_list("start_code", flat=True).get(pk=request_id)
+    if (
+        status != Status.REQUESTED
+        and not Offer.objects.filter(request_id=request_id, professional=professional).exists()
+    ):
+        offer_to(service_request, professional)
     if status == Status.CANCELLED:
         services.service_request_accept(request_id=request_id, professional=professional)
         return services.service_request_cancel(request_id=request_id, actor=customer, reason="Plans changed.")
@@ -82,7 +127,7 @@ def walk_to(service_request: ServiceRequest, status, *, professional, admin=None
             request_id=request_id, professional=professional
         ),
         Status.ON_SITE: lambda: services.service_request_arrive(
-            request_id=request_id, professional=professional
+            request_id=request_id, professional=professional, start_code=start_code
         ),
         Status.COMPLETED: lambda: services.service_request_complete(
             request_id=request_id, professional=professional, final_price=Decimal("45.00")

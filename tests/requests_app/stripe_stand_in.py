@@ -22,6 +22,8 @@ from urllib.parse import parse_qsl
 
 from django.conf import settings
 
+from tests.requests_app import stripe_stand_in_checkout as _checkout
+
 _ids = itertools.count(1)
 
 
@@ -62,6 +64,12 @@ class _Handler(BaseHTTPRequestHandler):
         self._record(form)
         if self.server.failure:
             return self._answer(*self.server.failure)
+        if self.path.startswith("/v1/checkout/sessions"):
+            return _checkout.post(self, form)
+        if self.path == "/v1/refunds":
+            return _checkout.refund(self, form)
+        if self.path.startswith("/v1/payment_intents/") and self.path.endswith("/cancel"):
+            return _checkout.cancel_intent(self)
         if self.path != "/v1/payment_intents":
             return self._answer(404, _error("Unrecognized request URL."))
         key = self.headers.get("Idempotency-Key")
@@ -87,9 +95,13 @@ class _Handler(BaseHTTPRequestHandler):
         return self._answer(200, intent)
 
     def do_GET(self):
+        if self.path.startswith("/checkout/"):
+            return _checkout.hosted_page(self)
         self._record()
         if self.server.failure:
             return self._answer(*self.server.failure)
+        if self.path.startswith("/v1/checkout/sessions/"):
+            return _checkout.get(self)
         intent = self.server.intents.get(self.path.removeprefix("/v1/payment_intents/"))
         if intent is None:
             return self._answer(404, _error("No such payment_intent.", code="resource_missing"))
@@ -109,6 +121,8 @@ class StripeStandIn(ThreadingHTTPServer):
         self.intents: dict[str, dict] = {}
         self.by_key: dict[str, str] = {}
         self.lock = threading.Lock()
+        self.sessions: dict[str, dict] = {}
+        self.refunds: dict[str, dict] = {}
         # (status, body) to answer every call with, e.g. a refusal.
         self.failure: tuple[int, dict] | None = None
 
@@ -117,7 +131,16 @@ class StripeStandIn(ThreadingHTTPServer):
         return f"http://127.0.0.1:{self.server_address[1]}"
 
     def creates(self) -> list[dict]:
-        return [call for call in self.calls if call["method"] == "POST"]
+        return [
+            call for call in self.calls if call["method"] == "POST" and call["path"] == "/v1/payment_intents"
+        ]
+
+    def session_creates(self) -> list[dict]:
+        return [
+            call
+            for call in self.calls
+            if call["method"] == "POST" and call["path"] == "/v1/checkout/sessions"
+        ]
 
     def refuse(self, message: str = "Amount must be at least ₹0.50 inr") -> None:
         self.failure = (400, _error(message, code="amount_too_small"))

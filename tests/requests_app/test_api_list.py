@@ -10,7 +10,7 @@ from django.utils import timezone
 from requests_app.models import ServiceRequest, Status
 from tests.accounts.factories import CustomerFactory, ProfessionalFactory
 from tests.catalog.factories import ServiceFactory
-from tests.requests_app.factories import ServiceRequestFactory, request_in_state
+from tests.requests_app.factories import ServiceRequestFactory, offer_to, request_in_state
 
 pytestmark = pytest.mark.django_db
 
@@ -200,7 +200,8 @@ def test_professional_sees_only_the_area_and_no_contact_before_the_job_is_theirs
     assert accepted["details_hidden"] is False
     assert accepted["address"] == "12 Secret Lane"
     assert accepted["latitude"] == "12.971234"
-    assert accepted["customer"] == {"id": customer.pk, "full_name": "Alice Customer", "phone": customer.phone}
+    # The name, never the phone: the request's messages are the contact.
+    assert accepted["customer"] == {"id": customer.pk, "full_name": "Alice Customer", "phone": None}
 
 
 def test_customer_sees_their_professional_once_assigned(client_for, customer, assigned_request, professional):
@@ -208,7 +209,7 @@ def test_customer_sees_their_professional_once_assigned(client_for, customer, as
     assert body["professional"] == {
         "id": professional.pk,
         "full_name": professional.full_name,
-        "phone": professional.phone,
+        "phone": None,
     }
     assert body["details_hidden"] is False
 
@@ -296,6 +297,8 @@ def test_listed_rows_hide_details_exactly_as_the_detail_does_before_acceptance(
     client_for, professional, varied_requests
 ):
     client = client_for(professional)
+    # The scheduled one is offered only to whoever is free then (Carol keeps no hours): offer it.
+    offer_to(varied_requests[1], professional)
 
     rows = {row["id"]: row for row in client.get("/api/v1/requests/?page_size=100").json()["results"]}
 

@@ -93,6 +93,7 @@ def body_for(action, callers):
     return {
         "assign": {"professional": callers["professional"].pk},
         "complete": {"final_price": "50.00"},
+        "arrive": {"start_code": "2468"},
         "cancel": {"reason": "Not needed any more."},
         "reject": {"note": "Too busy."},
         "edit": {"description": "Also the oven, please."},

@@ -33,7 +33,7 @@ def test_customer_books_a_household_job_at_home_by_default(customer, service):
     assert service_request.status == Status.REQUESTED
     assert (service_request.address, service_request.pin_code) == (profile.address, profile.pin_code)
     assert service_request.latitude == profile.latitude
-    event = service_request.events.get()
+    event = service_request.events.first()
     assert (event.action, event.from_status, event.to_status, event.actor) == (
         Action.CREATE,
         "",

@@ -2,6 +2,7 @@
 accepted by, assigned to and matched with them alone."""
 
 import pytest
+from django.utils import timezone
 
 from householdsvc.core.errors import NotFound, ValidationFailed
 from requests_app import services
@@ -19,6 +20,7 @@ def certified(dispatch_service):
     return ProfessionalFactory(
         email="leela@example.com",
         professional_profile__service=dispatch_service,
+        professional_profile__position_updated_at=timezone.now(),
         professional_profile__ev_certified=True,
     )
 
@@ -28,17 +30,18 @@ def uncertified(dispatch_service):
     return ProfessionalFactory(
         email="vikram@example.com",
         professional_profile__service=dispatch_service,
+        professional_profile__position_updated_at=timezone.now(),
         professional_profile__ev_certified=False,
     )
 
 
 @pytest.fixture
-def ev_request(customer, dispatch_service):
+def ev_request(customer, dispatch_service, certified, uncertified):
     return ServiceRequestFactory(customer=customer, service=dispatch_service, vehicle_type="ev")
 
 
 @pytest.fixture
-def car_request(customer, dispatch_service):
+def car_request(customer, dispatch_service, certified, uncertified):
     return ServiceRequestFactory(customer=customer, service=dispatch_service, vehicle_type="car")
 
 

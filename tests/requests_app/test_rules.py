@@ -42,6 +42,7 @@ def roadside_pro(service, *, radius=10, position=CENTRE, pin_code="999000"):
     return ProfessionalFactory(
         professional_profile__service=service,
         professional_profile__pin_code=pin_code,
+        professional_profile__position_updated_at=timezone.now(),
         professional_profile__service_radius_km=radius,
         professional_profile__current_latitude=position[0],
         professional_profile__current_longitude=position[1],
@@ -71,13 +72,13 @@ def test_bounding_box_drops_longitude_across_the_antimeridian():
 
 
 def test_roadside_request_is_offered_within_the_radius_only(dispatch_service):
+    operator = roadside_pro(dispatch_service, radius=10)
     near = ServiceRequestFactory(
         service=dispatch_service, pin_code="", latitude=FIVE_KM[0], longitude=FIVE_KM[1]
     )
     far = ServiceRequestFactory(
         service=dispatch_service, pin_code="", latitude=SIXTY_KM[0], longitude=SIXTY_KM[1]
     )
-    operator = roadside_pro(dispatch_service, radius=10)
 
     assert list(service_request_list(user=operator)) == [near]
     with pytest.raises(NotFound):
@@ -88,20 +89,21 @@ def test_roadside_request_is_offered_within_the_radius_only(dispatch_service):
 
 
 def test_a_wider_radius_reaches_further(dispatch_service):
+    operator = roadside_pro(dispatch_service, radius=70)
     far = ServiceRequestFactory(
         service=dispatch_service, pin_code="", latitude=SIXTY_KM[0], longitude=SIXTY_KM[1]
     )
-    assert list(service_request_list(user=roadside_pro(dispatch_service, radius=70))) == [far]
+    assert list(service_request_list(user=operator)) == [far]
 
 
 def test_same_pin_code_is_offered_without_positions(service):
-    request = ServiceRequestFactory(service=service, pin_code="400001", latitude=None, longitude=None)
     pro = ProfessionalFactory(
         professional_profile__service=service,
         professional_profile__pin_code="400001",
         professional_profile__current_latitude=None,
         professional_profile__current_longitude=None,
     )
+    request = ServiceRequestFactory(service=service, pin_code="400001", latitude=None, longitude=None)
     assert list(service_request_list(user=pro)) == [request]
 
 
@@ -217,21 +219,21 @@ def test_suitable_professionals_are_approved_active_and_of_the_service(
 
 
 @pytest.mark.parametrize("price", ["-1", "-0.01", "4000.01", "1e9", "12.345", "NaN", "Infinity", "abc", None])
-def test_a_negative_or_absurd_final_price_is_refused(assigned_request, professional, price):
+def test_a_negative_or_absurd_final_price_is_refused(on_site_request, professional, price):
     # The service's base price is 40.00: the bound is 100 times that, 4000.00.
-    before = unchanged(assigned_request)
+    before = unchanged(on_site_request)
     with pytest.raises(ValidationFailed) as excinfo:
         services.service_request_complete(
-            request_id=assigned_request.pk, professional=professional, final_price=price
+            request_id=on_site_request.pk, professional=professional, final_price=price
         )
     assert "final_price" in excinfo.value.errors
-    assert unchanged(assigned_request) == before
+    assert unchanged(on_site_request) == before
 
 
 @pytest.mark.parametrize("price", ["0", "4000.00", "40"])
-def test_a_final_price_within_bounds_is_kept(assigned_request, professional, price):
+def test_a_final_price_within_bounds_is_kept(on_site_request, professional, price):
     completed = services.service_request_complete(
-        request_id=assigned_request.pk, professional=professional, final_price=price
+        request_id=on_site_request.pk, professional=professional, final_price=price, price_reason="More work."
     )
     assert completed.final_price == Decimal(price)
 
@@ -240,13 +242,13 @@ def test_a_free_service_is_bounded_by_the_ceiling(customer, professional):
     free = ServiceFactory(base_price=Decimal("0"))
     professional.professional_profile.service = free
     professional.professional_profile.save()
-    job = request_in_state(Status.ASSIGNED, service=free, customer=customer, professional=professional)
+    job = request_in_state(Status.ON_SITE, service=free, customer=customer, professional=professional)
     with pytest.raises(ValidationFailed):
         services.service_request_complete(
             request_id=job.pk, professional=professional, final_price="100000.01"
         )
     done = services.service_request_complete(
-        request_id=job.pk, professional=professional, final_price="100000"
+        request_id=job.pk, professional=professional, final_price="100000", price_reason="More work."
     )
     assert done.final_price == Decimal("100000.00")
 

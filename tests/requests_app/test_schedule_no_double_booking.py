@@ -12,7 +12,7 @@ from householdsvc.core.errors import Conflict
 from requests_app import services
 from requests_app.models import ServiceRequest, Status
 from tests.catalog.factories import DispatchServiceFactory
-from tests.requests_app.factories import ServiceRequestFactory, request_in_state
+from tests.requests_app.factories import ServiceRequestFactory, offer_to, request_in_state
 from tests.requests_app.schedule_helpers import at, local_day, works
 
 # Slots and hours are in the site's time zone: test them in the production default one.
@@ -34,6 +34,13 @@ def booking(service, when, **fields):
     return ServiceRequestFactory(service=service, scheduled_for=when, **fields)
 
 
+def offered_anyway(job, professional):
+    """An offer made while they were free (they took another job or time off since): the
+    schedule's own check at accepting is what then refuses them."""
+    offer_to(job, professional)
+    return job
+
+
 def test_accepting_holds_the_slot_for_the_services_time(carol_works, service, day):
     job = booking(service, at(day, "10:00"))
 
@@ -46,7 +53,7 @@ def test_accepting_holds_the_slot_for_the_services_time(carol_works, service, da
 def test_accepting_an_overlapping_job_is_a_409_and_changes_nothing(carol_works, service, day):
     first = booking(service, at(day, "10:00"))
     services.service_request_accept(request_id=first.pk, professional=carol_works)
-    overlapping = booking(service, at(day, "10:30"))
+    overlapping = offered_anyway(booking(service, at(day, "10:30")), carol_works)
 
     with pytest.raises(Conflict) as refused:
         services.service_request_accept(request_id=overlapping.pk, professional=carol_works)
@@ -82,9 +89,9 @@ def test_an_admin_assigning_an_overlapping_job_gets_409(carol_works, service, da
 def test_accepting_outside_working_hours_or_on_time_off_is_a_409(carol_works, service, day):
     from requests_app.schedule.models import TimeOff
 
-    evening = booking(service, at(day, "18:00"))
+    evening = offered_anyway(booking(service, at(day, "18:00")), carol_works)
     TimeOff.objects.create(professional=carol_works, starts_at=at(day, "12:00"), ends_at=at(day, "14:00"))
-    lunch = booking(service, at(day, "12:30"))
+    lunch = offered_anyway(booking(service, at(day, "12:30")), carol_works)
 
     for job in (evening, lunch):
         with pytest.raises(Conflict) as refused:
@@ -96,7 +103,9 @@ def test_roadside_help_holds_from_accept_to_the_estimated_end(db, customer):
     from tests.accounts.factories import ProfessionalFactory
 
     roadside = DispatchServiceFactory(time_required_minutes=45)
-    operator = ProfessionalFactory(professional_profile__service=roadside)
+    operator = ProfessionalFactory(
+        professional_profile__service=roadside, professional_profile__position_updated_at=timezone.now()
+    )
     job = ServiceRequestFactory(service=roadside, address="", customer=customer)
     before = timezone.now()
 

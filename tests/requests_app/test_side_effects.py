@@ -77,12 +77,12 @@ def test_admin_assignment_tells_the_customer_and_the_professional(
 
 
 def test_completion_tells_the_customer_the_final_price(
-    assigned_request, professional, customer, django_capture_on_commit_callbacks
+    on_site_request, professional, customer, django_capture_on_commit_callbacks
 ):
     run(
         django_capture_on_commit_callbacks,
         lambda: services.service_request_complete(
-            request_id=assigned_request.pk, professional=professional, final_price="52.50"
+            request_id=on_site_request.pk, professional=professional, final_price="52.50"
         ),
     )
     assert [m.to for m in mail.outbox] == [[customer.email]]
@@ -162,8 +162,8 @@ def test_a_channel_layer_that_is_down_does_not_fail_the_transition(
     assert "Could not broadcast" in caplog.text
 
 
-def test_the_final_price_is_on_the_completed_request(assigned_request, professional):
+def test_the_final_price_is_on_the_completed_request(on_site_request, professional):
     completed = services.service_request_complete(
-        request_id=assigned_request.pk, professional=professional, final_price=Decimal("10")
+        request_id=on_site_request.pk, professional=professional, final_price=Decimal("10")
     )
     assert ServiceRequest.objects.get(pk=completed.pk).final_price == Decimal("10.00")

@@ -34,14 +34,9 @@ DESIGN_TRANSITIONS = {
     ("cancel", "en_route"): "cancelled",
 }
 
-# Where today's code allows more than the diagram: a job may be completed without the
-# professional having arrived (the API documents complete "from assigned, en_route or
-# on_site"; tests/requests_app/test_transitions.py keeps "completed straight from assigned").
-# Kept apart so the difference stays visible; when the code follows DESIGN, empty this.
-BEYOND_DESIGN = {
-    ("complete", "assigned"): "completed",
-    ("complete", "en_route"): "completed",
-}
+# Where the code would allow more than the diagram: nothing now that a job is completed only
+# from on_site. Kept (empty) so a difference added later stays visible.
+BEYOND_DESIGN = {}
 
 ALLOWED = DESIGN_TRANSITIONS | BEYOND_DESIGN
 
@@ -70,7 +65,7 @@ def test_the_table_covers_every_status_and_transition_the_code_has():
 
 def test_the_differences_from_design_are_only_the_listed_ones():
     assert set(DESIGN_TRANSITIONS).isdisjoint(BEYOND_DESIGN)
-    assert {action for action, _ in BEYOND_DESIGN} == {"complete"}
+    assert BEYOND_DESIGN == {}
 
 
 def actor_for(action, users):
@@ -98,7 +93,9 @@ def via_services(action, request_id, actor, users):
             request_id=request_id, professional=users["professional"], actor=actor
         ),
         "start": lambda: services.service_request_start(request_id=request_id, professional=actor),
-        "arrive": lambda: services.service_request_arrive(request_id=request_id, professional=actor),
+        "arrive": lambda: services.service_request_arrive(
+            request_id=request_id, professional=actor, start_code="2468"
+        ),
         "complete": lambda: services.service_request_complete(
             request_id=request_id, professional=actor, final_price=Decimal("50.00")
         ),
@@ -119,6 +116,7 @@ def via_api(action, request_id, actor, users, client_for):
         "reject": {"note": "Too far."},
         "assign": {"professional": users["professional"].pk},
         "complete": {"final_price": "50.00"},
+        "arrive": {"start_code": "2468"},
         "cancel": {"reason": "No longer needed."},
     }.get(action, {})
     response = client_for(actor).post(f"/api/v1/requests/{request_id}/{action}/", body, format="json")
@@ -181,13 +179,14 @@ def test_the_happy_path_of_the_diagram_end_to_end(customer, service, professiona
 
     services.service_request_accept(request_id=pk, professional=professional)
     services.service_request_start(request_id=pk, professional=professional)
-    services.service_request_arrive(request_id=pk, professional=professional)
+    services.service_request_arrive(request_id=pk, professional=professional, start_code=created.start_code)
     services.service_request_complete(request_id=pk, professional=professional, final_price="45.00")
     closed = services.service_request_close(request_id=pk, actor=customer)
 
     assert closed.status == "closed"
     assert list(closed.events.values_list("action", "from_status", "to_status")) == [
         ("create", "", "requested"),
+        ("offer", "requested", "requested"),
         ("accept", "requested", "assigned"),
         ("start", "assigned", "en_route"),
         ("arrive", "en_route", "on_site"),

@@ -76,8 +76,10 @@ def users(customer, other_customer, professional, other_professional, pending_pr
 def perform(action, request_id, actor, professional):
     if action == "edit":
         return services.service_request_edit(request_id=request_id, actor=actor, description="Also the oven.")
-    if action in ("accept", "start", "arrive"):
+    if action in ("accept", "start"):
         return getattr(services, f"service_request_{action}")(request_id=request_id, professional=actor)
+    if action == "arrive":
+        return services.service_request_arrive(request_id=request_id, professional=actor, start_code="2468")
     if action == "reject":
         return services.service_request_reject(request_id=request_id, professional=actor, note="Too far.")
     if action == "assign":
@@ -152,6 +154,7 @@ def test_a_request_walks_the_whole_machine_and_every_step_is_recorded(customer, 
     trail = list(closed.events.values_list("action", "from_status", "to_status"))
     assert trail == [
         (Action.CREATE, "", Status.REQUESTED),
+        ("offer", Status.REQUESTED, Status.REQUESTED),
         (Action.ACCEPT, Status.REQUESTED, Status.ASSIGNED),
         (Action.START, Status.ASSIGNED, Status.EN_ROUTE),
         (Action.ARRIVE, Status.EN_ROUTE, Status.ON_SITE),
@@ -160,12 +163,15 @@ def test_a_request_walks_the_whole_machine_and_every_step_is_recorded(customer, 
     ]
 
 
-def test_a_job_can_be_completed_straight_from_assigned(assigned_request, professional):
-    completed = services.service_request_complete(
-        request_id=assigned_request.pk, professional=professional, final_price="39.99"
-    )
-    assert completed.status == Status.COMPLETED
-    assert completed.final_price == Decimal("39.99")
+@pytest.mark.parametrize("status", ["assigned", "en_route"])
+def test_a_job_is_completed_only_once_on_site(in_state, professional, status):
+    service_request = in_state(status)
+    with pytest.raises(InvalidTransition) as excinfo:
+        services.service_request_complete(
+            request_id=service_request.pk, professional=professional, final_price="39.99"
+        )
+    assert excinfo.value.detail == f"Cannot complete this request: it is {status}."
+    assert ServiceRequest.objects.get(pk=service_request.pk).status == status
 
 
 @pytest.mark.parametrize("status", [Status.REQUESTED, Status.ASSIGNED, Status.EN_ROUTE])

@@ -40,6 +40,6 @@ def assigned_request(in_state):
 
 
 @pytest.fixture
-def open_request(customer, service):
+def open_request(customer, service, professional, other_professional):
     """Alice's open request in 560001: offered to Carol and Dave, assigned to nobody."""
     return ServiceRequestFactory(customer=customer, service=service)

@@ -78,6 +78,7 @@ def operator(service, km_north, *, radius=50, rating="4.00", **profile):
             Decimal("0.000001")
         ),
         "current_longitude": HERE[1],
+        "position_updated_at": timezone.now(),
         **profile,
     }
     user_fields = {key: fields.pop(key) for key in ("is_active",) if key in fields}
@@ -110,6 +111,15 @@ def test_the_nearest_available_operators_within_their_own_radius_come_first(brea
 
     assert found == [one_km, ten_km, far_but_wide]
     assert [round(user.distance_km) for user in found] == [1, 10, 300]
+
+
+def test_a_position_older_than_the_stale_limit_does_not_count(breakdown, settings):
+    settings.POSITION_STALE_MINUTES = 10
+    fresh = operator(breakdown.service, 2, position_updated_at=timezone.now() - timedelta(minutes=9))
+    operator(breakdown.service, 1, position_updated_at=timezone.now() - timedelta(minutes=11))
+    operator(breakdown.service, 1, position_updated_at=None)
+
+    assert list(nearest_available_professionals(service_request=breakdown)) == [fresh]
 
 
 def test_at_the_same_distance_the_better_rated_comes_first(breakdown):

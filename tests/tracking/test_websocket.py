@@ -19,7 +19,7 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.tokens import AccessToken
 
 from householdsvc.asgi import application
 from requests_app import services as request_services
@@ -63,7 +63,7 @@ TIMEOUT = 5
 
 
 def token_for(user) -> str:
-    return str(RefreshToken.for_user(user).access_token)
+    return str(AccessToken.for_user(user))
 
 
 @pytest.fixture
@@ -175,10 +175,21 @@ async def test_an_unknown_request_is_closed_with_4404(customer):
 
 
 @own_loop
-async def test_a_foreign_origin_is_refused_at_the_handshake(en_route_request, customer):
+async def test_a_foreign_origin_with_a_session_cookie_is_refused_at_the_handshake(
+    en_route_request, customer_cookie
+):
+    # Cross-site WebSocket hijacking rides on the cookie a browser sends by itself.
+    evil = (b"origin", b"https://evil.example")
+    async with watching(en_route_request.pk, cookie=customer_cookie, origin=evil) as (connected, _):
+        assert not connected
+
+
+@own_loop
+async def test_a_token_is_not_checked_against_the_origin(en_route_request, customer):
+    # A native app sends no Origin (or whatever it likes); its token is not ambient.
     evil = (b"origin", b"https://evil.example")
     async with watching(en_route_request.pk, token=token_for(customer), origin=evil) as (connected, _):
-        assert not connected
+        assert connected
 
 
 # --- What each watcher is sent on connect ---------------------------------------------------
@@ -274,6 +285,10 @@ async def test_the_customer_stops_seeing_the_professional_once_the_job_is_done(
         await next_message(socket)  # status
         await next_message(socket)  # the latest position
 
+        await database_sync_to_async(request_services.service_request_arrive)(
+            request_id=en_route_request.pk, professional=professional, start_code=en_route_request.start_code
+        )
+        assert (await next_message(socket))["status"] == "on_site"
         await database_sync_to_async(request_services.service_request_complete)(
             request_id=en_route_request.pk, professional=professional, final_price="40.00"
         )

@@ -38,7 +38,7 @@ def stranger_professional(db):
 
 
 @pytest.fixture
-def make_request(customer, service):
+def make_request(customer, service, professional):
     """``make_request(**fields)``: a customer's open request for the cleaning service."""
 
     def make(**fields):
@@ -67,6 +67,11 @@ def assigned_request(open_request, professional):
 
 @pytest.fixture
 def completed_request(assigned_request, professional):
+    # Completed on site: set off, then arrive with the customer's start code.
+    services.service_request_start(request_id=assigned_request.pk, professional=professional)
+    services.service_request_arrive(
+        request_id=assigned_request.pk, professional=professional, start_code=assigned_request.start_code
+    )
     return services.service_request_complete(
         request_id=assigned_request.pk, professional=professional, final_price=Decimal("55.00")
     )

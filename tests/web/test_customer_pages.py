@@ -255,7 +255,7 @@ def test_the_owner_sees_status_timeline_and_actions(web_client, customer, open_r
     assert response.status_code == 200
     body = response.content.decode()
     assert "Requested" in body and HOME_ADDRESS in body
-    assert [e.action for e in response.context["events"]] == [Action.CREATE]
+    assert [e.action for e in response.context["events"]] == [Action.CREATE, "offer"]
     assert response.context["actions"]["edit"] and response.context["actions"]["cancel"]
     assert not response.context["actions"]["close"]
     assert reverse("requests_app:cancel", args=[open_request.pk]) in body
@@ -282,7 +282,8 @@ def test_once_assigned_the_customer_sees_the_professional(
     body = response.content.decode()
     assert "Assigned" in body
     assert professional.full_name in body
-    assert professional.professional_profile.contact_phone in body
+    assert professional.professional_profile.contact_phone not in body  # the thread is the contact
+    assert professional.phone not in body
     assert not response.context["actions"]["edit"]
 
 

@@ -61,7 +61,9 @@ def in_state(positioned_request, professional):
                     started_at=timezone.now() - timedelta(minutes=30)
                 )
             elif step == Status.ON_SITE:
-                services.service_request_arrive(request_id=request_id, professional=professional)
+                services.service_request_arrive(
+                    request_id=request_id, professional=professional, start_code=positioned_request.start_code
+                )
             elif step == Status.COMPLETED:
                 services.service_request_complete(
                     request_id=request_id, professional=professional, final_price=Decimal("50.00")

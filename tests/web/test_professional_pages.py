@@ -120,8 +120,9 @@ def test_accepting_assigns_the_job_and_reveals_the_customer(web_client, professi
         response
     )
     body = response.content.decode()
-    assert HOME_ADDRESS in body and customer.phone in body
-    assert response.context["actions"]["start"] and response.context["actions"]["complete"]
+    assert HOME_ADDRESS in body and customer.phone not in body  # the thread is the contact
+    # Completing waits until they are on site (with the customer's start code).
+    assert response.context["actions"]["start"] and not response.context["actions"]["complete"]
 
 
 def test_the_slower_professional_is_told_the_job_is_taken(
@@ -182,7 +183,7 @@ def test_start_arrive_complete_walk_the_job_through(web_client, professional, as
     assigned_request.refresh_from_db()
     assert assigned_request.status == Status.EN_ROUTE and assigned_request.started_at
 
-    client.post(action_url("arrive", assigned_request))
+    client.post(action_url("arrive", assigned_request), {"start_code": assigned_request.start_code})
     assigned_request.refresh_from_db()
     assert assigned_request.status == Status.ON_SITE
 
@@ -228,3 +229,16 @@ def test_a_customer_cannot_take_professional_actions(web_client, customer, open_
 
     open_request.refresh_from_db()
     assert response.status_code == 403 and open_request.status == Status.REQUESTED
+
+
+def test_the_offers_page_carries_the_live_list_and_says_when_i_am_unavailable(web_client, professional):
+    response = web_client(professional).get(OFFERS_URL)
+    body = response.content.decode()
+    assert response.context["offers_config"]["socket_path"] == "/ws/offers/"
+    assert "tracking/offers.js" in body
+    assert 'id="unavailable-notice"' not in body
+
+    professional.professional_profile.is_available = False
+    professional.professional_profile.save()
+    body = web_client(professional).get(OFFERS_URL).content.decode()
+    assert "You are not available for work: no new offers reach you." in body

@@ -1,6 +1,8 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from tracking.api.views import RequestLocationViewSet
+from tracking.api.ws_ticket import WsTicketView
 
 router = SimpleRouter()
 # Beside the request's own routes (requests_app.api.urls). Any id reaches the view, whose
@@ -9,4 +11,4 @@ router.register(
     r"requests/(?P<request_id>[^/.]+)/locations", RequestLocationViewSet, basename="request-location"
 )
 
-urlpatterns = router.urls
+urlpatterns = [path("ws-ticket/", WsTicketView.as_view(), name="ws-ticket"), *router.urls]

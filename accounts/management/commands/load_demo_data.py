@@ -168,7 +168,14 @@ PROFESSIONALS = [
 ]
 
 # The smallest valid PDF: demo professionals need a document like any other.
-DEMO_DOCUMENT = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+DEMO_DOCUMENT = (
+    b"%PDF-1.4\n"
+    b"1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 72 72]>>endobj\n"
+    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000052 00000 n \n0000000101 00000 n \n"
+    b"trailer<</Size 4/Root 1 0 R>>\nstartxref\n162\n%%EOF\n"
+)
 
 
 @dataclass
@@ -213,6 +220,7 @@ def load_people(demo: Demo) -> None:
             pin_code=pin_code,
             latitude=latitude,
             longitude=longitude,
+            confirmed=True,
         )
         demo.customers.append(user)
 
@@ -228,6 +236,7 @@ def load_people(demo: Demo) -> None:
                 document=ContentFile(DEMO_DOCUMENT, name="licence.pdf"),
                 address=f"Base in {pin_code}, Bengaluru",
                 pin_code=pin_code,
+                confirmed=True,
                 **extras,
             )
         # Approved as if an admin had checked the document (without the service's email, which

@@ -169,7 +169,8 @@ WITH c AS MATERIALIZED (
         description, address, pin_code, latitude, longitude, vehicle_type, scheduled_for, remarks,
         status, price_estimate, final_price, payment_status, payment_reference, cancel_reason,
         created_at, assigned_at, started_at, arrived_at, completed_at, closed_at, cancelled_at,
-        updated_at, customer_id, professional_id, service_id)
+        updated_at, customer_id, professional_id, service_id,
+        dispatch_round, start_code, start_code_failures)
     SELECT
         (ARRAY['Kitchen sink is leaking under the cabinet', 'Two-bedroom flat, full clean please',
                'Car will not start near the office', 'Front left tyre is flat',
@@ -207,7 +208,8 @@ WITH c AS MATERIALIZED (
                     WHEN 'en_route' THEN t_started WHEN 'on_site' THEN t_arrived
                     WHEN 'completed' THEN t_completed WHEN 'closed' THEN t_closed
                     ELSE greatest(t_cancelled, CASE WHEN has_pro THEN t_assigned END) END,
-        customer_id, CASE WHEN has_pro THEN pro_id END, service_id
+        customer_id, CASE WHEN has_pro THEN pro_id END, service_id,
+        0, lpad(floor(random() * 10000)::int::text, 4, '0'), 0
     FROM t ORDER BY k
     RETURNING id, customer_id, created_at
 )

@@ -1,0 +1,133 @@
+"""Who hears of a change to a request, and in what words: every transition tells the other
+side (never the actor) through ``accounts.notifications.notify``, once per event, by the
+channels each of them chose. Called by ``services.guards.move`` inside the transition's transaction.
+
+| action   | told                                  | e-mail template         |
+|----------|---------------------------------------|-------------------------|
+| accept   | the customer                          | request_accepted        |
+| assign   | the customer; the professional        | request_accepted; job_assigned |
+| start    | the customer (on the way)             | —                       |
+| arrive   | the customer (on site)                | —                       |
+| complete | the customer                          | request_completed       |
+| close    | the professional                      | —                       |
+| cancel   | the customer; the professional if any | request_cancelled; job_cancelled |
+| reject   | nobody (the request stays open to others) |                     |
+
+Dispatch adds two more, outside the transitions: each professional offered a request
+(``offers_notify``, kind ``offer``) and the customer of a request nobody could be found for
+(``unmatched_notify``).
+"""
+
+from django.urls import reverse
+
+from accounts.models import NotificationKind
+from accounts.notifications import notify
+from requests_app import emails
+from requests_app.models import Action, Offer, ServiceRequest
+
+
+def _who_hears(service_request, action) -> list[tuple]:
+    """(recipient, title, body, e-mail template or None) for each side told of the action."""
+    number = f"#{service_request.pk}"
+    customer, professional = service_request.customer, service_request.professional
+    pro_name = professional.full_name if professional else ""
+    service_name = service_request.service.name
+    if action == Action.ACCEPT:
+        return [
+            (
+                customer,
+                f"Your request {number} has been accepted",
+                f"{pro_name} will do it.",
+                "request_accepted",
+            )
+        ]
+    if action == Action.ASSIGN:
+        return [
+            (
+                customer,
+                f"Your request {number} has been accepted",
+                f"{pro_name} will do it.",
+                "request_accepted",
+            ),
+            (professional, f"You have been assigned request {number}", f"{service_name}.", "job_assigned"),
+        ]
+    if action == Action.START:
+        return [
+            (
+                customer,
+                f"Request {number}: {pro_name} is on the way",
+                "Follow them on the request page.",
+                None,
+            )
+        ]
+    if action == Action.ARRIVE:
+        return [(customer, f"Request {number}: {pro_name} has arrived", "The job is starting.", None)]
+    if action == Action.COMPLETE:
+        body = f"Final price: {service_request.final_price}."
+        return [(customer, f"Your request {number} is completed", body, "request_completed")]
+    if action == Action.CLOSE:
+        return [(professional, f"Request {number} is closed", "The customer confirmed the job.", None)]
+    if action == Action.CANCEL:
+        title = f"Request {number} has been cancelled"
+        body = service_request.cancel_reason or ""
+        return [(customer, title, body, "request_cancelled"), (professional, title, body, "job_cancelled")]
+    return []
+
+
+def transition_notify(*, service_request, event) -> None:
+    url = reverse("requests_app:detail", args=[service_request.pk])
+    for recipient, title, body, template in _who_hears(service_request, event.action):
+        if recipient is None or recipient.pk == event.actor_id:
+            continue
+        email_text, email_html = emails.render(template, recipient, service_request) if template else ("", "")
+        notify(
+            recipient=recipient,
+            kind=NotificationKind.REQUEST_STATUS,
+            key=f"request:{service_request.pk}:event:{event.pk}",
+            title=title,
+            body=body,
+            request_id=service_request.pk,
+            url=url,
+            email_text=email_text,
+            email_html=email_html,
+        )
+
+
+def offers_notify(offer_ids) -> None:
+    """Each professional offered a request hears of it (the live socket is the fast path)."""
+    for offer in Offer.objects.filter(pk__in=offer_ids).select_related(
+        "request__service", "request__customer", "professional"
+    ):
+        service_request = offer.request
+        email_text, email_html = emails.render(
+            "job_offered", offer.professional, service_request, offer=offer
+        )
+        notify(
+            recipient=offer.professional,
+            kind=NotificationKind.OFFER,
+            key=f"offer:{offer.pk}",
+            title=f"New job offered: request #{service_request.pk}",
+            body=f"{service_request.service.name}.",
+            request_id=service_request.pk,
+            url=reverse("requests_app:offers"),
+            email_text=email_text,
+            email_html=email_html,
+        )
+
+
+def unmatched_notify(request_id) -> None:
+    """The customer learns that nobody could be found yet and that the team is on it."""
+    service_request = ServiceRequest.objects.select_related("service", "customer").get(pk=request_id)
+    customer = service_request.customer
+    email_text, email_html = emails.render("request_unmatched", customer, service_request)
+    notify(
+        recipient=customer,
+        kind=NotificationKind.REQUEST_STATUS,
+        key=f"request:{service_request.pk}:unmatched:{service_request.unmatched_at:%Y%m%dT%H%M%S}",
+        title=f"We are still looking for someone for request #{service_request.pk}",
+        body="Our team has been told and will find a professional for you.",
+        request_id=service_request.pk,
+        url=reverse("requests_app:detail", args=[service_request.pk]),
+        email_text=email_text,
+        email_html=email_html,
+    )
