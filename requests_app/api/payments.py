@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from householdsvc.core.schema import ErrorSerializer
 from requests_app import payments
 from requests_app.models import PaymentStatus
+from requests_app.money import webhook
 
 REQUEST_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
 UNAVAILABLE = OpenApiResponse(
@@ -112,7 +113,7 @@ class StripeWebhookView(APIView):
     )
     def post(self, request):
         # The signature covers the exact bytes Stripe sent: never the parsed and re-encoded JSON.
-        outcome = payments.stripe_webhook_receive(
+        outcome = webhook.stripe_webhook_receive(
             payload=request.body, signature=request.headers.get("Stripe-Signature")
         )
         return Response(

@@ -18,7 +18,8 @@ POLICY = {
     "connect-src": "'self'",
     "object-src": "'none'",
     "base-uri": "'self'",
-    "form-action": "'self'",
+    # The Pay form posts to the site, which may redirect to Stripe Checkout (issue 10).
+    "form-action": "'self' https://checkout.stripe.com",
     "frame-ancestors": "'none'",
 }
 
