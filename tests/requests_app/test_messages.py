@@ -78,7 +78,9 @@ def test_the_thread_is_read_only_after_the_end(thread, customer, client_for, sta
     if status == Status.CLOSED:
         professional = thread.professional
         services.service_request_start(request_id=thread.pk, professional=professional)
-        services.service_request_arrive(request_id=thread.pk, professional=professional)
+        services.service_request_arrive(
+            request_id=thread.pk, professional=professional, start_code=thread.start_code
+        )
         services.service_request_complete(
             request_id=thread.pk, professional=professional, final_price="45.00"
         )
