@@ -8,7 +8,7 @@ PIP := $(VENV)/bin/pip
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/householdsvc
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lint bench venv deps-local deps-test browser services migrate demo worker beat prod clean
+.PHONY: run test lint bench venv deps-local deps-test browser gettext services migrate demo worker beat prod clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -26,17 +26,35 @@ deps-local: $(VENV)/.local-installed
 deps-test: $(VENV)/.test-installed
 
 ## Embedded demo: SQLite, in-process tasks, served over ASGI on http://127.0.0.1:8000
-run: deps-local
+# (RUN_PORT=8123 make run for another port). The log-ins are printed last, after the reminder
+# e-mails that run_scheduled_jobs prints to the console, so they are what you see.
+RUN_HOST ?= 127.0.0.1
+RUN_PORT ?= 8000
+# Links in the e-mails it prints point at the same place.
+run: export DJANGO_SITE_URL ?= http://$(RUN_HOST):$(RUN_PORT)
+run: deps-local gettext
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py compilemessages --ignore .venv --ignore node_modules --verbosity 0
 	$(PY) manage.py load_demo_data
 	$(PY) manage.py run_scheduled_jobs
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(VENV)/bin/uvicorn householdsvc.asgi:application --host 127.0.0.1 --port 8000
+	$(PY) manage.py demo_logins --url http://$(RUN_HOST):$(RUN_PORT)
+	$(VENV)/bin/uvicorn householdsvc.asgi:application --host $(RUN_HOST) --port $(RUN_PORT)
 
-# Debian's Chromium for the browser tests (Playwright cannot download its own here).
+# Debian's Chromium for the browser tests (Playwright cannot download its own here), and
+# axe-core from npm (package.json, package-lock.json) into node_modules/ for their
+# accessibility checks. Missing Debian packages are installed with apt-get: that needs root.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v npm >/dev/null 2>&1 || { \
+	  (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund --silent
+
+# GNU gettext's msgfmt, which compilemessages runs to compile locale/*/LC_MESSAGES/django.po.
+gettext:
+	@command -v msgfmt >/dev/null 2>&1 || { \
+	  (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
 
 # Start PostgreSQL and Redis if they have stopped (no-ops when they run).
 services:
@@ -49,7 +67,8 @@ services:
 	  createdb -h 127.0.0.1 -U postgres householdsvc
 
 ## The whole suite on the machine's PostgreSQL and Redis
-test: deps-test browser services
+test: deps-test browser gettext services
+	$(PY) manage.py compilemessages --ignore .venv --ignore node_modules --verbosity 0
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
@@ -99,4 +118,4 @@ prod: deps-local services
 	  wait; }
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache node_modules

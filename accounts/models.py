@@ -59,6 +59,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False, help_text="Admins only: may use the back office.")
     blocked_at = models.DateTimeField(null=True, blank=True)
     block_reason = models.CharField(max_length=255, blank=True)
+    # The language of their pages and e-mails (settings.LANGUAGES); blank: the browser's.
+    language = models.CharField(
+        max_length=8,
+        blank=True,
+        default="",
+        # Also in the table: the bulk loaders insert users with SQL that names no language.
+        db_default="",
+        choices=[("en-gb", "English"), ("hi", "हिन्दी")],
+        help_text="Pages and e-mails in this language; blank for the browser's.",
+    )
     # Set when the user followed the link e-mailed at sign-up: no first booking or offer
     # before it (accounts.passwords).
     email_confirmed_at = models.DateTimeField(null=True, blank=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import notification_views, password_views, profile_views, views
+from accounts import language_views, notification_views, password_views, profile_views, views
 
 app_name = "accounts"
 
@@ -29,6 +29,7 @@ urlpatterns = [
     path("signup/professional/", views.signup_professional, name="signup_professional"),
     path("profile/", views.profile, name="profile"),
     path("pending/", views.pending, name="pending"),
+    path("language/", language_views.set_language, name="set_language"),
     path("professionals/<int:pk>/", profile_views.professional_public, name="professional_public"),
     path("professionals/<int:pk>/document/", views.professional_document, name="professional_document"),
 ]

@@ -10,7 +10,8 @@ class ServiceFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(
         method="filter_search", label="Search", help_text="Part of the service's name, any case."
     )
-    kind = django_filters.ChoiceFilter(choices=ServiceKind.choices, label="Kind")
+    # A named blank choice on the pages, instead of django-filter's "---------".
+    kind = django_filters.ChoiceFilter(choices=ServiceKind.choices, label="Kind", empty_label="Any kind")
     pin_code = django_filters.CharFilter(
         method="filter_pin_code",
         label="Pin code",

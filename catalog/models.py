@@ -4,11 +4,12 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 
 class ServiceKind(models.TextChoices):
-    AT_ADDRESS = "at_address", "At an address (household job)"
-    DISPATCH = "dispatch", "Dispatched to a position (mobile / roadside)"
+    AT_ADDRESS = "at_address", _("At an address (household job)")
+    DISPATCH = "dispatch", _("Dispatched to a position (mobile / roadside)")
 
 
 class Service(models.Model):

@@ -19,7 +19,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Role, working_professional_q
 from exports.models import NotificationKind, SentNotification
@@ -84,9 +84,12 @@ def daily_reminder_send(*, professional, day: dt.date) -> bool:
     }
 
     def send():
+        with translation.override(professional.language or settings.LANGUAGE_CODE):
+            subject = render_to_string("emails/reminders/daily_subject.txt", context).strip()
+            message = render_to_string("emails/reminders/daily.txt", context)
         send_mail(
-            subject=render_to_string("emails/reminders/daily_subject.txt", context).strip(),
-            message=render_to_string("emails/reminders/daily.txt", context),
+            subject=subject,
+            message=message,
             from_email=None,
             recipient_list=[professional.email],
         )

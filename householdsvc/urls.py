@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from householdsvc import health, metrics
+from householdsvc.core import branding
 
 api_v1 = [
     path("", include("accounts.api.urls")),
@@ -17,6 +19,8 @@ api_v1 = [
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("favicon.svg", branding.favicon, name="favicon"),
+    path("favicon.ico", RedirectView.as_view(pattern_name="favicon", permanent=True)),
     path("metrics", metrics.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
@@ -34,7 +38,10 @@ urlpatterns = [
 
 # JSON under /api/ for a path no pattern takes (e.g. a non-numeric id); HTML elsewhere.
 handler404 = "householdsvc.core.api.not_found"
-# A 503 with Retry-After while the database is down (JSON under /api/); a 500 otherwise.
+# The same for 400, 403 and 500: the site's own pages (templates/400.html …), JSON under /api/;
+# a 503 with Retry-After while the database is down (JSON under /api/).
+handler400 = "householdsvc.core.api.bad_request"
+handler403 = "householdsvc.core.api.permission_denied"
 handler500 = "householdsvc.core.api.server_error"
 
 if settings.DEBUG:

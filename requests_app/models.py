@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q, Value
+from django.utils.translation import gettext_lazy as _
 
 from householdsvc.core.geo import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, position_constraints
 
@@ -15,13 +16,13 @@ def new_start_code() -> str:
 
 
 class Status(models.TextChoices):
-    REQUESTED = "requested", "Requested"
-    ASSIGNED = "assigned", "Assigned"
-    EN_ROUTE = "en_route", "En route"
-    ON_SITE = "on_site", "On site"
-    COMPLETED = "completed", "Completed"
-    CLOSED = "closed", "Closed"
-    CANCELLED = "cancelled", "Cancelled"
+    REQUESTED = "requested", _("Requested")
+    ASSIGNED = "assigned", _("Assigned")
+    EN_ROUTE = "en_route", _("En route")
+    ON_SITE = "on_site", _("On site")
+    COMPLETED = "completed", _("Completed")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class Action(models.TextChoices):
@@ -88,20 +89,20 @@ HOLDING_STATUSES = (Status.ASSIGNED, Status.EN_ROUTE, Status.ON_SITE)
 
 
 class VehicleType(models.TextChoices):
-    CAR = "car", "Car"
-    MOTORCYCLE = "motorcycle", "Motorcycle"
-    VAN = "van", "Van"
-    TRUCK = "truck", "Truck"
-    EV = "ev", "Electric vehicle"
-    OTHER = "other", "Other"
+    CAR = "car", _("Car")
+    MOTORCYCLE = "motorcycle", _("Motorcycle")
+    VAN = "van", _("Van")
+    TRUCK = "truck", _("Truck")
+    EV = "ev", _("Electric vehicle")
+    OTHER = "other", _("Other")
 
 
 class PaymentStatus(models.TextChoices):
-    UNPAID = "unpaid", "Unpaid"
-    PENDING = "pending", "Pending"
-    PAID = "paid", "Paid"
-    REFUNDED = "refunded", "Refunded"
-    FAILED = "failed", "Failed"
+    UNPAID = "unpaid", _("Unpaid")
+    PENDING = "pending", _("Pending")
+    PAID = "paid", _("Paid")
+    REFUNDED = "refunded", _("Refunded")
+    FAILED = "failed", _("Failed")
 
 
 class ServiceRequest(models.Model):

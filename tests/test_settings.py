@@ -117,5 +117,15 @@ def test_local_settings_with_nothing_set_run_embedded():
         "eager": True,
         "channels": "channels.layers.InMemoryChannelLayer",
         "email": "django.core.mail.backends.console.EmailBackend",
-        "debug": True,
+        # A visitor of `make run` gets the site's error pages, not Django's debug page.
+        "debug": False,
     }
+
+
+def test_local_settings_turn_debug_on_for_a_developer_who_asks():
+    probe = "import django; django.setup(); from django.conf import settings as s; print(s.DEBUG)"
+
+    result = run(["-c", probe], "householdsvc.settings.local", DJANGO_DEBUG="true")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "True"

@@ -1,14 +1,19 @@
 """``{{ amount|money }}``: a price in the platform's one currency (settings.CURRENCY), with its
-symbol and thousands separators, the same on every page and e-mail."""
+symbol, the same on every page and e-mail. Formatted by Babel in the active language's Indian
+locale (en_IN, hi_IN), so rupees group as ₹1,00,000.00 (lakhs), in English and Hindi alike."""
 
 from decimal import Decimal, InvalidOperation
 
+from babel.numbers import format_currency
 from django import template
 from django.conf import settings
+from django.utils import translation
 
 register = template.Library()
 
-SYMBOLS = {"INR": "₹", "USD": "$", "GBP": "£", "EUR": "€"}
+# The active language's Babel locale; any other language falls back to Indian English.
+LOCALES = {"hi": "hi_IN"}
+DEFAULT_LOCALE = "en_IN"
 
 
 @register.filter
@@ -19,7 +24,5 @@ def money(amount) -> str:
         value = Decimal(str(amount)).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
         return ""
-    currency = settings.CURRENCY
-    symbol = SYMBOLS.get(currency)
-    figures = f"{value:,.2f}"
-    return f"{symbol}{figures}" if symbol else f"{figures} {currency}"
+    language = (translation.get_language() or "").split("-")[0]
+    return format_currency(value, settings.CURRENCY, locale=LOCALES.get(language, DEFAULT_LOCALE))

@@ -100,6 +100,24 @@ def server_error(request):
     return defaults.server_error(request)
 
 
+def bad_request(request, exception=None):
+    """``handler400``: JSON under /api/ (e.g. a disallowed Host), the site's 400 page elsewhere."""
+    if request.path_info.startswith("/api/"):
+        body = {"code": "bad_request", "detail": "Bad request.", "errors": {}}
+        return JsonResponse(body, status=status.HTTP_400_BAD_REQUEST)
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request, exception=None):
+    """``handler403``: JSON under /api/, the site's 403 page elsewhere."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse(
+            {"code": "permission_denied", "detail": "You do not have permission to perform this action."},
+            status=status.HTTP_403_FORBIDDEN,
+        )
+    return defaults.permission_denied(request, exception)
+
+
 # PostgreSQL's OFFSET and LIMIT are bigints: a page past this is past the end, unasked.
 MAX_ROW_OFFSET = 2**63 - 1
 

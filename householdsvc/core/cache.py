@@ -27,6 +27,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 from redis.exceptions import RedisError
@@ -158,7 +159,8 @@ def public_page(name: str, *params: str, vary: tuple[str, ...] = ("Cookie",)):
                 response = view(request, *args, **kwargs)
                 mark_private(response, vary)
                 return response
-            key = query_key(request, *params)
+            # One shared copy per language (the page is rendered in the visitor's).
+            key = f"{query_key(request, *params)}|{translation.get_language()}"
             version, entry = lookup(name, key)
             if entry is not None:
                 return respond(request, entry, vary)

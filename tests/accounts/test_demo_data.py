@@ -28,7 +28,7 @@ def snapshot():
 
 
 def test_loads_a_catalogue_of_both_kinds_an_admin_customers_and_approved_professionals():
-    output = load()
+    load()
 
     assert Service.objects.filter(kind=ServiceKind.AT_ADDRESS).count() >= 4
     assert Service.objects.filter(kind=ServiceKind.DISPATCH).count() >= 4
@@ -43,8 +43,22 @@ def test_loads_a_catalogue_of_both_kinds_an_admin_customers_and_approved_profess
         12.8 < float(p.current_latitude) < 13.2 and 77.4 < float(p.current_longitude) < 77.9
         for p in professionals
     )
-    assert "admin@householdsvc.local" in output
-    assert "demo-pass-123" in output
+
+
+def test_the_log_ins_are_printed_on_their_own_with_the_url_to_open():
+    load()
+    out = io.StringIO()
+
+    call_command("demo_logins", "--url", "http://127.0.0.1:8123", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert lines[1] == "householdsvc is starting: open http://127.0.0.1:8123/"
+    assert "every password is demo-pass-123" in lines[2]
+    assert (
+        lines[3] == "  admin         admin@householdsvc.local   (back office: http://127.0.0.1:8123/admin/)"
+    )
+    assert "  customer      asha@householdsvc.local" in lines
+    assert "  professional  ravi.plumber@householdsvc.local   (Plumbing repair)" in lines
 
 
 def test_running_twice_leaves_the_same_data():

@@ -14,10 +14,17 @@ def test_a_price_shows_with_the_rupee_sign_and_thousands_separators(settings):
     assert money(Decimal("0.5")) == "₹0.50"
 
 
-def test_a_currency_without_a_known_sign_shows_its_code(settings):
+def test_a_currency_without_a_sign_in_india_shows_its_code(settings):
     settings.CURRENCY = "CHF"
 
-    assert money(Decimal("1250.5")) == "1,250.50 CHF"
+    assert money(Decimal("1250.5")) == "CHF1,250.50"  # Babel's (CLDR's) en_IN pattern
+
+
+def test_rupees_group_in_lakhs_and_crores(settings):
+    settings.CURRENCY = "INR"
+
+    assert money(Decimal("100000")) == "₹1,00,000.00"
+    assert money(Decimal("12345678.9")) == "₹1,23,45,678.90"
 
 
 @pytest.mark.parametrize("empty", [None, "", "not a number"])

@@ -112,7 +112,7 @@ def test_anonymous_answers_carry_http_caching_headers_and_revalidate(
     response = api_client.get(SEARCH)
 
     assert response["Cache-Control"] == "public, max-age=10"
-    assert response["Vary"] == "Accept, Authorization, Cookie"
+    assert response["Vary"] == "Accept, Authorization, Cookie, Accept-Language"
     assert response["ETag"].startswith('"') and response["Last-Modified"].endswith("GMT")
     not_modified = api_client.get(SEARCH, HTTP_IF_NONE_MATCH=response["ETag"])
     assert not_modified.status_code == 304
@@ -135,7 +135,7 @@ def test_anonymous_pages_carry_http_caching_headers_and_revalidate(client, servi
 
     assert response.status_code == 200
     assert response["Cache-Control"] == "public, max-age=10"
-    assert response["Vary"] == "Cookie"
+    assert response["Vary"] == "Cookie, Accept-Language"
     assert client.get(path, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
 
 

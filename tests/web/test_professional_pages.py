@@ -74,7 +74,8 @@ def test_offers_keep_a_fixed_number_of_queries(
         make_request(description=f"Job {n}")
     client = web_client(professional)
 
-    # session, user, professional profile, the page's rows, the bell's unread count.
+    # session, user, professional profile, the page's rows, their availability (the notice),
+    # the menu bell's unread count.
     with django_assert_max_num_queries(6):
         response = client.get(OFFERS_URL)
     assert len(response.context["rows"]) == 5

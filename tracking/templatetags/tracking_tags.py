@@ -56,7 +56,7 @@ def live_tracking(user, service_request) -> dict:
         config = {
             "requestId": service_request.pk,
             "status": service_request.status,
-            "statusLabels": dict(Status.choices),
+            "statusLabels": {value: str(label) for value, label in Status.choices},  # in the page's language
             "trackableStatuses": list(TRACKABLE_STATUSES),
             "watch": None,
             "share": None,

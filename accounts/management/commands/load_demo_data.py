@@ -268,9 +268,6 @@ class Command(BaseCommand):
                 import_string(path)(demo)
 
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(demo.services)} services."))
-        self.stdout.write(f"Log in at http://127.0.0.1:8000/accounts/login/ — every password is {PASSWORD}")
-        self.stdout.write(f"  admin         {ADMIN_EMAIL}   (back office: /admin/)")
-        for user in demo.customers:
-            self.stdout.write(f"  customer      {user.email}")
-        for user in demo.professionals:
-            self.stdout.write(f"  professional  {user.email}   ({user.professional_profile.service.name})")
+        # The log-ins come last in `make run` (manage.py demo_logins), after the reminder e-mails
+        # that run_scheduled_jobs prints, so that they are what the reader sees.
+        self.stdout.write("Log-ins: manage.py demo_logins")

@@ -1,0 +1,19 @@
+"""A user's language: kept on their profile, so pages and e-mails speak it on every device."""
+
+from django.conf import settings
+from django.db import transaction
+
+from accounts.models import User
+from householdsvc.core import errors
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """Keep ``language`` (one of settings.LANGUAGES, or "" for the browser's) on ``user``."""
+    if language and language not in dict(settings.LANGUAGES):
+        raise errors.ValidationFailed(
+            "Choose a language the site speaks.", errors={"language": ["Unknown language."]}
+        )
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(language=language)
+    user.language = language
+    return user
