@@ -32,9 +32,10 @@ RUN_HOST ?= 127.0.0.1
 RUN_PORT ?= 8000
 # Links in the e-mails it prints point at the same place.
 run: export DJANGO_SITE_URL ?= http://$(RUN_HOST):$(RUN_PORT)
-run: deps-local gettext
+run: deps-local
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py compilemessages --ignore .venv --ignore node_modules --verbosity 0
+	@# Babel's compiler (a Python package already installed), so make run needs no gettext.
+	$(VENV)/bin/pybabel -q compile -d locale -D django
 	$(PY) manage.py load_demo_data
 	$(PY) manage.py run_scheduled_jobs
 	$(PY) manage.py collectstatic --noinput --verbosity 0
