@@ -201,21 +201,18 @@ def price_notify(*, service_request, event) -> None:
 
 
 def payment_notify(*, service_request, attempt) -> None:
-    """A request is paid (card or cash): the customer has their receipt, the professional knows."""
-    url = reverse("requests_app:detail", args=[service_request.pk])
+    """A request is paid (card or cash): its professional hears. The customer paid it themselves
+    and gets the receipt by e-mail (money.receipts), so they are not told twice."""
+    professional = service_request.professional
+    if professional is None:
+        return
     amount = f"{attempt.price} {settings.CURRENCY}"
-    for recipient, title in (
-        (service_request.customer, f"Payment received for request #{service_request.pk}"),
-        (service_request.professional, f"Request #{service_request.pk} is paid ({amount})"),
-    ):
-        if recipient is None:
-            continue
-        notify(
-            recipient=recipient,
-            kind=NotificationKind.PAYMENT,
-            key=f"request:{service_request.pk}:paid:{attempt.pk}",
-            title=title,
-            body=f"Paid {amount}; the receipt is on the request page.",
-            request_id=service_request.pk,
-            url=url,
-        )
+    notify(
+        recipient=professional,
+        kind=NotificationKind.PAYMENT,
+        key=f"request:{service_request.pk}:paid:{attempt.pk}",
+        title=f"Request #{service_request.pk} is paid ({amount})",
+        body=f"Paid {amount}; your earnings are credited.",
+        request_id=service_request.pk,
+        url=reverse("requests_app:detail", args=[service_request.pk]),
+    )

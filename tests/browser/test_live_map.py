@@ -105,7 +105,9 @@ def test_a_shared_link_shows_the_map_without_a_login_then_410_after_completion(
             request_id=en_route_request.pk, professional=professional, start_code=en_route_request.start_code
         )
         return services.service_request_complete(
-            request_id=en_route_request.pk, professional=professional, final_price=Decimal("450")
+            request_id=en_route_request.pk,
+            professional=professional,
+            final_price=en_route_request.price_estimate,
         )
 
     off_the_browser_thread(complete)

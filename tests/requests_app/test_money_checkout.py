@@ -149,9 +149,10 @@ def test_only_the_signed_completed_event_marks_it_paid_with_receipt_earnings_and
         Decimal("5.00"),
         Decimal("43.25"),
     )
-    [email] = mail.outbox
+    email, notice = sorted(mail.outbox, key=lambda message: message.to != ["alice@example.com"])
     assert email.to == ["alice@example.com"]
     assert email.attachments[0][0] == f"receipt-{receipt.code}.pdf"
+    assert (notice.to, notice.subject) == (["carol@example.com"], f"Request #{job.pk} is paid (45.00 INR)")
 
 
 def test_a_replayed_completed_event_is_applied_once(
@@ -167,7 +168,8 @@ def test_a_replayed_completed_event_is_applied_once(
     assert again.json()["duplicate"] is True
     assert EarningsEntry.objects.count() == 1
     assert Receipt.objects.count() == 1
-    assert len(mail.outbox) == 1
+    # The receipt to the customer and the notice to the professional, each once.
+    assert sorted(message.to[0] for message in mail.outbox) == ["alice@example.com", "carol@example.com"]
 
 
 def test_the_same_session_reported_paid_twice_in_two_events_pays_once(client_for, customer, job, stripe_api):

@@ -51,15 +51,14 @@ def test_a_proposed_price_tells_the_customer_and_the_answer_tells_the_profession
     assert len(titles(customer, "price_change")) == 1  # not told of their own step
 
 
-def test_a_payment_tells_both_sides_once(completed_above_the_estimate, customer, professional):
+def test_a_payment_tells_the_professional_once(completed_above_the_estimate, customer, professional):
     job = completed_above_the_estimate
     price_changes.price_change_approve(request_id=job.pk, customer=customer)
     cash.cash_record(request_id=job.pk, professional=professional)
     cash.cash_confirm(request_id=job.pk, customer=customer)
 
-    assert titles(customer, "payment") == [
-        (f"Payment received for request #{job.pk}", "Paid 65.00 INR; the receipt is on the request page.")
-    ]
+
+    assert titles(customer, "payment") == []  # they paid, and have the receipt by e-mail
     assert titles(professional, "payment") == [
-        (f"Request #{job.pk} is paid (65.00 INR)", "Paid 65.00 INR; the receipt is on the request page.")
+        (f"Request #{job.pk} is paid (65.00 INR)", "Paid 65.00 INR; your earnings are credited.")
     ]
