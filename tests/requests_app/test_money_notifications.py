@@ -57,7 +57,6 @@ def test_a_payment_tells_the_professional_once(completed_above_the_estimate, cus
     cash.cash_record(request_id=job.pk, professional=professional)
     cash.cash_confirm(request_id=job.pk, customer=customer)
 
-
     assert titles(customer, "payment") == []  # they paid, and have the receipt by e-mail
     assert titles(professional, "payment") == [
         (f"Request #{job.pk} is paid (65.00 INR)", "Paid 65.00 INR; your earnings are credited.")
