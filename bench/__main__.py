@@ -1,4 +1,4 @@
-"""``python -m bench [api|catalog|pages|live|export|slots|geo]``: make sure the bench database holds
+"""``python -m bench [api|catalog|pages|live|export|slots|geo|fairness]``: make sure the bench database holds
 the data, run the benchmarks, print every figure as ``name: value unit (baseline value, ratio r)``."""
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def main() -> None:
     parser.add_argument(
         "which",
         nargs="?",
-        choices=["api", "catalog", "pages", "live", "export", "slots", "geo", "all"],
+        choices=["api", "catalog", "pages", "live", "export", "slots", "geo", "fairness", "all"],
         default="all",
     )
     which = parser.parse_args().which
@@ -56,8 +56,12 @@ def main() -> None:
         django.setup()
         # The slots bench makes its own small data set: no need for the million rows.
         # The geo bench reads the 100,000 professionals alone: any number of requests will do.
-        ensure_database(bulk=which != "slots", target={**TARGET, "requests": 1} if which == "geo" else None)
-        from bench import api, catalog, export, geo, live, pages, slots
+        # The fairness bench is a simulation of the rule's code: no data at all.
+        ensure_database(
+            bulk=which not in ("slots", "fairness"),
+            target={**TARGET, "requests": 1} if which == "geo" else None,
+        )
+        from bench import api, catalog, export, fairness, geo, live, pages, slots
 
         benches = {
             "api": api.run,
@@ -67,6 +71,7 @@ def main() -> None:
             "export": export.run,
             "slots": slots.run,
             "geo": geo.run,
+            "fairness": fairness.run,
         }
         for name, run in benches.items():
             if which in (name, "all"):

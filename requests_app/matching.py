@@ -19,10 +19,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
+from django.db.models import BigIntegerField, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 
-from accounts.models import ProfessionalProfile, working_professional_q
+from accounts.models import ProfessionalProfile, VerificationStatus, working_professional_q
 from householdsvc.core.earth import EarthDistance, earth_point, fixed_point
 from householdsvc.core.geo import bounding_box, distance_km_expression
 from requests_app.models import ServiceRequest
@@ -59,16 +60,17 @@ def dispatch_candidates(*, service_request: ServiceRequest, now=None) -> QuerySe
     the request has no position.
 
     The radius differs per professional: the exact haversine distance is compared with each
-    professional's own. By default (and always on SQLite) a latitude/longitude box sized by the
-    widest radius of the service's professionals (one index lookup on pro_service_radius_idx,
-    an upper bound of the candidates' own) narrows the rows, then the haversine order. With
-    DISPATCH_MATCHING_KNN on PostgreSQL the order is the ``<->`` distance of ``cube`` +
-    ``earthdistance``, which the GiST index on (service, ``ll_to_earth`` of the position)
-    (accounts migration 0002) can walk nearest first. Both find the same professionals in the
-    same order.
+    professional's own. On PostgreSQL (DISPATCH_MATCHING_KNN, on by default) the partial GiST
+    index on (service, ``ll_to_earth`` of the position) is walked nearest first by the ``<->``
+    order of ``cube`` + ``earthdistance`` for the few nearest (``_nearest_by_knn``), and only
+    those are filtered and ranked. Elsewhere (always on SQLite) a latitude/longitude box sized
+    by the widest radius of the service's professionals narrows the rows, then the haversine
+    order. Both find the same professionals in the same order.
     """
     user_model = get_user_model()
     if service_request.latitude is None or service_request.longitude is None:
+        return user_model.objects.none()
+    if not service_request.service.is_active:
         return user_model.objects.none()
     candidates = suitable_professionals(service_request=service_request).filter(
         professional_profile__current_latitude__isnull=False,
@@ -77,9 +79,7 @@ def dispatch_candidates(*, service_request: ServiceRequest, now=None) -> QuerySe
     )
     if settings.DISPATCH_MATCHING_KNN and connection.vendor == "postgresql":
         return _nearest_by_knn(candidates, service_request)
-    widest = ProfessionalProfile.objects.filter(service_id=service_request.service_id).aggregate(
-        widest=Max("service_radius_km")
-    )["widest"]
+    widest = _widest_radius(service_request)
     if widest is None:
         return user_model.objects.none()
     return _nearest_by_box(candidates, service_request, widest)
@@ -101,8 +101,13 @@ def _exact(candidates: QuerySet, service_request: ServiceRequest) -> QuerySet:
 
 
 # How many of the nearest the PostgreSQL path ranks, at least: more than the rounds ever offer
-# (see nearest_cap) or a quote reads (the first); few, so the planner walks the KNN index.
+# (see nearest_cap) or a quote reads (the first).
 NEAREST_CAP = 20
+# The KNN walk reads this many times nearest_cap() rows at first (some fail the filters applied
+# after it: stale position, out of their own radius, EV, turned it down), four times more on
+# each further try while too few pass.
+KNN_OVERFETCH = 2
+KNN_GROWTH = 4
 
 
 def nearest_cap() -> int:
@@ -110,24 +115,72 @@ def nearest_cap() -> int:
     return max(NEAREST_CAP, settings.DISPATCH_BATCH * (settings.DISPATCH_MAX_ROUNDS + 1))
 
 
-def _nearest_by_knn(candidates: QuerySet, service_request: ServiceRequest) -> QuerySet:
-    """PostgreSQL: the GiST index (service, cube) walks the ``<->`` order, stopping after the
-    ``nearest_cap()`` nearest (an index walks that order only when it is the whole ORDER BY);
-    those few are then ranked like everywhere else, ties by rating and id."""
+def knn_walk(service_request: ServiceRequest) -> QuerySet:
+    """PostgreSQL: the service's available, approved, positioned professionals' profiles
+    nearest first, each with ``distance_km``, read (once sliced) from the partial GiST index
+    pro_available_earth_idx (accounts migration 0009). Only the index's own conditions are here
+    (its predicate; the service cast to bigint, the type of the index's column, so that it is an
+    Index Cond): with nothing else to filter, the planner walks the index and stops at the LIMIT.
+    """
     centre = fixed_point(service_request.latitude, service_request.longitude)
-    position = earth_point(
-        "professional_profile__current_latitude", "professional_profile__current_longitude"
+    position = earth_point("current_latitude", "current_longitude")
+    return (
+        ProfessionalProfile.objects.filter(
+            service_id=Cast(Value(service_request.service_id), BigIntegerField()),
+            is_available=True,
+            verification_status=VerificationStatus.APPROVED,
+            current_latitude__isnull=False,
+        )
+        .annotate(
+            distance_km=distance_km_expression(
+                service_request.latitude, service_request.longitude, "current_latitude", "current_longitude"
+            )
+        )
+        .order_by(EarthDistance(position, centre))
     )
-    nearest = (
-        _exact(candidates, service_request)
-        .annotate(chord=EarthDistance(position, centre))
-        .order_by("chord")
-        .values("pk")[: nearest_cap()]
-    )
-    user_model = get_user_model()
-    return _exact(user_model.objects.filter(pk__in=nearest), service_request).order_by(
+
+
+def _ranked(candidates: QuerySet, service_request: ServiceRequest) -> QuerySet:
+    return _exact(candidates, service_request).order_by(
         "distance_km", "-professional_profile__average_rating", "id"
     )
+
+
+def _nearest_by_knn(candidates: QuerySet, service_request: ServiceRequest) -> QuerySet:
+    """PostgreSQL: walk the index for a few more than ``nearest_cap()`` nearest (``knn_walk``),
+    keep the candidates among them (every other filter, applied to those few rows only), and
+    walk further while fewer than ``nearest_cap()`` pass, unless the walk has read every row or
+    gone past the widest radius of the service (nobody farther can be in range). Anybody not
+    walked is farther than everybody walked, so the nearest ``nearest_cap()`` candidates are
+    exactly the portable path's first ones, ranked the same way (ties by rating and id).
+    One query for the walk and the filters together, one more whenever the walk goes on."""
+    cap = nearest_cap()
+    limit = cap * KNN_OVERFETCH
+    walk = knn_walk(service_request)
+    widest = None
+    while True:
+        nearest = walk.values("user_id")[:limit]
+        found = list(
+            _ranked(candidates.filter(pk__in=nearest), service_request).values_list("pk", flat=True)[:cap]
+        )
+        if len(found) >= cap:
+            break
+        walked = list(walk.values_list("distance_km", flat=True)[:limit])
+        if len(walked) < limit:
+            break
+        if widest is None:
+            widest = _widest_radius(service_request)
+        if widest is None or walked[-1] > widest:
+            break
+        limit *= KNN_GROWTH
+    return _ranked(get_user_model().objects.filter(pk__in=found), service_request)
+
+
+def _widest_radius(service_request: ServiceRequest):
+    """The widest service radius among the service's professionals (pro_service_radius_idx)."""
+    return ProfessionalProfile.objects.filter(service_id=service_request.service_id).aggregate(
+        widest=Max("service_radius_km")
+    )["widest"]
 
 
 def _nearest_by_box(candidates: QuerySet, service_request: ServiceRequest, widest) -> QuerySet:
@@ -144,9 +197,39 @@ def _nearest_by_box(candidates: QuerySet, service_request: ServiceRequest, wides
             professional_profile__current_longitude__gte=min_lng,
             professional_profile__current_longitude__lte=max_lng,
         )
-    return _exact(candidates.filter(box), service_request).order_by(
-        "distance_km", "-professional_profile__average_rating", "id"
+    return _ranked(candidates.filter(box), service_request)
+
+
+def _wait_key(professional):
+    """Longest wait first: never a job before anybody, then the oldest last job; ties nearest."""
+    last_job_at = getattr(professional, "last_job_at", None)
+    return (last_job_at is not None, last_job_at.timestamp() if last_job_at else 0.0)
+
+
+def fair_order(nearest: list, fairness_km: float | None = None) -> list:
+    """``nearest`` (nearest first, each with ``distance_km`` and ``last_job_at``) with those
+    within DISPATCH_FAIRNESS_KM of the nearest one first, the one who has waited longest since
+    their last job leading, then everybody farther, nearest first. Pure: bench/fairness.py
+    simulates with it."""
+    if not nearest:
+        return []
+    band = settings.DISPATCH_FAIRNESS_KM if fairness_km is None else fairness_km
+    reach = nearest[0].distance_km + band
+    close = [professional for professional in nearest if professional.distance_km <= reach]
+    farther = [professional for professional in nearest if professional.distance_km > reach]
+    return sorted(close, key=_wait_key) + farther
+
+
+def fair_dispatch_candidates(candidates: QuerySet) -> list:
+    """The nearest ``nearest_cap()`` of ``dispatch_candidates`` (narrowed as the caller needs:
+    offers leave out those already offered), each with ``last_job_at`` (when they were last
+    assigned a request), in ``fair_order``."""
+    last_job = (
+        ServiceRequest.objects.filter(professional_id=OuterRef("pk"), assigned_at__isnull=False)
+        .order_by("-assigned_at")
+        .values("assigned_at")[:1]
     )
+    return fair_order(list(candidates.annotate(last_job_at=Subquery(last_job))[: nearest_cap()]))
 
 
 def household_candidates(*, service_request: ServiceRequest) -> QuerySet:

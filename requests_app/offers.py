@@ -1,7 +1,8 @@
 """Offers and dispatch rounds: who a request is put to, and what happens when nobody takes it.
 
 A new request opens round 1 in the transaction that creates it: ``Offer`` rows for the
-candidates of ``requests_app.matching`` (roadside: the DISPATCH_BATCH nearest, each offer open
+candidates of ``requests_app.matching`` (roadside: DISPATCH_BATCH of the nearest, those within
+DISPATCH_FAIRNESS_KM of the nearest one first, longest without a job leading; each offer open
 for DISPATCH_OFFER_SECONDS; household: everybody serving the pin code, with no timer). When no
 offer of the current round is live any more (they expired, were declined or withdrawn) the
 round *advances*: its open offers are marked expired and the next round goes to the nearest
@@ -27,7 +28,7 @@ from django.utils import timezone
 from householdsvc.core.errors import Conflict, NotAllowed
 from householdsvc.core.transactions import on_commit_robust
 from requests_app import notifications, offer_events
-from requests_app.matching import dispatch_candidates, household_candidates
+from requests_app.matching import dispatch_candidates, fair_dispatch_candidates, household_candidates
 from requests_app.models import Action, Offer, OfferState, RequestEvent, ServiceRequest, Status
 from requests_app.selectors import live_offer_q
 
@@ -63,7 +64,7 @@ def _candidates(service_request: ServiceRequest, now) -> list:
     offered = Offer.objects.filter(request_id=service_request.pk, professional_id=OuterRef("pk"))
     if service_request.service.is_dispatch:
         queryset = dispatch_candidates(service_request=service_request, now=now)
-        return list(queryset.exclude(Exists(offered))[: settings.DISPATCH_BATCH])
+        return fair_dispatch_candidates(queryset.exclude(Exists(offered)))[: settings.DISPATCH_BATCH]
     return list(household_candidates(service_request=service_request).exclude(Exists(offered)))
 
 

@@ -61,6 +61,9 @@ DEMO_STEPS = [
 DISPATCH_BATCH = env.int("DISPATCH_BATCH", default=3)
 # An offer not taken within this many seconds expires and the next round goes out.
 DISPATCH_OFFER_SECONDS = env.int("DISPATCH_OFFER_SECONDS", default=60)
+# Fair among the nearest: professionals within this many km of the nearest one are offered the
+# request first, the one who has waited longest since their last job leading (requests_app.matching).
+DISPATCH_FAIRNESS_KM = env.float("DISPATCH_FAIRNESS_KM", default=2.0)
 # After this many rounds without a taker the request is flagged unmatched for the admins.
 DISPATCH_MAX_ROUNDS = env.int("DISPATCH_MAX_ROUNDS", default=3)
 # An available professional's page reports their position this often (accounts.positions).
@@ -81,9 +84,9 @@ ETA_SPEED_WINDOW_SECONDS = env.int("ETA_SPEED_WINDOW_SECONDS", default=300)
 DELAY_ALERT_MINUTES = env.int("DELAY_ALERT_MINUTES", default=10)
 # Within this many metres of the request's position the professional's page offers Arrive.
 ARRIVAL_RADIUS_M = env.int("ARRIVAL_RADIUS_M", default=200)
-# PostgreSQL: rank the nearest by the cube/earthdistance GiST index (requests_app.matching);
-# off until the planner is shown to walk it (bench/geo.py): the box path measures faster today.
-DISPATCH_MATCHING_KNN = env.bool("DISPATCH_MATCHING_KNN", default=False)
+# PostgreSQL: find the nearest by walking the cube/earthdistance GiST index (requests_app.matching;
+# bench/geo.py measures it against the portable box path and a full scan). SQLite ignores it.
+DISPATCH_MATCHING_KNN = env.bool("DISPATCH_MATCHING_KNN", default=True)
 # Five wrong start codes lock `arrive` until an admin resets them.
 START_CODE_MAX_ATTEMPTS = env.int("START_CODE_MAX_ATTEMPTS", default=5)
 

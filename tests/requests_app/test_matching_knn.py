@@ -3,6 +3,7 @@ finds exactly the professionals, in exactly the order, of the portable bounding-
 haversine query SQLite runs (the nearest 20 of them: all that dispatch ever reads)."""
 
 import random
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -62,21 +63,92 @@ def test_the_index_path_finds_the_same_professionals_in_the_same_order_as_the_po
     assert checked > 100  # the comparison covered many professionals, not empty lists
 
 
-def test_the_nearest_few_are_read_from_the_gist_index(settings):
-    settings.DISPATCH_MATCHING_KNN = True
+def test_matching_walks_the_index_by_default_on_postgresql():
+    from django.conf import settings
+
+    assert settings.DISPATCH_MATCHING_KNN is True
+
+
+def test_the_nearest_few_are_read_from_the_partial_gist_index_nearest_first():
     rng = random.Random(14)
     service = DispatchServiceFactory()
     _professionals(service, 30, rng)
     customer_request = ServiceRequestFactory(
         service=service, latitude=Decimal("13.000000"), longitude=Decimal("77.500000"), pin_code=""
     )
-    queryset = matching.dispatch_candidates(service_request=customer_request)[:10]
+    walk = matching.knn_walk(customer_request).values("user_id")[:40]
     with connection.cursor() as cursor:
         # A few rows make a scan and a sort cheaper: take them off the table to see that the
         # index can serve the order (bench/geo.py shows the planner choosing it on 100,000).
         for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
             cursor.execute(f"SET LOCAL {setting} = off")
-        plan = queryset.explain()
+        plan = walk.explain()
 
-    assert "Index Scan using pro_service_earth_idx" in plan
+    assert "Index Scan using pro_available_earth_idx" in plan
+    # The service is part of the index walk (a bigint, the column's own type), not a filter.
+    assert f"Index Cond: (service_id = '{service.pk}'::bigint)" in plan
     assert "Order By: ((ll_to_earth(" in plan
+    assert "Filter:" not in plan
+
+
+def test_the_walk_goes_on_past_nearer_professionals_who_do_not_count():
+    """The 50 nearest have stale positions or are blocked: the walk reads past them (further
+    tries) and finds the same three the portable path finds."""
+    service = DispatchServiceFactory()
+    stale = timezone.now() - timedelta(hours=2)
+    for i in range(50):
+        ProfessionalFactory(
+            is_active=not i % 2,
+            professional_profile__service=service,
+            professional_profile__is_available=True,
+            professional_profile__service_radius_km=400,
+            professional_profile__current_latitude=Decimal("13.000000") + Decimal(i) / 10000,
+            professional_profile__current_longitude=Decimal("77.500000"),
+            professional_profile__position_updated_at=timezone.now() if i % 2 else stale,
+        )
+    far = [
+        ProfessionalFactory(
+            professional_profile__service=service,
+            professional_profile__is_available=True,
+            professional_profile__service_radius_km=400,
+            professional_profile__current_latitude=Decimal("13.100000") + Decimal(i) / 100,
+            professional_profile__current_longitude=Decimal("77.500000"),
+            professional_profile__position_updated_at=timezone.now(),
+        )
+        for i in range(3)
+    ]
+    customer_request = ServiceRequestFactory(
+        service=service,
+        latitude=Decimal("13.000000"),
+        longitude=Decimal("77.500000"),
+        pin_code="",
+        open_offers=False,
+    )
+    knn, box = _both_ways(customer_request)
+
+    assert [pk for pk, _ in knn] == [user.pk for user in far]
+    assert knn == box
+    assert [round(km, 2) for _, km in knn] == [11.12, 12.23, 13.34]
+
+
+def test_nobody_in_range_stops_the_walk_at_the_widest_radius(django_assert_max_num_queries):
+    service = DispatchServiceFactory()
+    for i in range(60):
+        ProfessionalFactory(
+            professional_profile__service=service,
+            professional_profile__is_available=True,
+            professional_profile__service_radius_km=5,
+            professional_profile__current_latitude=Decimal("14.000000") + Decimal(i) / 1000,
+            professional_profile__current_longitude=Decimal("77.500000"),
+            professional_profile__position_updated_at=timezone.now(),
+        )
+    customer_request = ServiceRequestFactory(
+        service=service,
+        latitude=Decimal("13.000000"),
+        longitude=Decimal("77.500000"),
+        pin_code="",
+        open_offers=False,
+    )
+    # The first try, the walked distances, the widest radius (5 km, passed at once), the answer.
+    with django_assert_max_num_queries(4):
+        assert list(matching.dispatch_candidates(service_request=customer_request)) == []

@@ -5,6 +5,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import VerificationStatus
@@ -143,15 +145,19 @@ def test_postgresql_orders_by_the_earth_distance_the_gist_index_serves(breakdown
     settings.DISPATCH_MATCHING_KNN = True
     operator(breakdown.service, 1, radius=25)
 
-    sql = str(nearest_available_professionals(service_request=breakdown).query)
+    with CaptureQueriesContext(connection) as queries:
+        nearest_available_professionals(service_request=breakdown)
 
-    assert "ll_to_earth(12.9716, 77.5946)" in sql
-    assert " <-> " in sql
+    walk = queries.captured_queries[0]["sql"]
+    assert "ll_to_earth(12.9716, 77.5946)" in walk
+    assert " <-> " in walk
 
 
-def test_by_default_the_search_narrows_by_the_box_of_the_widest_radius_of_the_service(breakdown):
-    """The box is sized by the widest radius of any professional of the service (one index
-    lookup), here the unavailable one's 40 km: an upper bound of the candidates' own."""
+def test_the_portable_search_narrows_by_the_box_of_the_widest_radius_of_the_service(breakdown, settings):
+    """SQLite's path (here with the KNN walk off): the box is sized by the widest radius of any
+    professional of the service (one index lookup), here the unavailable one's 40 km: an upper
+    bound of the candidates' own."""
+    settings.DISPATCH_MATCHING_KNN = False
     operator(breakdown.service, 1, radius=25)
     operator(breakdown.service, 5, radius=40, is_available=False)
     operator(DispatchServiceFactory(), 5, radius=900)  # another service's radius does not count
