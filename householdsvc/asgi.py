@@ -14,11 +14,14 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from accounts.routing import websocket_urlpatterns as account_sockets  # noqa: E402
 from householdsvc.core.logging import install_redaction  # noqa: E402
+from requests_app.sweeper import start_sweeper  # noqa: E402
 from tracking.routing import websocket_urlpatterns  # noqa: E402
 from tracking.ws_auth import CookieSessionOriginValidator, JWTAuthMiddleware  # noqa: E402
 
 # uvicorn logs every URL, WebSocket handshakes included: no ?token= in those lines.
 install_redaction("uvicorn.access", "uvicorn.error")
+# Tasks in-process (make run): expired offer rounds advance from a thread of this server.
+start_sweeper()
 
 application = ProtocolTypeRouter(
     {

@@ -9,3 +9,5 @@ from .base import env
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="local-development-key-not-for-production")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+# No beat here unless Redis is configured: the server sweeps expired offer rounds itself.
+DISPATCH_SWEEP_THREAD_SECONDS = env.float("DISPATCH_SWEEP_THREAD_SECONDS", default=5)

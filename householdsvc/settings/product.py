@@ -64,6 +64,9 @@ DISPATCH_OFFER_SECONDS = env.int("DISPATCH_OFFER_SECONDS", default=60)
 # Fair among the nearest: professionals within this many km of the nearest one are offered the
 # request first, the one who has waited longest since their last job leading (requests_app.matching).
 DISPATCH_FAIRNESS_KM = env.float("DISPATCH_FAIRNESS_KM", default=2.0)
+# Tasks in-process (no worker, no beat: `make run`): the embedded server sweeps expired offer
+# rounds this often in a thread (requests_app.sweeper); 0 = never (a worker and beat do it).
+DISPATCH_SWEEP_THREAD_SECONDS = env.float("DISPATCH_SWEEP_THREAD_SECONDS", default=0)
 # After this many rounds without a taker the request is flagged unmatched for the admins.
 DISPATCH_MAX_ROUNDS = env.int("DISPATCH_MAX_ROUNDS", default=3)
 # An available professional's page reports their position this often (accounts.positions).
