@@ -1,5 +1,6 @@
-"""``python -m bench [api|catalog|pages|live|export|slots|geo|fairness]``: make sure the bench database holds
-the data, run the benchmarks, print every figure as ``name: value unit (baseline value, ratio r)``."""
+"""``python -m bench [api|catalog|pages|live|export|slots|geo|fairness|dispatch]``: make sure
+the bench database holds the data, run the benchmarks, print every figure as
+``name: value unit (baseline value, ratio r)``."""
 
 from __future__ import annotations
 
@@ -44,7 +45,7 @@ def main() -> None:
     parser.add_argument(
         "which",
         nargs="?",
-        choices=["api", "catalog", "pages", "live", "export", "slots", "geo", "fairness", "all"],
+        choices=["api", "catalog", "pages", "live", "export", "slots", "geo", "fairness", "dispatch", "all"],
         default="all",
     )
     which = parser.parse_args().which
@@ -59,9 +60,9 @@ def main() -> None:
         # The fairness bench is a simulation of the rule's code: no data at all.
         ensure_database(
             bulk=which not in ("slots", "fairness"),
-            target={**TARGET, "requests": 1} if which == "geo" else None,
+            target={**TARGET, "requests": 1} if which in ("geo", "dispatch") else None,
         )
-        from bench import api, catalog, export, fairness, geo, live, pages, slots
+        from bench import api, catalog, dispatch, export, fairness, geo, live, pages, slots
 
         benches = {
             "api": api.run,
@@ -72,6 +73,7 @@ def main() -> None:
             "slots": slots.run,
             "geo": geo.run,
             "fairness": fairness.run,
+            "dispatch": dispatch.run,
         }
         for name, run in benches.items():
             if which in (name, "all"):
