@@ -13,8 +13,8 @@ from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, FloatField, Q, QuerySet, Value
-from django.db.models.functions import ASin, Cast, Cos, Least, Power, Radians, Sin, Sqrt
+from django.db.models import F, FloatField, Func, Q, QuerySet
+from django.db.models.functions import Cast
 
 EARTH_RADIUS_KM = 6371.0088
 # A position is valid within these bounds, in degrees (householdsvc.core.validation checks input).
@@ -58,22 +58,48 @@ def bounding_box_lookups(
     return lookups
 
 
+class _HaversineKm(Func):
+    """The haversine distance as one expression node, written out as SQL at compile time: the
+    same arithmetic as the nested Radians/Sin/Power/... functions, without their dozens of
+    nodes to resolve and compile on every query (matching builds several of these per call)."""
+
+    output_field = FloatField()
+
+    def __init__(self, lat, lng, lat_field: str, lng_field: str):
+        super().__init__(Cast(F(lat_field), FloatField()), Cast(F(lng_field), FloatField()))
+        lat0 = math.radians(float(lat))
+        self.numbers = (2 * EARTH_RADIUS_KM, lat0, math.cos(lat0), math.radians(float(lng)))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        lat_sql, lat_params = compiler.compile(self.source_expressions[0])
+        lng_sql, lng_params = compiler.compile(self.source_expressions[1])
+        least = "MIN" if connection.vendor == "sqlite" else "LEAST"  # Django's Least on SQLite
+        diameter, lat0, cos_lat0, lng0 = self.numbers
+        sql = (
+            f"(%s * ASIN({least}(SQRT((POWER(SIN(((RADIANS({lat_sql}) - %s) / %s)), %s) + "
+            f"((%s * COS(RADIANS({lat_sql}))) * POWER(SIN(((RADIANS({lng_sql}) - %s) / %s)), %s)))), %s)))"
+        )
+        params = [
+            diameter,
+            *lat_params,
+            lat0,
+            2.0,
+            2.0,
+            cos_lat0,
+            *lat_params,
+            *lng_params,
+            lng0,
+            2.0,
+            2.0,
+            1.0,
+        ]
+        return sql, params
+
+
 def distance_km_expression(lat, lng, lat_field: str = "latitude", lng_field: str = "longitude"):
-    """The haversine distance from (lat, lng) to each row's position, as a SQL expression."""
-
-    def number(value):
-        return Value(float(value), output_field=FloatField())
-
-    lat0 = math.radians(float(lat))
-    lat_r = Radians(Cast(F(lat_field), FloatField()))
-    lng_r = Radians(Cast(F(lng_field), FloatField()))
-    half_dlat = (lat_r - number(lat0)) / number(2)
-    half_dlng = (lng_r - number(math.radians(float(lng)))) / number(2)
-    a = Power(Sin(half_dlat), number(2)) + number(math.cos(lat0)) * Cos(lat_r) * Power(
-        Sin(half_dlng), number(2)
-    )
-    # Rounding can push sqrt(a) a hair above 1, where ASIN is undefined.
-    return number(2 * EARTH_RADIUS_KM) * ASin(Least(Sqrt(a), number(1)))
+    """The haversine distance from (lat, lng) to each row's position, as a SQL expression
+    (rounding can push sqrt(a) a hair above 1, where ASIN is undefined: hence the LEAST)."""
+    return _HaversineKm(lat, lng, lat_field, lng_field)
 
 
 def within_radius(
