@@ -44,18 +44,25 @@ def offer_message(offer: Offer) -> dict:
     }
 
 
-def _send(user_id, message: dict) -> None:
+def _send_all(messages: list[tuple[int, dict]]) -> None:
+    """Every (professional id, message) in one trip into the channel layer's event loop (one
+    ``async_to_sync`` for the lot, not one each: the offers of a round go out together)."""
     channel_layer = get_channel_layer()
-    if channel_layer is None:
+    if channel_layer is None or not messages:
         return
-    async_to_sync(channel_layer.group_send)(professional_offers_group(user_id), message)
+
+    async def send():
+        for user_id, message in messages:
+            await channel_layer.group_send(professional_offers_group(user_id), message)
+
+    async_to_sync(send)()
 
 
 def announce_offers(offer_ids) -> None:
     """Each new offer to its professional's socket."""
     try:
-        for offer in Offer.objects.filter(pk__in=offer_ids).select_related("request__service"):
-            _send(offer.professional_id, offer_message(offer))
+        offers = Offer.objects.filter(pk__in=offer_ids).select_related("request__service")
+        _send_all([(offer.professional_id, offer_message(offer)) for offer in offers])
     except Exception:
         logger.warning("Could not announce offers %s", offer_ids, exc_info=True)
 
@@ -66,7 +73,11 @@ def announce_gone(request_id) -> None:
         closed = Offer.objects.filter(request_id=request_id).exclude(
             state__in=(OfferState.OPEN, OfferState.ACCEPTED)
         )
-        for professional_id, state in closed.values_list("professional_id", "state"):
-            _send(professional_id, {"type": "offer_gone", "request_id": request_id, "state": state})
+        _send_all(
+            [
+                (professional_id, {"type": "offer_gone", "request_id": request_id, "state": state})
+                for professional_id, state in closed.values_list("professional_id", "state")
+            ]
+        )
     except Exception:
         logger.warning("Could not announce the end of the offers of request %s", request_id, exc_info=True)
