@@ -103,7 +103,7 @@ def to_minor_units(amount: Decimal, currency: str) -> int:
     return int((Decimal(amount) * 10**exponent).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def _note(service_request: ServiceRequest, note: str, actor=None) -> None:
+def payment_note(service_request: ServiceRequest, note: str, actor=None) -> None:
     RequestEvent.objects.create(
         request=service_request,
         action=Action.PAYMENT,
@@ -114,7 +114,7 @@ def _note(service_request: ServiceRequest, note: str, actor=None) -> None:
     )
 
 
-def _set_payment(service_request: ServiceRequest, payment_status: str, reference: str | None = None) -> None:
+def set_payment(service_request: ServiceRequest, payment_status: str, reference: str | None = None) -> None:
     service_request.payment_status = payment_status
     fields = ["payment_status", "updated_at"]
     if reference is not None:
@@ -163,8 +163,8 @@ def payment_start(*, request_id, customer) -> PaymentStart:
             PaymentStatus.PENDING,
             intent.id,
         ):
-            _set_payment(service_request, PaymentStatus.PENDING, intent.id)
-            _note(
+            set_payment(service_request, PaymentStatus.PENDING, intent.id)
+            payment_note(
                 service_request,
                 f"Payment started: {service_request.final_price} {currency.upper()} ({intent.id}).",
                 actor=customer,
@@ -187,7 +187,7 @@ def _reusable_intent(client, service_request, amount, currency):
     except stripe.InvalidRequestError:  # unknown to Stripe (another account, test vs live)
         return None
     except stripe.StripeError as exc:
-        raise _provider_error(exc, service_request) from exc
+        raise provider_error(exc, service_request) from exc
     if intent.status == "succeeded":
         # Paid, and Stripe's event is on its way: a new intent now could charge twice.
         raise Conflict("This request is already paid; the confirmation is on its way.", code="already_paid")
@@ -214,10 +214,10 @@ def _create_intent(client, service_request, amount, currency):
             options={"idempotency_key": idempotency_key[:255]},
         )
     except stripe.StripeError as exc:
-        raise _provider_error(exc, service_request) from exc
+        raise provider_error(exc, service_request) from exc
 
 
-def _provider_error(exc: stripe.StripeError, service_request) -> PaymentProviderError:
+def provider_error(exc: stripe.StripeError, service_request) -> PaymentProviderError:
     logger.error("Stripe refused or failed a call for request %s: %s", service_request.pk, exc)
     message = getattr(exc, "user_message", None) or "The payment provider could not be reached."
     return PaymentProviderError(f"The payment could not be started: {message}")

@@ -122,9 +122,9 @@ def checkout_start(*, request_id, customer, tip=None, return_url: str = "") -> C
             stripe_session_id=session.id,
             recorded_by=customer,
         )
-        payments._set_payment(service_request, PaymentStatus.PENDING, session.id)
+        payments.set_payment(service_request, PaymentStatus.PENDING, session.id)
         tip_note = f" with a tip of {tip}" if tip else ""
-        payments._note(
+        payments.payment_note(
             service_request,
             f"Card payment started on Stripe Checkout: {attempt.total} {currency.upper()}{tip_note} "
             f"({session.id}).",
@@ -151,7 +151,7 @@ def _cancel_app_intent(client, service_request) -> None:
                 "This request is already paid; the confirmation is on its way.", code="already_paid"
             ) from exc
     except stripe.StripeError as exc:
-        raise payments._provider_error(exc, service_request) from exc
+        raise payments.provider_error(exc, service_request) from exc
 
 
 def _retrieve(client, session_id, service_request):
@@ -160,7 +160,7 @@ def _retrieve(client, session_id, service_request):
     except stripe.InvalidRequestError:
         return None
     except stripe.StripeError as exc:
-        raise payments._provider_error(exc, service_request) from exc
+        raise payments.provider_error(exc, service_request) from exc
 
 
 def _expire(client, session_id, service_request) -> None:
@@ -174,7 +174,7 @@ def _expire(client, session_id, service_request) -> None:
                 "This request is already paid; the confirmation is on its way.", code="already_paid"
             ) from exc
     except stripe.StripeError as exc:
-        raise payments._provider_error(exc, service_request) from exc
+        raise payments.provider_error(exc, service_request) from exc
 
 
 def _create_session(client, service_request, price, tip, currency, return_url):
@@ -228,7 +228,7 @@ def _create_session(client, service_request, price, tip, currency, return_url):
             options={"idempotency_key": idempotency_key[:255]},
         )
     except stripe.StripeError as exc:
-        raise payments._provider_error(exc, service_request) from exc
+        raise payments.provider_error(exc, service_request) from exc
 
 
 # --- Stripe's events about Checkout Sessions ----------------------------------------------
@@ -268,7 +268,7 @@ def _on_session_paid(session: dict):
             f"{session.get('id')}, but {expected} {currency.upper()} is due: left for review."
         )
         logger.error("Checkout amount mismatch on request %s: %s", service_request.pk, note)
-        payments._note(service_request, note)
+        payments.payment_note(service_request, note)
         return service_request, False, "Not applied: amount or currency differs from the price."
     intent_id = session.get("payment_intent") or ""
     attempt.status = PaymentAttemptStatus.PAID
@@ -276,9 +276,9 @@ def _on_session_paid(session: dict):
     attempt.stripe_payment_intent = intent_id
     attempt.save(update_fields=["status", "paid_at", "stripe_payment_intent"])
     # The PaymentIntent becomes the reference: Stripe's refund events name it.
-    payments._set_payment(service_request, PaymentStatus.PAID, intent_id or session.get("id"))
+    payments.set_payment(service_request, PaymentStatus.PAID, intent_id or session.get("id"))
     tip_note = f" including a tip of {attempt.tip}" if attempt.tip else ""
-    payments._note(
+    payments.payment_note(
         service_request,
         f"Payment received on Stripe Checkout: {attempt.total} {currency.upper()}{tip_note} "
         f"({session.get('id')}).",
@@ -298,8 +298,8 @@ def _on_session_expired(session: dict):
     if service_request.payment_reference == attempt.stripe_session_id and (
         service_request.payment_status == PaymentStatus.PENDING
     ):
-        payments._set_payment(service_request, PaymentStatus.UNPAID)
-    payments._note(
+        payments.set_payment(service_request, PaymentStatus.UNPAID)
+    payments.payment_note(
         service_request, f"Checkout expired unpaid ({attempt.stripe_session_id}); pay again any time."
     )
     return service_request, True, "Checkout expired."
@@ -313,8 +313,10 @@ def _on_session_async_failed(session: dict):
         return service_request, False, f"Ignored: this payment is already {attempt.status}."
     attempt.status = PaymentAttemptStatus.EXPIRED
     attempt.save(update_fields=["status"])
-    payments._set_payment(service_request, PaymentStatus.FAILED)
-    payments._note(service_request, f"Payment failed on Stripe Checkout ({attempt.stripe_session_id}).")
+    payments.set_payment(service_request, PaymentStatus.FAILED)
+    payments.payment_note(
+        service_request, f"Payment failed on Stripe Checkout ({attempt.stripe_session_id})."
+    )
     return service_request, True, "Marked failed."
 
 

@@ -42,7 +42,7 @@ def cancellation_fee_charge(*, request_id, amount, actor=None, note=True) -> Can
             request=service_request, defaults={"amount": value}
         )
         if created and note:
-            payments._note(
+            payments.payment_note(
                 service_request,
                 f"Cancellation fee of {fee.amount} {settings.CURRENCY} due; the customer pays it on "
                 "the request page.",

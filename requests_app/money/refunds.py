@@ -112,7 +112,7 @@ def refund_create(*, request_id, actor, amount=None, reason="") -> Refund:
             stripe_refund_id=stripe_refund.id,
             requested_by=actor,
         )
-        payments._note(
+        payments.payment_note(
             service_request,
             f"Refund of {value} {currency.upper()} asked of Stripe ({stripe_refund.id})"
             f"{': ' + reason if reason else ''}.",
@@ -150,8 +150,8 @@ def _apply_succeeded(service_request, refund: Refund) -> None:
         service_request=service_request, refunded=refund.amount, paid_total=attempt.total
     )
     if refundable(service_request) <= 0 and service_request.payment_status != PaymentStatus.REFUNDED:
-        payments._set_payment(service_request, PaymentStatus.REFUNDED)
-    payments._note(
+        payments.set_payment(service_request, PaymentStatus.REFUNDED)
+    payments.payment_note(
         service_request, f"Refund of {refund.amount} {settings.CURRENCY} made ({refund.stripe_refund_id})."
     )
 
@@ -193,7 +193,7 @@ def _on_refund_event(stripe_refund: dict):
     if status in ("failed", "canceled"):
         refund.status = RefundStatus.FAILED
         refund.save(update_fields=["status"])
-        payments._note(service_request, f"Refund of {refund.amount} failed at Stripe ({refund_id}).")
+        payments.payment_note(service_request, f"Refund of {refund.amount} failed at Stripe ({refund_id}).")
         return service_request, True, "Refund failed."
     return service_request, False, f"Waiting: the refund is {status}."
 
