@@ -28,7 +28,7 @@ from householdsvc.core.errors import Conflict, NotAllowed, NotFound
 from householdsvc.core.validation import invalid
 from requests_app import payments
 from requests_app.models import PAYABLE_STATUSES, PaymentStatus, ServiceRequest
-from requests_app.money import fees, paid
+from requests_app.money import card_on_file, fees, paid
 from requests_app.money.models import PaymentAttempt, PaymentAttemptStatus, PaymentMethod
 from requests_app.money.pricing import ensure_price_decided, money
 from requests_app.selectors import can_see
@@ -67,6 +67,8 @@ def ensure_payable(service_request, customer) -> None:
         raise NotFound("No such service request.")
     if service_request.customer_id != customer.pk:
         raise NotAllowed("Only the customer who made the request may pay for it.")
+    if service_request.status not in PAYABLE_STATUSES and fees.fee_pending(service_request):
+        raise Conflict("The fee is being charged to your card on file.", code="fee_pending")
     if service_request.status not in PAYABLE_STATUSES and fees.fee_due(service_request) is None:
         raise Conflict(
             f"Only a completed or closed request can be paid: it is {service_request.status}.",
@@ -212,6 +214,9 @@ def _create_session(client, service_request, price, tip, currency, return_url):
         f"{service_request.payment_reference or 'none'}"
     )
     expires_at = timezone.now() + timedelta(minutes=settings.STRIPE_CHECKOUT_EXPIRES_MINUTES)
+    customer_id = card_on_file.stripe_customer_id(
+        client, user=service_request.customer, service_request=service_request
+    )
     try:
         return client.v1.checkout.sessions.create(
             params={
@@ -220,9 +225,11 @@ def _create_session(client, service_request, price, tip, currency, return_url):
                 "success_url": f"{back}{separator}checkout=success",
                 "cancel_url": f"{back}{separator}checkout=cancelled",
                 "client_reference_id": str(service_request.pk),
-                "customer_email": service_request.customer.email,
+                "customer": customer_id,
                 "metadata": metadata,
-                "payment_intent_data": {"metadata": metadata},
+                # Stripe saves the card for the customer: a later cancellation fee is charged
+                # to it off-session (money.fee_charge).
+                "payment_intent_data": {"metadata": metadata, "setup_future_usage": "off_session"},
                 "expires_at": int(expires_at.timestamp()),
             },
             options={"idempotency_key": idempotency_key[:255]},

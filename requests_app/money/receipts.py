@@ -89,10 +89,23 @@ def receipt_lines(service_request) -> list[tuple[str, str]]:
     if tip:
         lines.append(("Tip (all to the professional)", f"{money(tip)} {currency}"))
     lines.append(("Total paid", f"{money(price + tip)} {currency}"))
-    lines.append(("Payment method", attempt.get_method_display() if attempt else "-"))
+    lines.append(("Payment method", _method(attempt, fee)))
     for refund in _refunds(service_request):
         lines.append(("Refunded", f"-{refund} {currency}"))
     return lines
+
+
+def _method(attempt, fee) -> str:
+    if attempt is None:
+        return "-"
+    if (
+        fee is not None
+        and not attempt.stripe_session_id
+        and attempt.stripe_payment_intent
+        and (fee.stripe_payment_intent == attempt.stripe_payment_intent)
+    ):
+        return "Card on file (charged off-session)"
+    return attempt.get_method_display()
 
 
 def _refunds(service_request) -> list[Decimal]:

@@ -22,7 +22,7 @@ from requests_app.models import (
     ServiceRequest,
     StripeEvent,
 )
-from requests_app.money import checkout, hooks, refunds
+from requests_app.money import card_on_file, checkout, fee_charge, hooks, refunds
 from requests_app.payments import (
     PaymentsUnavailable,
     WebhookOutcome,
@@ -127,6 +127,10 @@ def _intent_request(intent: dict):
 
 
 def _on_intent_succeeded(intent: dict):
+    # A Checkout payment that saved the card (setup_future_usage) names it: now on file.
+    card_on_file.card_remember(intent)
+    if fee_charge.is_fee_intent(intent):
+        return fee_charge.on_fee_intent_succeeded(intent)
     service_request, why = _intent_request(intent)
     if service_request is None:
         return None, False, why
@@ -155,6 +159,8 @@ def _on_intent_succeeded(intent: dict):
 
 
 def _on_intent_failed(intent: dict):
+    if fee_charge.is_fee_intent(intent):
+        return fee_charge.on_fee_intent_failed(intent)
     service_request, why = _intent_request(intent)
     if service_request is None:
         return None, False, why
