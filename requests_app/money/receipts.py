@@ -20,6 +20,7 @@ from requests_app.money.models import (
     CancellationFee,
     PaymentAttempt,
     PaymentAttemptStatus,
+    PaymentMethod,
     PriceChange,
     Receipt,
     ReceiptCounter,
@@ -90,8 +91,9 @@ def receipt_lines(service_request) -> list[tuple[str, str]]:
         lines.append(("Tip (all to the professional)", f"{money(tip)} {currency}"))
     lines.append(("Total paid", f"{money(price + tip)} {currency}"))
     lines.append(("Payment method", _method(attempt, fee)))
-    for refund in _refunds(service_request):
-        lines.append(("Refunded", f"-{refund} {currency}"))
+    for amount, method in _refunds(service_request):
+        label = "Refunded in cash" if method == PaymentMethod.CASH else "Refunded"
+        lines.append((label, f"-{amount} {currency}"))
     return lines
 
 
@@ -108,7 +110,7 @@ def _method(attempt, fee) -> str:
     return attempt.get_method_display()
 
 
-def _refunds(service_request) -> list[Decimal]:
+def _refunds(service_request) -> list[tuple[Decimal, str]]:
     # refunds imports the payments module, which imports this one (through money.paid).
     from requests_app.money import refunds
 
