@@ -257,6 +257,11 @@ def test_a_fee_being_charged_cannot_be_paid_on_checkout_meanwhile(
 
     assert (response.status_code, response.json()["code"]) == (409, "fee_pending")
     assert stripe_api.session_creates() == []
+    browser = Client()
+    browser.force_login(customer)
+    page = browser.get(reverse("requests_app:detail", args=[en_route.pk])).content.decode()
+    assert "The cancellation fee is being charged to your card on file." in page
+    assert 'id="pay-form"' not in page
 
 
 def test_without_a_card_on_file_the_fee_is_due_and_stripe_is_not_called(
