@@ -23,3 +23,9 @@ def dispatch_sweep() -> dict:
 def fee_charge_off_session(fee_id: int) -> dict:
     # Safe to run twice: the fee's idempotency key, and only a pending fee is charged.
     return {"outcome": fee_charge.fee_charge_off_session(fee_id=fee_id)}
+
+
+@robust_task(name="requests_app.tasks.fee_charges_sweep", minutes=5, max_retries=1)
+def fee_charges_sweep() -> dict:
+    # Catches off-session fee charges whose task was lost: idempotent like the charge itself.
+    return {"charged": fee_charge.fee_charges_sweep()}

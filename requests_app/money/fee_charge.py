@@ -12,6 +12,7 @@ tells the customer, who then pays it on Stripe Checkout from the request page.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 import stripe
 from django.conf import settings
@@ -59,6 +60,16 @@ def _enqueue(fee_id: int) -> None:
     except Exception:  # the broker is down: charge now rather than leave the fee pending
         logger.exception("Could not queue the off-session charge of fee %s; charging inline.", fee_id)
         fee_charge_off_session(fee_id=fee_id)
+
+
+def fee_charges_sweep(*, older_than_minutes: int = 5) -> int:
+    """Charges pending fees whose task was lost (a crash between the cancellation's commit and
+    the queue, a broker that dropped it): each is idempotent, so a late original is harmless."""
+    since = timezone.now() - timedelta(minutes=older_than_minutes)
+    stuck = CancellationFee.objects.filter(
+        status=CancellationFeeStatus.PENDING, stripe_payment_intent="", created_at__lt=since
+    ).values_list("pk", flat=True)
+    return sum(fee_charge_off_session(fee_id=fee_id) == "charged" for fee_id in list(stuck[:100]))
 
 
 def fee_charge_off_session(*, fee_id: int) -> str:

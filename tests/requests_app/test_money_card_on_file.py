@@ -273,3 +273,26 @@ def test_without_a_card_on_file_the_fee_is_due_and_stripe_is_not_called(
 
     assert refreshed(en_route).fee_charge.status == "due"
     assert stripe_api.calls == []
+
+
+def test_the_sweep_charges_a_pending_fee_whose_task_was_lost(customer, in_state, card, stripe_api):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from requests_app import tasks
+    from requests_app.money import fees
+    from requests_app.money.models import CancellationFee
+
+    lost, fresh = in_state(Status.CANCELLED), in_state(Status.CANCELLED)
+    # Recorded in the test's transaction: the on-commit charge never runs, as when it is lost.
+    for cancelled in (lost, fresh):
+        fees.cancellation_fee_charge(request_id=cancelled.pk, amount="100")
+    CancellationFee.objects.filter(request=lost).update(created_at=timezone.now() - dt.timedelta(minutes=6))
+
+    assert tasks.fee_charges_sweep.delay().get() == {"charged": 1}
+    assert tasks.fee_charges_sweep.delay().get() == {"charged": 0}
+
+    [create] = off_session_creates(stripe_api)
+    assert create["form"]["metadata[request_id]"] == str(lost.pk)
+    assert refreshed(fresh).fee_charge.status == "pending"
