@@ -5,6 +5,8 @@ a Stripe PaymentIntent for it and hands back its client secret, with which the a
 payment straight with Stripe. Stripe then tells us the outcome through the signed webhook
 (``requests_app.money.webhook``), which moves ``payment_status``: paid, failed or refunded, each
 change written to the request's audit trail as a ``payment`` note (its status does not move).
+The PaymentIntent names the customer's Stripe Customer and saves the card for off-session use,
+as Checkout does (``money.card_on_file``).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from requests_app.models import (
     RequestEvent,
     ServiceRequest,
 )
-from requests_app.money import hooks, pricing
+from requests_app.money import card_on_file, hooks, pricing
 from requests_app.services import service_request_lock
 
 logger = logging.getLogger(__name__)
@@ -202,12 +204,19 @@ def _create_intent(client, service_request, amount, currency):
     # replaced intent (cancelled, re-priced) is part of the key, so its successor is new.
     replaces = service_request.payment_reference or "none"
     idempotency_key = f"householdsvc-request-{service_request.pk}-{amount}{currency}-after-{replaces}"
+    customer_id = card_on_file.stripe_customer_id(
+        client, user=service_request.customer, service_request=service_request
+    )
     try:
         return client.v1.payment_intents.create(
             params={
                 "amount": amount,
                 "currency": currency,
                 "automatic_payment_methods": {"enabled": True},
+                # The card is saved on the customer's Stripe Customer, as on Checkout: a later
+                # cancellation fee is charged to it off-session (money.fee_charge).
+                "customer": customer_id,
+                "setup_future_usage": "off_session",
                 "description": f"{service_request.service.name}, request #{service_request.pk}",
                 "metadata": {"request_id": str(service_request.pk)},
             },

@@ -296,3 +296,23 @@ def test_the_sweep_charges_a_pending_fee_whose_task_was_lost(customer, in_state,
     [create] = off_session_creates(stripe_api)
     assert create["form"]["metadata[request_id]"] == str(lost.pk)
     assert refreshed(fresh).fee_charge.status == "pending"
+
+
+def test_the_apps_payment_saves_the_card_too(client_for, customer, in_state, stripe_api):
+    job = in_state(Status.COMPLETED)
+    started = client_for(customer).post(f"/api/v1/requests/{job.pk}/pay/", {}, format="json").json()
+    saved = StripeCustomer.objects.get(user=customer)
+    intent = {
+        **stripe_api.intents[started["payment_intent_id"]],
+        "status": "succeeded",
+        "amount_received": 4500,
+        "customer": saved.customer_id,
+        "payment_method": "pm_app_card",
+        "setup_future_usage": "off_session",
+        "created": 1000,
+    }
+
+    deliver(event("payment_intent.succeeded", intent))
+
+    saved.refresh_from_db()
+    assert (saved.payment_method_id, refreshed(job).payment_status) == ("pm_app_card", PaymentStatus.PAID)
