@@ -28,11 +28,12 @@ from requests_app.money.models import (
 from requests_app.money.pricing import money
 
 
-def receipt_issue(*, service_request) -> Receipt:
+def receipt_issue(*, service_request, issued_at=None) -> Receipt:
+    """The request's receipt, numbered in the year (the site's time zone) it is issued."""
     existing = Receipt.objects.filter(request=service_request).first()
     if existing is not None:
         return existing
-    issued_at = timezone.now()
+    issued_at = issued_at or timezone.now()
     year = timezone.localtime(issued_at).year
     # Create the year's row if it is the first receipt of the year (a concurrent creator is
     # ignored), then lock it: whoever holds it takes the next number.
