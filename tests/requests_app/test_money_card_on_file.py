@@ -4,12 +4,14 @@ and a late cancellation's fee is then charged without the customer, through Stri
 events only; a card error or Stripe down makes it due, tells the customer, and leaves the
 cancellation itself done. Only Stripe's HTTP end is a local stand-in."""
 
+import io
 from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from pypdf import PdfReader
 
 from accounts.models import Notification
 from requests_app.models import Action, PaymentStatus, RequestEvent, Status
@@ -164,6 +166,12 @@ def test_a_late_cancellation_charges_the_fee_to_the_card_and_the_signed_event_pa
     lines = receipts.receipt_lines(en_route)
     assert ("Cancellation fee", "100.00 INR") in lines
     assert ("Payment method", "Card on file (charged off-session)") in lines
+    [receipt_mail] = [m for m in mail.outbox if m.attachments]
+    pdf_text = "\n".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(receipt_mail.attachments[0][1])).pages
+    )
+    assert "Cancellation fee 100.00 INR" in pdf_text
+    assert "Payment method Card on file (charged off-session)" in pdf_text
     # The policy (docs/architecture.md, Money): the fee is credited to the professional who was
     # on the way, less the platform commission like a job's price.
     [credit] = EarningsEntry.objects.filter(request=en_route)
