@@ -19,7 +19,7 @@ from fpdf import FPDF
 from householdsvc.core.errors import NotFound
 from requests_app import selectors as request_selectors
 from requests_app.models import RequestEvent, RequestMessage
-from requests_app.money.models import PaymentAttempt, PriceChange, Refund
+from requests_app.money.models import CancellationFee, PaymentAttempt, PriceChange, Refund
 from requests_app.money.receipts import pdf_safe
 from tracking.models import LocationUpdate
 
@@ -115,9 +115,13 @@ def summary_pdf(service_request, trail: dict) -> bytes:
         )
     for refund in Refund.objects.filter(request=service_request):
         line(
-            f"{_when(refund.created_at)}: refund {refund.amount} {currency}, {refund.status} {refund.reason}"
+            f"{_when(refund.created_at)}: {refund.get_method_display()} refund {refund.amount} {currency}, "
+            f"{refund.status} {refund.reason}"
         )
-    if not attempts and not service_request.refunds.exists():
+    fee = CancellationFee.objects.filter(request=service_request).first()
+    if fee is not None:
+        line(f"Cancellation fee {fee.amount} {currency}: {fee.get_status_display().lower()}")
+    if not attempts and not service_request.refunds.exists() and fee is None:
         line("None.")
 
     heading("Timeline")

@@ -317,6 +317,7 @@ from requests_app.money.models import (  # noqa: E402, F401
     Receipt,
     ReceiptCounter,
     Refund,
+    StripeCustomer,
 )
 
 

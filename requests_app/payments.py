@@ -5,6 +5,8 @@ a Stripe PaymentIntent for it and hands back its client secret, with which the a
 payment straight with Stripe. Stripe then tells us the outcome through the signed webhook
 (``requests_app.money.webhook``), which moves ``payment_status``: paid, failed or refunded, each
 change written to the request's audit trail as a ``payment`` note (its status does not move).
+The PaymentIntent names the customer's Stripe Customer and saves the card for off-session use,
+as Checkout does (``money.card_on_file``).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from requests_app.models import (
     RequestEvent,
     ServiceRequest,
 )
-from requests_app.money import hooks, pricing
+from requests_app.money import card_on_file, hooks, pricing
 from requests_app.services import service_request_lock
 
 logger = logging.getLogger(__name__)
@@ -103,7 +105,7 @@ def to_minor_units(amount: Decimal, currency: str) -> int:
     return int((Decimal(amount) * 10**exponent).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def _note(service_request: ServiceRequest, note: str, actor=None) -> None:
+def payment_note(service_request: ServiceRequest, note: str, actor=None) -> None:
     RequestEvent.objects.create(
         request=service_request,
         action=Action.PAYMENT,
@@ -114,7 +116,7 @@ def _note(service_request: ServiceRequest, note: str, actor=None) -> None:
     )
 
 
-def _set_payment(service_request: ServiceRequest, payment_status: str, reference: str | None = None) -> None:
+def set_payment(service_request: ServiceRequest, payment_status: str, reference: str | None = None) -> None:
     service_request.payment_status = payment_status
     fields = ["payment_status", "updated_at"]
     if reference is not None:
@@ -163,8 +165,8 @@ def payment_start(*, request_id, customer) -> PaymentStart:
             PaymentStatus.PENDING,
             intent.id,
         ):
-            _set_payment(service_request, PaymentStatus.PENDING, intent.id)
-            _note(
+            set_payment(service_request, PaymentStatus.PENDING, intent.id)
+            payment_note(
                 service_request,
                 f"Payment started: {service_request.final_price} {currency.upper()} ({intent.id}).",
                 actor=customer,
@@ -187,7 +189,7 @@ def _reusable_intent(client, service_request, amount, currency):
     except stripe.InvalidRequestError:  # unknown to Stripe (another account, test vs live)
         return None
     except stripe.StripeError as exc:
-        raise _provider_error(exc, service_request) from exc
+        raise provider_error(exc, service_request) from exc
     if intent.status == "succeeded":
         # Paid, and Stripe's event is on its way: a new intent now could charge twice.
         raise Conflict("This request is already paid; the confirmation is on its way.", code="already_paid")
@@ -202,22 +204,29 @@ def _create_intent(client, service_request, amount, currency):
     # replaced intent (cancelled, re-priced) is part of the key, so its successor is new.
     replaces = service_request.payment_reference or "none"
     idempotency_key = f"householdsvc-request-{service_request.pk}-{amount}{currency}-after-{replaces}"
+    customer_id = card_on_file.stripe_customer_id(
+        client, user=service_request.customer, service_request=service_request
+    )
     try:
         return client.v1.payment_intents.create(
             params={
                 "amount": amount,
                 "currency": currency,
                 "automatic_payment_methods": {"enabled": True},
+                # The card is saved on the customer's Stripe Customer, as on Checkout: a later
+                # cancellation fee is charged to it off-session (money.fee_charge).
+                "customer": customer_id,
+                "setup_future_usage": "off_session",
                 "description": f"{service_request.service.name}, request #{service_request.pk}",
                 "metadata": {"request_id": str(service_request.pk)},
             },
             options={"idempotency_key": idempotency_key[:255]},
         )
     except stripe.StripeError as exc:
-        raise _provider_error(exc, service_request) from exc
+        raise provider_error(exc, service_request) from exc
 
 
-def _provider_error(exc: stripe.StripeError, service_request) -> PaymentProviderError:
+def provider_error(exc: stripe.StripeError, service_request) -> PaymentProviderError:
     logger.error("Stripe refused or failed a call for request %s: %s", service_request.pk, exc)
     message = getattr(exc, "user_message", None) or "The payment provider could not be reached."
     return PaymentProviderError(f"The payment could not be started: {message}")

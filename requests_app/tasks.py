@@ -1,7 +1,9 @@
 """Celery tasks of requests_app: the dispatch rounds (a countdown per round, and a beat sweep
-every few seconds). Thin wrappers around requests_app.offers; both idempotent."""
+every few seconds), and the off-session charge of a cancellation fee. Thin wrappers around
+requests_app.offers and requests_app.money.fee_charge; all idempotent."""
 
 from householdsvc.core.tasks import robust_task
+from requests_app.money import fee_charge
 from requests_app.offers import offer_round_advance, offers_sweep
 
 
@@ -15,3 +17,15 @@ def dispatch_round_due(request_id: int, round_number: int) -> dict:
 def dispatch_sweep() -> dict:
     # Catches rounds whose countdown was lost (a worker or the broker down): idempotent.
     return {"advanced": offers_sweep()}
+
+
+@robust_task(name="requests_app.tasks.fee_charge_off_session", minutes=2, max_retries=1)
+def fee_charge_off_session(fee_id: int) -> dict:
+    # Safe to run twice: the fee's idempotency key, and only a pending fee is charged.
+    return {"outcome": fee_charge.fee_charge_off_session(fee_id=fee_id)}
+
+
+@robust_task(name="requests_app.tasks.fee_charges_sweep", minutes=5, max_retries=1)
+def fee_charges_sweep() -> dict:
+    # Catches off-session fee charges whose task was lost: idempotent like the charge itself.
+    return {"charged": fee_charge.fee_charges_sweep()}

@@ -245,7 +245,8 @@ class CheckoutView(APIView):
                 ErrorSerializer,
                 description="Not completed (`not_payable`), already paid (`already_paid`), the "
                 "price waits for approval (`price_not_approved`) or an admin (`price_disputed`), "
-                "cash awaits confirmation (`cash_pending`), or nothing to pay (`nothing_to_pay`).",
+                "cash awaits confirmation (`cash_pending`), a cancellation fee is being charged "
+                "to the card on file (`fee_pending`), or nothing to pay (`nothing_to_pay`).",
             ),
             502: OpenApiResponse(ErrorSerializer, description="Stripe failed (`payment_provider_error`)."),
             503: OpenApiResponse(

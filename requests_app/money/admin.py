@@ -107,7 +107,7 @@ class PaymentAttemptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ("request",)
     search_fields = ("=request__id", "=stripe_session_id", "=stripe_payment_intent")
     raw_id_fields = ("request", "recorded_by")
-    actions = ("refund",)
+    actions = ("refund", "record_cash_refund")
 
     @admin.action(description="Refund the payment, in full or in part…")
     def refund(self, request, queryset):
@@ -133,11 +133,41 @@ class PaymentAttemptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             apply=apply,
         )
 
+    @admin.action(description="Record a cash refund made outside the site…")
+    def record_cash_refund(self, request, queryset):
+        def apply(attempt, data):
+            made = refunds.refund_record_cash(
+                request_id=attempt.request_id,
+                actor=request.user,
+                amount=data["amount"],
+                reason=data["reason"],
+            )
+            return f"Request #{attempt.request_id}: cash refund of {made.amount} recorded."
+
+        return _form_action(
+            self,
+            request,
+            queryset,
+            form_class=RefundForm,
+            title="Record a cash refund",
+            submit="Record",
+            apply=apply,
+        )
+
 
 @admin.register(Refund)
 class RefundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("request", "amount", "status", "reason", "stripe_refund_id", "created_at", "succeeded_at")
-    list_filter = ("status",)
+    list_display = (
+        "request",
+        "amount",
+        "method",
+        "status",
+        "reason",
+        "stripe_refund_id",
+        "created_at",
+        "succeeded_at",
+    )
+    list_filter = ("status", "method")
     list_select_related = ("request",)
     raw_id_fields = ("request", "requested_by")
 

@@ -41,8 +41,8 @@ def cash_record(*, request_id, professional, tip=None) -> PaymentAttempt:
             tip=tip,
             recorded_by=professional,
         )
-        payments._set_payment(service_request, PaymentStatus.PENDING, f"cash-{attempt.pk}")
-        payments._note(
+        payments.set_payment(service_request, PaymentStatus.PENDING, f"cash-{attempt.pk}")
+        payments.payment_note(
             service_request,
             f"Cash payment of {attempt.total} {settings.CURRENCY} recorded by the professional; "
             "waiting for the customer to confirm.",
@@ -67,8 +67,8 @@ def cash_confirm(*, request_id, customer) -> PaymentAttempt:
         attempt.status = PaymentAttemptStatus.PAID
         attempt.paid_at = timezone.now()
         attempt.save(update_fields=["status", "paid_at"])
-        payments._set_payment(service_request, PaymentStatus.PAID)
-        payments._note(
+        payments.set_payment(service_request, PaymentStatus.PAID)
+        payments.payment_note(
             service_request,
             f"Cash payment of {attempt.total} {settings.CURRENCY} confirmed by the customer.",
             actor=customer,

@@ -28,7 +28,7 @@ from householdsvc.core.errors import Conflict, NotAllowed, NotFound
 from householdsvc.core.validation import invalid
 from requests_app import payments
 from requests_app.models import PAYABLE_STATUSES, PaymentStatus, ServiceRequest
-from requests_app.money import fees, paid
+from requests_app.money import card_on_file, fees, paid
 from requests_app.money.models import PaymentAttempt, PaymentAttemptStatus, PaymentMethod
 from requests_app.money.pricing import ensure_price_decided, money
 from requests_app.selectors import can_see
@@ -67,6 +67,8 @@ def ensure_payable(service_request, customer) -> None:
         raise NotFound("No such service request.")
     if service_request.customer_id != customer.pk:
         raise NotAllowed("Only the customer who made the request may pay for it.")
+    if service_request.status not in PAYABLE_STATUSES and fees.fee_pending(service_request):
+        raise Conflict("The fee is being charged to your card on file.", code="fee_pending")
     if service_request.status not in PAYABLE_STATUSES and fees.fee_due(service_request) is None:
         raise Conflict(
             f"Only a completed or closed request can be paid: it is {service_request.status}.",
@@ -122,9 +124,9 @@ def checkout_start(*, request_id, customer, tip=None, return_url: str = "") -> C
             stripe_session_id=session.id,
             recorded_by=customer,
         )
-        payments._set_payment(service_request, PaymentStatus.PENDING, session.id)
+        payments.set_payment(service_request, PaymentStatus.PENDING, session.id)
         tip_note = f" with a tip of {tip}" if tip else ""
-        payments._note(
+        payments.payment_note(
             service_request,
             f"Card payment started on Stripe Checkout: {attempt.total} {currency.upper()}{tip_note} "
             f"({session.id}).",
@@ -151,7 +153,7 @@ def _cancel_app_intent(client, service_request) -> None:
                 "This request is already paid; the confirmation is on its way.", code="already_paid"
             ) from exc
     except stripe.StripeError as exc:
-        raise payments._provider_error(exc, service_request) from exc
+        raise payments.provider_error(exc, service_request) from exc
 
 
 def _retrieve(client, session_id, service_request):
@@ -160,7 +162,7 @@ def _retrieve(client, session_id, service_request):
     except stripe.InvalidRequestError:
         return None
     except stripe.StripeError as exc:
-        raise payments._provider_error(exc, service_request) from exc
+        raise payments.provider_error(exc, service_request) from exc
 
 
 def _expire(client, session_id, service_request) -> None:
@@ -174,7 +176,7 @@ def _expire(client, session_id, service_request) -> None:
                 "This request is already paid; the confirmation is on its way.", code="already_paid"
             ) from exc
     except stripe.StripeError as exc:
-        raise payments._provider_error(exc, service_request) from exc
+        raise payments.provider_error(exc, service_request) from exc
 
 
 def _create_session(client, service_request, price, tip, currency, return_url):
@@ -212,6 +214,9 @@ def _create_session(client, service_request, price, tip, currency, return_url):
         f"{service_request.payment_reference or 'none'}"
     )
     expires_at = timezone.now() + timedelta(minutes=settings.STRIPE_CHECKOUT_EXPIRES_MINUTES)
+    customer_id = card_on_file.stripe_customer_id(
+        client, user=service_request.customer, service_request=service_request
+    )
     try:
         return client.v1.checkout.sessions.create(
             params={
@@ -220,15 +225,17 @@ def _create_session(client, service_request, price, tip, currency, return_url):
                 "success_url": f"{back}{separator}checkout=success",
                 "cancel_url": f"{back}{separator}checkout=cancelled",
                 "client_reference_id": str(service_request.pk),
-                "customer_email": service_request.customer.email,
+                "customer": customer_id,
                 "metadata": metadata,
-                "payment_intent_data": {"metadata": metadata},
+                # Stripe saves the card for the customer: a later cancellation fee is charged
+                # to it off-session (money.fee_charge).
+                "payment_intent_data": {"metadata": metadata, "setup_future_usage": "off_session"},
                 "expires_at": int(expires_at.timestamp()),
             },
             options={"idempotency_key": idempotency_key[:255]},
         )
     except stripe.StripeError as exc:
-        raise payments._provider_error(exc, service_request) from exc
+        raise payments.provider_error(exc, service_request) from exc
 
 
 # --- Stripe's events about Checkout Sessions ----------------------------------------------
@@ -268,7 +275,7 @@ def _on_session_paid(session: dict):
             f"{session.get('id')}, but {expected} {currency.upper()} is due: left for review."
         )
         logger.error("Checkout amount mismatch on request %s: %s", service_request.pk, note)
-        payments._note(service_request, note)
+        payments.payment_note(service_request, note)
         return service_request, False, "Not applied: amount or currency differs from the price."
     intent_id = session.get("payment_intent") or ""
     attempt.status = PaymentAttemptStatus.PAID
@@ -276,9 +283,9 @@ def _on_session_paid(session: dict):
     attempt.stripe_payment_intent = intent_id
     attempt.save(update_fields=["status", "paid_at", "stripe_payment_intent"])
     # The PaymentIntent becomes the reference: Stripe's refund events name it.
-    payments._set_payment(service_request, PaymentStatus.PAID, intent_id or session.get("id"))
+    payments.set_payment(service_request, PaymentStatus.PAID, intent_id or session.get("id"))
     tip_note = f" including a tip of {attempt.tip}" if attempt.tip else ""
-    payments._note(
+    payments.payment_note(
         service_request,
         f"Payment received on Stripe Checkout: {attempt.total} {currency.upper()}{tip_note} "
         f"({session.get('id')}).",
@@ -298,8 +305,8 @@ def _on_session_expired(session: dict):
     if service_request.payment_reference == attempt.stripe_session_id and (
         service_request.payment_status == PaymentStatus.PENDING
     ):
-        payments._set_payment(service_request, PaymentStatus.UNPAID)
-    payments._note(
+        payments.set_payment(service_request, PaymentStatus.UNPAID)
+    payments.payment_note(
         service_request, f"Checkout expired unpaid ({attempt.stripe_session_id}); pay again any time."
     )
     return service_request, True, "Checkout expired."
@@ -313,8 +320,10 @@ def _on_session_async_failed(session: dict):
         return service_request, False, f"Ignored: this payment is already {attempt.status}."
     attempt.status = PaymentAttemptStatus.EXPIRED
     attempt.save(update_fields=["status"])
-    payments._set_payment(service_request, PaymentStatus.FAILED)
-    payments._note(service_request, f"Payment failed on Stripe Checkout ({attempt.stripe_session_id}).")
+    payments.set_payment(service_request, PaymentStatus.FAILED)
+    payments.payment_note(
+        service_request, f"Payment failed on Stripe Checkout ({attempt.stripe_session_id})."
+    )
     return service_request, True, "Marked failed."
 
 

@@ -2,9 +2,10 @@
 fee, and what the customer then owes.
 
 ``cancellation_fee_charge`` is the one function to call (in or after the cancelling
-transaction) with the amount the policy set. We keep no card on file — Stripe Checkout asks
-for the card each time — so the fee is recorded as due, an event in the trail, and the
-customer pays it from the request page through the same Checkout flow as a job's price.
+transaction) with the amount the policy set. With a card on file (saved by an earlier Checkout
+payment) the fee is charged off-session after the cancellation commits (``money.fee_charge``);
+without one, or when that charge fails, it is due, an event in the trail, and the customer
+pays it from the request page through the same Checkout flow as a job's price.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from householdsvc.core.errors import Conflict
 from householdsvc.core.validation import invalid
 from requests_app import payments
 from requests_app.models import Status
+from requests_app.money import fee_charge
 from requests_app.money.models import CancellationFee, CancellationFeeStatus
 from requests_app.money.pricing import money
 from requests_app.services import service_request_lock
@@ -41,8 +43,8 @@ def cancellation_fee_charge(*, request_id, amount, actor=None, note=True) -> Can
         fee, created = CancellationFee.objects.get_or_create(
             request=service_request, defaults={"amount": value}
         )
-        if created and note:
-            payments._note(
+        if created and not fee_charge.fee_charge_start(fee=fee, service_request=service_request) and note:
+            payments.payment_note(
                 service_request,
                 f"Cancellation fee of {fee.amount} {settings.CURRENCY} due; the customer pays it on "
                 "the request page.",
@@ -65,6 +67,13 @@ def amount_due(service_request) -> Decimal | None:
 
 def fee_paid(service_request) -> None:
     """Called when a payment of the request is confirmed: a due fee is then paid."""
-    CancellationFee.objects.filter(request=service_request, status=CancellationFeeStatus.DUE).update(
-        status=CancellationFeeStatus.PAID, paid_at=timezone.now()
-    )
+    CancellationFee.objects.filter(
+        request=service_request, status__in=(CancellationFeeStatus.DUE, CancellationFeeStatus.PENDING)
+    ).update(status=CancellationFeeStatus.PAID, paid_at=timezone.now())
+
+
+def fee_pending(service_request) -> bool:
+    """The fee is being charged to the card on file: not to be paid on Checkout meanwhile."""
+    return CancellationFee.objects.filter(
+        request=service_request, status=CancellationFeeStatus.PENDING
+    ).exists()

@@ -213,15 +213,19 @@ class Refund(models.Model):
     """Money given back on a paid request, in full or in part. An admin's refund is asked of
     Stripe (with an idempotency key) and recorded ``pending``; Stripe's signed event says when
     it succeeded, and only then do the receipt and the earnings show it. A refund made in
-    Stripe's dashboard arrives as an event and is recorded then."""
+    Stripe's dashboard arrives as an event and is recorded then. Cash is given back outside
+    the site; an admin records it (``method`` cash), succeeded at once."""
 
     request = models.ForeignKey(
         "requests_app.ServiceRequest", on_delete=models.PROTECT, related_name="refunds"
     )
     amount = _money()
     status = models.CharField(max_length=12, choices=RefundStatus.choices, default=RefundStatus.PENDING)
+    method = models.CharField(max_length=8, choices=PaymentMethod.choices, default=PaymentMethod.CARD)
     reason = models.CharField(max_length=255, blank=True)
-    stripe_refund_id = models.CharField(max_length=255, unique=True)
+    stripe_refund_id = models.CharField(
+        max_length=255, unique=True, help_text="Stripe's refund id; cash-… for cash an admin recorded."
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -241,13 +245,16 @@ class Refund(models.Model):
 
 class CancellationFeeStatus(models.TextChoices):
     DUE = "due", "Due"
+    PENDING = "pending", "Being charged to the card on file"
     PAID = "paid", "Paid"
 
 
 class CancellationFee(models.Model):
     """A fee for cancelling late, recorded under the cancellation policy (the schedule's
-    rules decide the amount). No card is kept on file, so it is due until the customer pays it
-    on Stripe Checkout like a job's price; it is then on the receipt."""
+    rules decide the amount). With a card on file it is charged off-session (``pending`` until
+    Stripe's signed event says it succeeded); without one, or when that charge fails, it is
+    due until the customer pays it on Stripe Checkout like a job's price. It is then on the
+    receipt."""
 
     request = models.OneToOneField(
         "requests_app.ServiceRequest", on_delete=models.PROTECT, related_name="fee_charge"
@@ -255,6 +262,9 @@ class CancellationFee(models.Model):
     amount = _money()
     status = models.CharField(
         max_length=8, choices=CancellationFeeStatus.choices, default=CancellationFeeStatus.DUE
+    )
+    stripe_payment_intent = models.CharField(
+        max_length=255, blank=True, help_text="The off-session charge of the card on file, if any."
     )
     created_at = models.DateTimeField(auto_now_add=True)
     paid_at = models.DateTimeField(null=True, blank=True)
@@ -269,3 +279,26 @@ class CancellationFee(models.Model):
 
     def __str__(self):
         return f"Cancellation fee {self.amount} on request #{self.request_id} ({self.status})"
+
+
+class StripeCustomer(models.Model):
+    """A user's Stripe Customer, created once (with an idempotency key) when they first pay by
+    card, and the card Stripe saved for off-session use (``setup_future_usage``), which the
+    signed ``payment_intent.succeeded`` event names. A cancellation fee is charged to it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stripe_customer"
+    )
+    customer_id = models.CharField(max_length=255, unique=True)
+    payment_method_id = models.CharField(max_length=255, blank=True)
+    # When Stripe created the PaymentIntent that saved it: an older event arriving late does
+    # not put back an older card.
+    payment_method_since = models.PositiveBigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.customer_id} for user #{self.user_id}"
+
+    @property
+    def has_card(self) -> bool:
+        return bool(self.payment_method_id)

@@ -20,6 +20,7 @@ from requests_app.money.models import (
     CancellationFee,
     PaymentAttempt,
     PaymentAttemptStatus,
+    PaymentMethod,
     PriceChange,
     Receipt,
     ReceiptCounter,
@@ -27,11 +28,12 @@ from requests_app.money.models import (
 from requests_app.money.pricing import money
 
 
-def receipt_issue(*, service_request) -> Receipt:
+def receipt_issue(*, service_request, issued_at=None) -> Receipt:
+    """The request's receipt, numbered in the year (the site's time zone) it is issued."""
     existing = Receipt.objects.filter(request=service_request).first()
     if existing is not None:
         return existing
-    issued_at = timezone.now()
+    issued_at = issued_at or timezone.now()
     year = timezone.localtime(issued_at).year
     # Create the year's row if it is the first receipt of the year (a concurrent creator is
     # ignored), then lock it: whoever holds it takes the next number.
@@ -89,13 +91,27 @@ def receipt_lines(service_request) -> list[tuple[str, str]]:
     if tip:
         lines.append(("Tip (all to the professional)", f"{money(tip)} {currency}"))
     lines.append(("Total paid", f"{money(price + tip)} {currency}"))
-    lines.append(("Payment method", attempt.get_method_display() if attempt else "-"))
-    for refund in _refunds(service_request):
-        lines.append(("Refunded", f"-{refund} {currency}"))
+    lines.append(("Payment method", _method(attempt, fee)))
+    for amount, method in _refunds(service_request):
+        label = "Refunded in cash" if method == PaymentMethod.CASH else "Refunded"
+        lines.append((label, f"-{amount} {currency}"))
     return lines
 
 
-def _refunds(service_request) -> list[Decimal]:
+def _method(attempt, fee) -> str:
+    if attempt is None:
+        return "-"
+    if (
+        fee is not None
+        and not attempt.stripe_session_id
+        and attempt.stripe_payment_intent
+        and (fee.stripe_payment_intent == attempt.stripe_payment_intent)
+    ):
+        return "Card on file (charged off-session)"
+    return attempt.get_method_display()
+
+
+def _refunds(service_request) -> list[tuple[Decimal, str]]:
     # refunds imports the payments module, which imports this one (through money.paid).
     from requests_app.money import refunds
 

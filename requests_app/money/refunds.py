@@ -5,7 +5,8 @@ row lock, and records it only once Stripe has accepted it: Stripe down or refusi
 the admin sees and nothing is recorded. More than what is left of the payment (price plus tip,
 less refunds asked before) is refused before Stripe is called. ``refund.created`` /
 ``refund.updated`` events then mark it succeeded (or failed); a succeeded refund reverses the
-professional's earnings in proportion and shows on the receipt.
+professional's earnings in proportion and shows on the receipt. Cash is refunded outside the
+site; ``refund_record_cash`` is how an admin records it (no Stripe call, made at once).
 """
 
 from __future__ import annotations
@@ -38,11 +39,11 @@ from requests_app.services import service_request_lock
 logger = logging.getLogger(__name__)
 
 
-def refunded_amounts(service_request) -> list[Decimal]:
-    """What the receipt lists: each refund Stripe confirmed."""
+def refunded_amounts(service_request) -> list[tuple[Decimal, str]]:
+    """What the receipt lists: each refund made (Stripe confirmed it, or cash recorded), and how."""
     return list(
         Refund.objects.filter(request=service_request, status=RefundStatus.SUCCEEDED).values_list(
-            "amount", flat=True
+            "amount", "method"
         )
     )
 
@@ -84,7 +85,10 @@ def refund_create(*, request_id, actor, amount=None, reason="") -> Refund:
         ):
             raise Conflict("Only a paid request can be refunded.", code="not_paid")
         if attempt.method != PaymentMethod.CARD or not attempt.stripe_payment_intent:
-            raise Conflict("A cash payment is refunded in cash, outside the site.", code="not_card_payment")
+            raise Conflict(
+                "A cash payment is refunded in cash, outside the site: record it as a cash refund.",
+                code="not_card_payment",
+            )
         left = refundable(service_request)
         value = _clean_amount(amount, left)
         currency = settings.CURRENCY.lower()
@@ -112,7 +116,7 @@ def refund_create(*, request_id, actor, amount=None, reason="") -> Refund:
             stripe_refund_id=stripe_refund.id,
             requested_by=actor,
         )
-        payments._note(
+        payments.payment_note(
             service_request,
             f"Refund of {value} {currency.upper()} asked of Stripe ({stripe_refund.id})"
             f"{': ' + reason if reason else ''}.",
@@ -120,6 +124,46 @@ def refund_create(*, request_id, actor, amount=None, reason="") -> Refund:
         )
         # Even when Stripe answers "succeeded" at once, its signed refund.created event is
         # what records it: one path, whatever the order of the answer and the event.
+    return refund
+
+
+def refund_record_cash(*, request_id, actor, amount=None, reason="") -> Refund:
+    """An admin records cash given back outside the site for a cash payment: no Stripe call,
+    so it is made (succeeded) at once, with the receipt and the earnings' reversal."""
+    ensure_active(actor)
+    if not actor.is_admin:
+        raise NotAllowed("Only admins record refunds.")
+    errors: dict = {}
+    reason = validation.check_text(reason, "reason", errors, max_length=255)
+    if errors:
+        invalid(errors)
+    with transaction.atomic():
+        service_request = service_request_lock(request_id=request_id)
+        attempt = _paid_attempt(service_request)
+        if attempt is None or service_request.payment_status not in (
+            PaymentStatus.PAID,
+            PaymentStatus.REFUNDED,
+        ):
+            raise Conflict("Only a paid request can be refunded.", code="not_paid")
+        if attempt.method != PaymentMethod.CASH:
+            raise Conflict("A card payment is refunded through Stripe.", code="not_cash_payment")
+        value = _clean_amount(amount, refundable(service_request))
+        number = Refund.objects.filter(request=service_request).count() + 1
+        refund = Refund.objects.create(
+            request=service_request,
+            amount=value,
+            method=PaymentMethod.CASH,
+            reason=reason,
+            stripe_refund_id=f"cash-{service_request.pk}-{number}",
+            requested_by=actor,
+        )
+        payments.payment_note(
+            service_request,
+            f"Cash refund of {value} {settings.CURRENCY} made outside the site, recorded by an admin"
+            f"{': ' + reason if reason else ''}.",
+            actor=actor,
+        )
+        _apply_succeeded(service_request, refund, noted=True)
     return refund
 
 
@@ -141,7 +185,7 @@ def _clean_amount(amount, left: Decimal) -> Decimal:
     return money(value)
 
 
-def _apply_succeeded(service_request, refund: Refund) -> None:
+def _apply_succeeded(service_request, refund: Refund, *, noted=False) -> None:
     refund.status = RefundStatus.SUCCEEDED
     refund.succeeded_at = timezone.now()
     refund.save(update_fields=["status", "succeeded_at"])
@@ -150,10 +194,12 @@ def _apply_succeeded(service_request, refund: Refund) -> None:
         service_request=service_request, refunded=refund.amount, paid_total=attempt.total
     )
     if refundable(service_request) <= 0 and service_request.payment_status != PaymentStatus.REFUNDED:
-        payments._set_payment(service_request, PaymentStatus.REFUNDED)
-    payments._note(
-        service_request, f"Refund of {refund.amount} {settings.CURRENCY} made ({refund.stripe_refund_id})."
-    )
+        payments.set_payment(service_request, PaymentStatus.REFUNDED)
+    if not noted:
+        payments.payment_note(
+            service_request,
+            f"Refund of {refund.amount} {settings.CURRENCY} made ({refund.stripe_refund_id}).",
+        )
 
 
 # --- Stripe's events about refunds -----------------------------------------------------------
@@ -193,7 +239,7 @@ def _on_refund_event(stripe_refund: dict):
     if status in ("failed", "canceled"):
         refund.status = RefundStatus.FAILED
         refund.save(update_fields=["status"])
-        payments._note(service_request, f"Refund of {refund.amount} failed at Stripe ({refund_id}).")
+        payments.payment_note(service_request, f"Refund of {refund.amount} failed at Stripe ({refund_id}).")
         return service_request, True, "Refund failed."
     return service_request, False, f"Waiting: the refund is {status}."
 

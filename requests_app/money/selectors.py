@@ -43,6 +43,7 @@ class PriceSummary:
     receipt: Receipt | None
     amount_due: Decimal | None = None
     refunded: Decimal = field(default=Decimal("0"))
+    fee_pending: bool = False  # a cancellation fee being charged to the card on file
 
 
 def price_summary(*, user, request_id) -> PriceSummary:
@@ -65,7 +66,10 @@ def summary_of(service_request) -> PriceSummary:
     receipt = Receipt.objects.filter(request_id=service_request.pk).first()
     why = ""
     due = fees.amount_due(service_request)
-    if service_request.status not in PAYABLE_STATUSES and fees.fee_due(service_request) is None:
+    fee_pending = service_request.status not in PAYABLE_STATUSES and fees.fee_pending(service_request)
+    if fee_pending:
+        why = "The cancellation fee is being charged to your card on file."
+    elif service_request.status not in PAYABLE_STATUSES and fees.fee_due(service_request) is None:
         why = "Paid once the job is completed."
     elif service_request.payment_status in (PaymentStatus.PAID, PaymentStatus.REFUNDED):
         why = f"Already {service_request.payment_status}."
@@ -91,6 +95,7 @@ def summary_of(service_request) -> PriceSummary:
         paid=paid,
         awaiting_cash=awaiting_cash,
         receipt=receipt,
+        fee_pending=fee_pending,
     )
 
 

@@ -22,12 +22,12 @@ from requests_app.models import (
     ServiceRequest,
     StripeEvent,
 )
-from requests_app.money import checkout, hooks, refunds
+from requests_app.money import card_on_file, checkout, fee_charge, hooks, refunds
 from requests_app.payments import (
     PaymentsUnavailable,
     WebhookOutcome,
-    _note,
-    _set_payment,
+    payment_note,
+    set_payment,
     to_minor_units,
 )
 
@@ -127,6 +127,10 @@ def _intent_request(intent: dict):
 
 
 def _on_intent_succeeded(intent: dict):
+    # A Checkout payment that saved the card (setup_future_usage) names it: now on file.
+    card_on_file.card_remember(intent)
+    if fee_charge.is_fee_intent(intent):
+        return fee_charge.on_fee_intent_succeeded(intent)
     service_request, why = _intent_request(intent)
     if service_request is None:
         return None, False, why
@@ -143,10 +147,10 @@ def _on_intent_succeeded(intent: dict):
             f"{intent['id']}, but {expected} {currency.upper()} is due: left for review."
         )
         logger.error("Payment amount mismatch on request %s: %s", service_request.pk, note)
-        _note(service_request, note)
+        payment_note(service_request, note)
         return service_request, False, "Not applied: amount or currency differs from the price."
-    _set_payment(service_request, PaymentStatus.PAID)
-    _note(
+    set_payment(service_request, PaymentStatus.PAID)
+    payment_note(
         service_request,
         f"Payment received: {service_request.final_price} {currency.upper()} ({intent['id']}).",
     )
@@ -155,6 +159,8 @@ def _on_intent_succeeded(intent: dict):
 
 
 def _on_intent_failed(intent: dict):
+    if fee_charge.is_fee_intent(intent):
+        return fee_charge.on_fee_intent_failed(intent)
     service_request, why = _intent_request(intent)
     if service_request is None:
         return None, False, why
@@ -162,8 +168,8 @@ def _on_intent_failed(intent: dict):
         # An earlier attempt's failure, reported after the payment went through.
         return service_request, False, f"Ignored: the payment is already {service_request.payment_status}."
     reason = (intent.get("last_payment_error") or {}).get("message") or "no reason given"
-    _set_payment(service_request, PaymentStatus.FAILED)
-    _note(service_request, f"Payment failed ({intent['id']}): {reason}")
+    set_payment(service_request, PaymentStatus.FAILED)
+    payment_note(service_request, f"Payment failed ({intent['id']}): {reason}")
     return service_request, True, "Marked failed."
 
 
@@ -181,10 +187,10 @@ def _on_charge_refunded(charge: dict):
     refunded = charge.get("amount_refunded") or 0
     if not charge.get("refunded"):
         # A partial refund: the request stays paid; the trail says how much went back.
-        _note(service_request, f"Partial refund of {refunded} (smallest unit) on {intent_id}.")
+        payment_note(service_request, f"Partial refund of {refunded} (smallest unit) on {intent_id}.")
         return service_request, True, "Partial refund noted."
-    _set_payment(service_request, PaymentStatus.REFUNDED)
-    _note(service_request, f"Payment refunded in full ({intent_id}).")
+    set_payment(service_request, PaymentStatus.REFUNDED)
+    payment_note(service_request, f"Payment refunded in full ({intent_id}).")
     return service_request, True, "Marked refunded."
 
 

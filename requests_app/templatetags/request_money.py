@@ -23,7 +23,9 @@ def money_panel(context, service_request):
         "is_owner": is_owner,
         "can_decide_price": is_owner and change is not None and change.status == "pending",
         "can_pay": is_owner and summary.payable,
-        "shows_why": is_owner and not summary.payable and service_request.status in PAYABLE_STATUSES,
+        "shows_why": is_owner
+        and not summary.payable
+        and (service_request.status in PAYABLE_STATUSES or summary.fee_pending),
         "card_payments_on": bool(settings.STRIPE_SECRET_KEY and settings.STRIPE_WEBHOOK_SECRET),
         "can_record_cash": is_assigned and summary.payable,
         "can_confirm_cash": is_owner and summary.awaiting_cash is not None,

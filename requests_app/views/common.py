@@ -74,10 +74,20 @@ def perform(request, pk: int, success: str, write, *, then: str = "", **kwargs):
     except errors.NotFound as exc:
         raise Http404(exc.detail) from exc
     except errors.ServiceError as exc:
-        messages.error(request, exc.detail)
+        # A 400's field messages say what to fix ("say why…"); its detail alone would not.
+        for message in field_messages(exc) or [exc.detail]:
+            messages.error(request, message)
         return back_to_request(request, pk)
     messages.success(request, success)
     return redirect(then) if then else back_to_request(request, pk)
+
+
+def field_messages(exc: errors.ServiceError) -> list[str]:
+    return [
+        str(message)
+        for messages_ in (exc.errors or {}).values()
+        for message in (messages_ if isinstance(messages_, list | tuple) else [messages_])
+    ]
 
 
 def back_to_request(request, pk: int):

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from requests_app import services
 from requests_app.models import RequestMessage, Status
-from requests_app.money import cash, price_changes
+from requests_app.money import cash, price_changes, refunds
 from tests.requests_app.factories import request_in_state
 from tracking.models import LocationUpdate
 
@@ -92,3 +92,22 @@ def test_the_request_page_links_to_it(customer, disputed):
     page = browser.get(reverse("requests_app:detail", args=[disputed.pk])).content.decode()
 
     assert reverse("exports:evidence", args=[disputed.pk]) in page
+
+
+def test_the_pack_lists_refunds_and_a_cancellation_fee(admin_user, customer, disputed, in_cancelled_with_fee):
+    refunds.refund_record_cash(request_id=disputed.pk, actor=admin_user, amount="15", reason="Late.")
+
+    def summary(job):
+        pack = zipfile.ZipFile(io.BytesIO(download(admin_user, job).content))
+        return "\n".join(
+            page.extract_text() for page in PdfReader(io.BytesIO(pack.read("summary.pdf"))).pages
+        )
+
+    assert "Cash refund 15.00 INR, succeeded Late." in summary(disputed)
+    assert "Cancellation fee 100.00 INR: due" in summary(in_cancelled_with_fee)
+
+
+@pytest.fixture
+def in_cancelled_with_fee(customer, service, professional):
+    job = request_in_state(Status.EN_ROUTE, customer=customer, service=service, professional=professional)
+    return services.service_request_cancel(request_id=job.pk, actor=customer, reason="Plans changed.")

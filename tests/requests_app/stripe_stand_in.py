@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl
 
 from django.conf import settings
 
+from tests.requests_app import stripe_stand_in_cards as _cards
 from tests.requests_app import stripe_stand_in_checkout as _checkout
 
 _ids = itertools.count(1)
@@ -70,6 +71,10 @@ class _Handler(BaseHTTPRequestHandler):
             return _checkout.refund(self, form)
         if self.path.startswith("/v1/payment_intents/") and self.path.endswith("/cancel"):
             return _checkout.cancel_intent(self)
+        if self.path == "/v1/customers":
+            return _cards.customer_create(self, form)
+        if self.path == "/v1/payment_intents" and _cards.is_off_session(form):
+            return _cards.off_session_intent(self, form)
         if self.path != "/v1/payment_intents":
             return self._answer(404, _error("Unrecognized request URL."))
         key = self.headers.get("Idempotency-Key")
@@ -123,6 +128,10 @@ class StripeStandIn(ThreadingHTTPServer):
         self.lock = threading.Lock()
         self.sessions: dict[str, dict] = {}
         self.refunds: dict[str, dict] = {}
+        self.customers: dict[str, dict] = {}
+        self.answers: dict[str, tuple[int, dict]] = {}
+        # A card error code (authentication_required, card_declined) for off-session charges.
+        self.card_error: str | None = None
         # (status, body) to answer every call with, e.g. a refusal.
         self.failure: tuple[int, dict] | None = None
 

@@ -40,6 +40,8 @@ def post(handler, form: dict):
                 "currency": form.get("line_items[0][price_data][currency]"),
                 "client_reference_id": form.get("client_reference_id"),
                 "customer_email": form.get("customer_email"),
+                "customer": form.get("customer"),
+                "setup_future_usage": form.get("payment_intent_data[setup_future_usage]"),
                 "success_url": form.get("success_url"),
                 "cancel_url": form.get("cancel_url"),
                 "expires_at": int(form.get("expires_at") or time.time() + 86400),
@@ -153,3 +155,22 @@ def cancel_intent(handler):
         )
     intent["status"] = "canceled"
     return handler._answer(200, intent)
+
+
+def checkout_intent(server, session_id: str, *, payment_method: str = "pm_card_visa", created=None) -> dict:
+    """The PaymentIntent of a paid session as ``payment_intent.succeeded`` carries it: the
+    Customer, and the card Stripe saved when the session asked for ``setup_future_usage``."""
+    session = server.sessions[session_id]
+    return {
+        "id": session["payment_intent"],
+        "object": "payment_intent",
+        "amount": session["amount_total"],
+        "amount_received": session["amount_total"],
+        "currency": session["currency"],
+        "customer": session["customer"],
+        "payment_method": payment_method,
+        "setup_future_usage": session["setup_future_usage"],
+        "metadata": dict(session["metadata"]),
+        "status": "succeeded",
+        "created": int(time.time()) if created is None else created,
+    }

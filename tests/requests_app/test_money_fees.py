@@ -1,6 +1,6 @@
 """The cancellation fee hook: a fee the cancellation policy sets on a cancelled request is
-recorded as due (no card is kept on file), paid on Stripe Checkout through the signed webhook,
-and shown on the receipt."""
+recorded as due when no card is on file (the card on file: test_money_card_on_file.py), paid on
+Stripe Checkout through the signed webhook, and shown on the receipt."""
 
 from decimal import Decimal
 
@@ -11,6 +11,8 @@ from django.urls import reverse
 from householdsvc.core.errors import Conflict
 from requests_app.models import Action, PaymentStatus, RequestEvent, Status
 from requests_app.money import fees, receipts
+from requests_app.money.models import EarningsEntry
+from tests.requests_app.factories import request_in_state
 from tests.requests_app.stripe_stand_in import StripeStandIn, event, signed
 from tests.requests_app.stripe_stand_in_checkout import completed
 
@@ -82,3 +84,35 @@ def test_a_cancellation_with_a_fee_by_the_policy_makes_it_due(in_state, customer
     en_route.refresh_from_db()
     assert en_route.cancellation_fee == Decimal("100.00")  # 20% of 40.00, at least 100.00
     assert (en_route.fee_charge.amount, en_route.fee_charge.status) == (Decimal("100.00"), "due")
+
+
+def test_a_fee_paid_on_checkout_credits_the_professional_less_commission_and_nobody_without_one(
+    settings, client_for, customer, professional, two_cancelled, stripe_api
+):
+    settings.PLATFORM_COMMISSION_PERCENT = Decimal("15")
+    worked, never_assigned = two_cancelled
+    for cancelled in (worked, never_assigned):
+        fees.cancellation_fee_charge(request_id=cancelled.pk, amount="100")
+        response = client_for(customer).post(f"/api/v1/requests/{cancelled.pk}/checkout/", {}, format="json")
+        payload, header = signed(
+            event("checkout.session.completed", completed(stripe_api, response.json()["session_id"]))
+        )
+        Client().post(
+            "/api/v1/payments/stripe/webhook/",
+            data=payload,
+            content_type="application/json",
+            HTTP_STRIPE_SIGNATURE=header,
+        )
+
+    # docs/architecture.md, Money: the fee is credited like a job's price, less the commission.
+    assert list(
+        EarningsEntry.objects.values_list("request_id", "professional_id", "commission", "amount")
+    ) == [(worked.pk, professional.pk, Decimal("15.00"), Decimal("85.00"))]
+    never_assigned.refresh_from_db()
+    assert never_assigned.fee_charge.status == "paid"
+
+
+@pytest.fixture
+def two_cancelled(in_state, customer, service):
+    """Two of Alice's cancelled requests: one Carol had been assigned, one cancelled while open."""
+    return in_state(Status.CANCELLED), request_in_state(Status.CANCELLED, customer=customer, service=service)

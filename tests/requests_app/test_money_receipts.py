@@ -205,3 +205,23 @@ def test_an_unpaid_request_has_no_receipt(job, customer):
 
     assert browser.get(reverse("requests_app:receipt", args=[job.pk])).status_code == 404
     assert PaymentAttempt.objects.count() == 0
+
+
+def test_each_year_starts_at_one_in_the_sites_time_zone(site_time_zone, in_state):
+    import datetime as dt
+
+    from requests_app.money import receipts
+
+    ReceiptCounter.objects.create(year=2026, last_number=41)
+    utc = dt.UTC
+    late_2026 = in_state(Status.COMPLETED)
+    new_year_in_india = in_state(Status.COMPLETED)
+
+    last = receipts.receipt_issue(
+        service_request=late_2026, issued_at=dt.datetime(2026, 12, 31, 18, 0, tzinfo=utc)
+    )  # 23:30 in Kolkata
+    first = receipts.receipt_issue(
+        service_request=new_year_in_india, issued_at=dt.datetime(2026, 12, 31, 18, 30, tzinfo=utc)
+    )  # 00:00 on 1 January in Kolkata, still 2026 in UTC
+
+    assert (last.code, first.code) == ("2026-000042", "2027-000001")

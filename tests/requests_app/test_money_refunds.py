@@ -221,3 +221,77 @@ def test_the_admin_settles_a_declined_price_from_the_price_changes_list(
     change.refresh_from_db()
     job.refresh_from_db()
     assert (change.status, job.final_price) == ("settled", Decimal("55.00"))
+
+
+# --- Cash: refunded outside the site, recorded by an admin (docs/architecture.md, Money) -------
+
+
+@pytest.fixture
+def paid_in_cash(in_state, customer, professional):
+    """Alice paid Carol 45.00 plus a 5.00 tip in cash, and confirmed it."""
+    job = in_state(Status.COMPLETED)
+    cash.cash_record(request_id=job.pk, professional=professional, tip="5")
+    cash.cash_confirm(request_id=job.pk, customer=customer)
+    return job
+
+
+def test_an_admin_records_a_cash_refund_made_outside_the_site(paid_in_cash, admin_user, stripe_api):
+    refund = refunds.refund_record_cash(
+        request_id=paid_in_cash.pk, actor=admin_user, amount="10", reason="Late"
+    )
+
+    assert (refund.method, refund.status, refund.amount) == ("cash", "succeeded", Decimal("10.00"))
+    assert stripe_api.calls == []  # no Stripe: the cash went back by hand
+    reversal = EarningsEntry.objects.get(kind="reversal")
+    # 10 of 50 paid: a fifth of the credit (45.00 - 6.75 + 5.00 = 43.25) is taken back.
+    assert (reversal.price, reversal.commission, reversal.tip, reversal.amount) == (
+        Decimal("-9.00"),
+        Decimal("-1.35"),
+        Decimal("-1.00"),
+        Decimal("-8.65"),
+    )
+    assert ("Refunded in cash", "-10.00 INR") in receipts.receipt_lines(paid_in_cash)
+    paid_in_cash.refresh_from_db()
+    assert paid_in_cash.payment_status == PaymentStatus.PAID
+
+
+def test_a_cash_refund_of_the_rest_makes_it_refunded_and_more_is_refused(paid_in_cash, admin_user):
+    refunds.refund_record_cash(request_id=paid_in_cash.pk, actor=admin_user)
+    paid_in_cash.refresh_from_db()
+    assert paid_in_cash.payment_status == PaymentStatus.REFUNDED
+
+    with pytest.raises(Conflict) as nothing_left:
+        refunds.refund_record_cash(request_id=paid_in_cash.pk, actor=admin_user, amount="1")
+    assert nothing_left.value.code == "nothing_to_refund"
+
+
+def test_a_cash_refund_above_what_was_paid_is_a_field_error(paid_in_cash, admin_user):
+    with pytest.raises(ValidationFailed) as refused:
+        refunds.refund_record_cash(request_id=paid_in_cash.pk, actor=admin_user, amount="50.01")
+
+    assert refused.value.errors == {"amount": ["More than was paid: at most 50.00 is left to refund."]}
+    assert not Refund.objects.exists()
+
+
+def test_only_admins_record_cash_refunds_and_only_for_cash_payments(paid, paid_in_cash, admin_user, customer):
+    with pytest.raises(NotAllowed):
+        refunds.refund_record_cash(request_id=paid_in_cash.pk, actor=customer, amount="1")
+    with pytest.raises(Conflict) as card:
+        refunds.refund_record_cash(request_id=paid.pk, actor=admin_user, amount="1")
+
+    assert card.value.code == "not_cash_payment"
+
+
+def test_the_admin_records_a_cash_refund_from_the_payments_list(paid_in_cash, admin_user):
+    browser = Client()
+    browser.force_login(admin_user)
+    attempt = PaymentAttempt.objects.get(status="paid")
+
+    done = browser.post(
+        "/admin/requests_app/paymentattempt/",
+        {"action": "record_cash_refund", "_selected_action": [attempt.pk], "apply": "1", "amount": "7.50"},
+        follow=True,
+    )
+
+    assert b"cash refund of 7.50 recorded" in done.content
+    assert Refund.objects.get().method == "cash"

@@ -58,6 +58,9 @@ def test_the_customer_gets_a_payment_for_the_final_price(client_for, customer, c
     assert create["form"]["amount"] == "4500"
     assert create["form"]["currency"] == "inr"
     assert create["form"]["metadata[request_id]"] == str(completed.pk)
+    # The card is saved for off-session use on the customer's Stripe Customer, as on Checkout.
+    assert create["form"]["setup_future_usage"] == "off_session"
+    assert create["form"]["customer"] == customer.stripe_customer.customer_id
     assert create["idempotency_key"] == f"householdsvc-request-{completed.pk}-4500inr-after-none"
     completed = refreshed(completed)
     assert (completed.payment_status, completed.payment_reference) == (PaymentStatus.PENDING, intent["id"])
