@@ -1,4 +1,4 @@
-"""``python -m bench [api|catalog|pages|live|export|slots|geo]``: make sure the bench database holds
+"""``python -m bench [api|catalog|pages|live|export|slots|geo|ingest]``: make sure the bench database holds
 the data, run the benchmarks, print every figure as ``name: value unit (baseline value, ratio r)``."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import time
 from bench import configure_environment
 
 TARGET = {"requests": 1_000_000, "professionals": 100_000, "customers": 100_000, "services": 24}
+INGEST_TARGET = {"requests": 20_000, "professionals": 1_000, "customers": 1_000, "services": 24}
 
 
 def ensure_database(*, bulk: bool = True, target: dict | None = None) -> None:
@@ -44,7 +45,7 @@ def main() -> None:
     parser.add_argument(
         "which",
         nargs="?",
-        choices=["api", "catalog", "pages", "live", "export", "slots", "geo", "all"],
+        choices=["api", "catalog", "pages", "live", "export", "slots", "geo", "ingest", "all"],
         default="all",
     )
     which = parser.parse_args().which
@@ -56,8 +57,10 @@ def main() -> None:
         django.setup()
         # The slots bench makes its own small data set: no need for the million rows.
         # The geo bench reads the 100,000 professionals alone: any number of requests will do.
-        ensure_database(bulk=which != "slots", target={**TARGET, "requests": 1} if which == "geo" else None)
-        from bench import api, catalog, export, geo, live, pages, slots
+        # The ingest bench needs 100 requests being worked on: a small data set will do.
+        small = {"geo": {**TARGET, "requests": 1}, "ingest": INGEST_TARGET}
+        ensure_database(bulk=which != "slots", target=small.get(which))
+        from bench import api, catalog, export, geo, ingest, live, pages, slots
 
         benches = {
             "api": api.run,
@@ -67,6 +70,7 @@ def main() -> None:
             "export": export.run,
             "slots": slots.run,
             "geo": geo.run,
+            "ingest": ingest.run,
         }
         for name, run in benches.items():
             if which in (name, "all"):
