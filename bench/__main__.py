@@ -1,5 +1,5 @@
-"""``python -m bench [api|catalog|pages|live|export|slots|geo|fairness|dispatch]``: make sure
-the bench database holds the data, run the benchmarks, print every figure as
+"""``python -m bench [api|catalog|pages|live|export|slots|geo|fairness|dispatch|ingest]``: make
+sure the bench database holds the data, run the benchmarks, print every figure as
 ``name: value unit (baseline value, ratio r)``."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import time
 from bench import configure_environment
 
 TARGET = {"requests": 1_000_000, "professionals": 100_000, "customers": 100_000, "services": 24}
+INGEST_TARGET = {"requests": 20_000, "professionals": 1_000, "customers": 1_000, "services": 24}
 
 
 def ensure_database(*, bulk: bool = True, target: dict | None = None) -> None:
@@ -45,7 +46,19 @@ def main() -> None:
     parser.add_argument(
         "which",
         nargs="?",
-        choices=["api", "catalog", "pages", "live", "export", "slots", "geo", "fairness", "dispatch", "all"],
+        choices=[
+            "api",
+            "catalog",
+            "pages",
+            "live",
+            "export",
+            "slots",
+            "geo",
+            "fairness",
+            "dispatch",
+            "ingest",
+            "all",
+        ],
         default="all",
     )
     which = parser.parse_args().which
@@ -58,11 +71,14 @@ def main() -> None:
         # The slots bench makes its own small data set: no need for the million rows.
         # The geo bench reads the 100,000 professionals alone: any number of requests will do.
         # The fairness bench is a simulation of the rule's code: no data at all.
-        ensure_database(
-            bulk=which not in ("slots", "fairness"),
-            target={**TARGET, "requests": 1} if which in ("geo", "dispatch") else None,
-        )
-        from bench import api, catalog, dispatch, export, fairness, geo, live, pages, slots
+        # The ingest bench needs 100 requests being worked on: a small data set will do.
+        small = {
+            "geo": {**TARGET, "requests": 1},
+            "dispatch": {**TARGET, "requests": 1},
+            "ingest": INGEST_TARGET,
+        }
+        ensure_database(bulk=which not in ("slots", "fairness"), target=small.get(which))
+        from bench import api, catalog, dispatch, export, fairness, geo, ingest, live, pages, slots
 
         benches = {
             "api": api.run,
@@ -74,6 +90,7 @@ def main() -> None:
             "geo": geo.run,
             "fairness": fairness.run,
             "dispatch": dispatch.run,
+            "ingest": ingest.run,
         }
         for name, run in benches.items():
             if which in (name, "all"):

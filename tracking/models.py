@@ -12,7 +12,16 @@ class LocationSource(models.TextChoices):
 
 class LocationUpdate(models.Model):
     """One GPS point reported on a request, by its professional on the way or by the customer.
-    Append-only; the latest professional position is also kept on their profile."""
+    Append-only; the latest professional position is also kept on their profile.
+
+    On PostgreSQL the table is partitioned by month of ``recorded_at`` (migration
+    0006_location_partitions, ``tracking.partitions``): its primary key there is
+    ``(id, recorded_at)``, and every unique index includes ``recorded_at``, as PostgreSQL
+    requires of a partitioned table. Django still knows ``id`` alone as the key, which it is:
+    ids come from one sequence. On SQLite it is a plain table.
+
+    A point is recorded once: one with a ``client_id`` (the phone's name for it) once per
+    reporter, id and moment; one without, once per request, reporter and moment."""
 
     request = models.ForeignKey(
         "requests_app.ServiceRequest", on_delete=models.CASCADE, related_name="location_updates"
@@ -24,10 +33,24 @@ class LocationUpdate(models.Model):
     accuracy = models.PositiveIntegerField(null=True, blank=True, help_text="Metres.")
     recorded_at = models.DateTimeField()
     received_at = models.DateTimeField(auto_now_add=True)
+    client_id = models.CharField(
+        max_length=64, null=True, blank=True, help_text="The reporting phone's own id for the point."
+    )
 
     class Meta:
         ordering = ["-recorded_at", "-id"]
         constraints = [
+            # A re-sent batch is skipped point by point (INSERT ... ON CONFLICT DO NOTHING).
+            models.UniqueConstraint(
+                fields=["reported_by", "client_id", "recorded_at"],
+                condition=Q(client_id__isnull=False),
+                name="location_client_id_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["request", "reported_by", "recorded_at"],
+                condition=Q(client_id__isnull=True),
+                name="location_moment_unique",
+            ),
             models.CheckConstraint(
                 condition=Q(source__in=LocationSource.values), name="location_source_valid"
             ),

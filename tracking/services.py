@@ -1,11 +1,16 @@
 """Location ingest: the assigned professional's phone reports GPS points in batches.
 
-One batch is one transaction: the request's row is locked (``FOR NO KEY UPDATE``, which a
-transition's ``FOR UPDATE`` waits for and which lets the points' foreign keys through), the
-checks run in the project's order — may see the request (404), may report on it (403), its state
-allows it (409 ``not_trackable``), the points are valid (400) — then every point not already
-recorded is written with one ``bulk_create``, the professional's current position moves to the
-newest point, and that point is broadcast to the request's watchers after commit.
+One batch is one transaction. The request's row is read under a share lock
+(``tracking.ingest``: a transition waits for it, other batches do not), the checks run in the
+project's order — may see the request (404), may report on it (403), its state allows it (409
+``not_trackable``), the points are valid (400) — then the batch is written with one multi-row
+``INSERT ... ON CONFLICT DO NOTHING``, which skips every point already recorded (a phone that
+lost the answer sends the batch again), and last the professional's current position moves to
+the newest new point, which is broadcast to the request's watchers after commit.
+
+A point is the same point when it has the same ``client_id`` (the phone's own id for it,
+unique per reporter) and ``recorded_at``; a point without a ``client_id`` (older apps) when it
+has the same ``recorded_at`` on the same request. Repeats are counted, not refused.
 
 Only the assigned professional reports, while the request is ``assigned``, ``en_route`` or
 ``on_site``. Customers do not: a dispatch request already carries the position to go to, and
@@ -16,6 +21,7 @@ does). Admins do not either: they have no phone on the road.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -28,47 +34,33 @@ from accounts.validation import ensure_active
 from householdsvc.core.errors import Conflict, NotAllowed
 from householdsvc.core.transactions import on_commit_robust
 from requests_app.models import REPORTING_STATUSES
-from requests_app.services import service_request_lock
-from tracking import events
-from tracking.models import LocationSource, LocationUpdate
-from tracking.validation import CleanPoint, clean_points
+from tracking import events, ingest, partitions
+from tracking.models import LocationUpdate
+from tracking.validation import clean_points
 
 
-def _not_yet_recorded(service_request, user, points: list[CleanPoint]) -> list[CleanPoint]:
-    """The points not recorded before, one per moment. A phone that lost the answer to a batch
-    sends it again; the request's lock serialises its batches, so one indexed look at the
-    batch's time span is enough to make the retry record nothing twice."""
-    moments = [point.recorded_at for point in points]
-    recorded = set(
-        LocationUpdate.objects.filter(
-            request_id=service_request.pk,
-            reported_by_id=user.pk,
-            recorded_at__gte=min(moments),
-            recorded_at__lte=max(moments),
-        ).values_list("recorded_at", flat=True)
-    )
-    fresh = []
-    for point in points:
-        if point.recorded_at not in recorded:
-            recorded.add(point.recorded_at)
-            fresh.append(point)
-    return fresh
+@dataclass(frozen=True)
+class RecordedBatch:
+    points: list[LocationUpdate]  # the points written, in the order given
+    duplicates: int  # the points skipped as already recorded (before, or earlier in the batch)
+
+    @property
+    def accepted(self) -> int:
+        return len(self.points)
 
 
-def location_batch_record(*, request_id, user, points) -> list[LocationUpdate]:
+def location_batch_record(*, request_id, user, points) -> RecordedBatch:
     """Record a batch of the assigned professional's GPS points on a request.
 
-    ``points`` is a list of mappings ``{latitude, longitude, accuracy, recorded_at}`` as they
-    came (numbers or numeric strings, ISO 8601 or datetimes); see ``tracking.validation``.
-    Returns the points written, in the order given: a point whose moment (``recorded_at``) is
-    already recorded for the request is skipped, so a retried batch is harmless.
+    ``points`` is a list of mappings ``{latitude, longitude, accuracy, recorded_at, client_id}``
+    as they came (numbers or numeric strings, ISO 8601 or datetimes; ``accuracy`` and
+    ``client_id`` optional); see ``tracking.validation``. A point already recorded is skipped
+    and counted in ``duplicates``, so a retried batch is harmless.
     """
     ensure_active(user)
     now = timezone.now()
     with transaction.atomic():
-        # The lock keeps the state from changing under the batch: points are never written to
-        # a request a concurrent `complete` has just closed to tracking.
-        service_request = service_request_lock(request_id=request_id, visible_to=user, no_key=True)
+        service_request = ingest.request_share_lock(request_id=request_id, visible_to=user)
         if user.role != Role.PROFESSIONAL or service_request.professional_id != user.pk:
             raise NotAllowed("Only the professional assigned to this request may report its position.")
         if service_request.status not in REPORTING_STATUSES:
@@ -76,27 +68,17 @@ def location_batch_record(*, request_id, user, points) -> list[LocationUpdate]:
                 f"Positions are not taken on a request that is {service_request.status}.",
                 code="not_trackable",
             )
-        cleaned = _not_yet_recorded(service_request, user, clean_points(points, now=now))
-        if not cleaned:
-            return []
-        created = LocationUpdate.objects.bulk_create(
-            [
-                LocationUpdate(
-                    request_id=service_request.pk,
-                    reported_by_id=user.pk,
-                    source=LocationSource.PROFESSIONAL,
-                    latitude=point.latitude,
-                    longitude=point.longitude,
-                    accuracy=point.accuracy,
-                    recorded_at=point.recorded_at,
-                )
-                for point in cleaned
-            ]
-        )
+        cleaned = clean_points(points, now=now)
+        unique = ingest.first_of_each(cleaned)
+        created = ingest.insert_new(request_id=service_request.pk, user_id=user.pk, points=unique, now=now)
+        result = RecordedBatch(points=created, duplicates=len(cleaned) - len(created))
+        if not created:
+            return result
         newest = max(created, key=lambda point: point.recorded_at)
-        # Batches can arrive out of order (a phone flushing an old buffer late): the profile
-        # keeps the newest fix whatever the order, decided in the UPDATE itself so two
-        # concurrent batches cannot overwrite a newer position with an older one.
+        # Last, so the profile row's lock is held from here to the commit only. Batches can
+        # arrive out of order (a phone flushing an old buffer late): the profile keeps the
+        # newest fix whatever the order, decided in the UPDATE itself so two concurrent
+        # batches cannot overwrite a newer position with an older one.
         ProfessionalProfile.objects.filter(user_id=user.pk).filter(
             Q(position_updated_at__isnull=True) | Q(position_updated_at__lt=newest.recorded_at)
         ).update(
@@ -106,16 +88,23 @@ def location_batch_record(*, request_id, user, points) -> list[LocationUpdate]:
         )
         # robust: a broken channel layer must not turn committed points into an error.
         on_commit_robust(events.broadcast_location, newest)
-    return created
+    return result
 
 
 def location_updates_prune(*, older_than_days: int | None = None, batch_size: int = 10_000) -> int:
-    """Delete the points received more than the retention period ago (LOCATION_RETENTION_DAYS);
-    return how many. At ten million rows one DELETE would hold its locks and bloat the WAL for
-    minutes, so it goes in batches of ids taken from the received_at index, each its own
-    transaction. The professional's latest position lives on their profile and stays."""
+    """Remove the points past the retention period (LOCATION_RETENTION_DAYS); return how many.
+
+    On PostgreSQL, where the table is partitioned by month of ``recorded_at``, whole months
+    past the period are dropped (``tracking.partitions``), and old points in the default
+    partition deleted. Elsewhere the points received before the cutoff are deleted in batches
+    of ids from the received_at index, each its own transaction (one DELETE of millions of
+    rows would hold its locks and bloat the WAL for minutes). The professional's latest
+    position lives on their profile and stays."""
     days = settings.LOCATION_RETENTION_DAYS if older_than_days is None else older_than_days
     cutoff = timezone.now() - timedelta(days=days)
+    if partitions.is_partitioned():
+        deleted, _ = partitions.partitions_drop_before(cutoff)
+        return deleted
     deleted = 0
     while True:
         ids = list(
@@ -127,3 +116,9 @@ def location_updates_prune(*, older_than_days: int | None = None, batch_size: in
             return deleted
         count, _ = LocationUpdate.objects.filter(id__in=ids).delete()
         deleted += count
+
+
+def location_partitions_ensure() -> list[str]:
+    """Make this month's partition of the tracking points and the next months' ahead (beat,
+    daily); the names made. Nothing on SQLite."""
+    return partitions.partitions_ensure()

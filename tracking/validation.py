@@ -24,6 +24,9 @@ MAX_CLOCK_SKEW = timedelta(minutes=2)
 MAX_POINT_AGE = timedelta(hours=24)
 # GPS accuracy in metres: beyond this the "position" says nothing useful about where anyone is.
 MAX_ACCURACY_METRES = 100_000
+# The phone's own name for a point (a UUID, a counter): unique per reporter, so a batch sent
+# again is recognised point by point.
+MAX_CLIENT_ID_LENGTH = 64
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class CleanPoint:
     longitude: Decimal
     accuracy: int | None
     recorded_at: datetime
+    client_id: str | None = None
 
 
 def _accuracy(value, field: str, errors: dict) -> int | None:
@@ -49,6 +53,18 @@ def _accuracy(value, field: str, errors: dict) -> int | None:
         errors[field] = [f"Must be between 0 and {MAX_ACCURACY_METRES} metres."]
         return None
     return int(number.to_integral_value())
+
+
+def _client_id(value, field: str, errors: dict) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        errors[field] = ["Enter the point's id as a non-empty text."]
+        return None
+    if len(value) > MAX_CLIENT_ID_LENGTH:
+        errors[field] = [f"At most {MAX_CLIENT_ID_LENGTH} characters."]
+        return None
+    return value
 
 
 def _recorded_at(value, field: str, errors: dict, *, now: datetime) -> datetime | None:
@@ -82,9 +98,10 @@ def _point(raw, index: int, errors: dict, *, now: datetime) -> CleanPoint | None
     latitude, longitude = required_position(raw, errors, prefix=prefix)
     accuracy = _accuracy(raw.get("accuracy"), f"{prefix}.accuracy", errors)
     recorded_at = _recorded_at(raw.get("recorded_at"), f"{prefix}.recorded_at", errors, now=now)
+    client_id = _client_id(raw.get("client_id"), f"{prefix}.client_id", errors)
     if len(errors) > before:
         return None
-    return CleanPoint(latitude, longitude, accuracy, recorded_at)
+    return CleanPoint(latitude, longitude, accuracy, recorded_at, client_id)
 
 
 def clean_points(points, *, now: datetime | None = None) -> list[CleanPoint]:

@@ -14,6 +14,8 @@ EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
 # Tracking points older than this are deleted every night (the latest position stays on the
 # professional's profile).
 LOCATION_RETENTION_DAYS = env.int("LOCATION_RETENTION_DAYS", default=90)
+# PostgreSQL keeps the points in monthly partitions: beat makes this month's and this many ahead.
+LOCATION_PARTITION_MONTHS_AHEAD = env.int("LOCATION_PARTITION_MONTHS_AHEAD", default=2)
 # Where links in emails (export finished, reminders, monthly reports) point.
 SITE_URL = env("DJANGO_SITE_URL", default="http://127.0.0.1:8000")
 REVIEW_EDIT_WINDOW_DAYS = 7

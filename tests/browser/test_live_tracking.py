@@ -178,6 +178,9 @@ def test_the_customer_watches_the_professional_share_their_position_live(
         ("12.949600", "77.624500"),
         ("12.939700", "77.624500"),
     ]
+    # Each point carries the page's own id for it, so a batch sent again would add nothing.
+    client_ids = [p.client_id for p in points]
+    assert all(client_ids) and len(set(client_ids)) == len(client_ids)
     en_route_request.refresh_from_db()
     assert en_route_request.status == Status.COMPLETED
 

@@ -32,7 +32,7 @@ def test_the_assigned_professional_posts_a_batch_and_gets_the_count(
     response = post_batch(client_for(professional), en_route_request, track_json(4))
 
     assert response.status_code == 201
-    assert response.json() == {"count": 4}
+    assert response.json() == {"accepted": 4, "duplicates": 0, "count": 4}
     assert LocationUpdate.objects.filter(request=en_route_request).count() == 4
     assert ProfessionalProfile.objects.get(user=professional).position_updated_at is not None
 
@@ -44,9 +44,78 @@ def test_a_batch_sent_again_records_nothing_twice(client_for, en_route_request, 
     first = post_batch(client, en_route_request, batch)
     again = post_batch(client, en_route_request, [*batch, point_json()])
 
-    assert (first.status_code, first.json()) == (201, {"count": 3})
-    assert (again.status_code, again.json()) == (201, {"count": 1})
+    assert (first.status_code, first.json()) == (201, {"accepted": 3, "duplicates": 0, "count": 3})
+    assert (again.status_code, again.json()) == (201, {"accepted": 1, "duplicates": 3, "count": 1})
     assert LocationUpdate.objects.filter(request=en_route_request).count() == 4
+
+
+def with_ids(points, prefix="fix"):
+    return [{**point, "client_id": f"{prefix}-{index}"} for index, point in enumerate(points)]
+
+
+def test_a_batch_with_client_ids_sent_again_adds_nothing_and_says_so(
+    client_for, en_route_request, professional
+):
+    client = client_for(professional)
+    batch = with_ids(track_json(5))
+
+    first = post_batch(client, en_route_request, batch)
+    again = post_batch(client, en_route_request, batch)
+    half_new = post_batch(client, en_route_request, [*batch[3:], *with_ids([point_json()], prefix="next")])
+
+    assert (first.status_code, first.json()) == (201, {"accepted": 5, "duplicates": 0, "count": 5})
+    assert (again.status_code, again.json()) == (201, {"accepted": 0, "duplicates": 5, "count": 0})
+    assert (half_new.status_code, half_new.json()) == (201, {"accepted": 1, "duplicates": 2, "count": 1})
+    stored = LocationUpdate.objects.filter(request=en_route_request)
+    assert sorted(stored.values_list("client_id", flat=True)) == [
+        "fix-0",
+        "fix-1",
+        "fix-2",
+        "fix-3",
+        "fix-4",
+        "next-0",
+    ]
+
+
+def test_repeats_within_one_batch_are_skipped_and_counted(client_for, en_route_request, professional):
+    [one, two] = with_ids(track_json(2))
+
+    response = post_batch(
+        client_for(professional), en_route_request, [one, two, dict(one), dict(two), dict(one)]
+    )
+
+    assert response.json() == {"accepted": 2, "duplicates": 3, "count": 2}
+    assert LocationUpdate.objects.filter(request=en_route_request).count() == 2
+
+
+def test_points_at_the_same_moment_with_different_client_ids_are_both_kept(
+    client_for, en_route_request, professional
+):
+    point = point_json(seconds_ago=10)
+    batch = [{**point, "client_id": "a"}, {**point, "client_id": "b", "latitude": "12.970000"}]
+
+    response = post_batch(client_for(professional), en_route_request, batch)
+
+    assert response.json() == {"accepted": 2, "duplicates": 0, "count": 2}
+
+
+def test_a_client_id_must_be_a_short_non_empty_text(client_for, en_route_request, professional):
+    batch = [
+        {**point_json(seconds_ago=3), "client_id": ""},
+        {**point_json(seconds_ago=2), "client_id": 17},
+        {**point_json(seconds_ago=1), "client_id": "x" * 65},
+        {**point_json(), "client_id": "x" * 64},
+    ]
+
+    response = post_batch(client_for(professional), en_route_request, batch)
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "points[0].client_id": ["Enter the point's id as a non-empty text."],
+        "points[1].client_id": ["Enter the point's id as a non-empty text."],
+        "points[2].client_id": ["At most 64 characters."],
+    }
+    assert not LocationUpdate.objects.exists()
 
 
 def test_posting_needs_a_signed_in_user(api_client, en_route_request):
@@ -259,8 +328,7 @@ def test_posting_a_batch_takes_a_fixed_number_of_queries(
 ):
     client = client_for(professional)
     for size in (1, 500):
-        # the user, the locked request, the repeat check, one insert, the position update, the
-        # savepoint pair
-        with django_assert_max_num_queries(7):
+        # the user, the share-locked request, one insert, the position update, the savepoint pair
+        with django_assert_max_num_queries(6):
             response = post_batch(client, en_route_request, track_json(size))
         assert response.status_code == 201

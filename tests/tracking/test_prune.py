@@ -1,4 +1,5 @@
-"""Old tracking points are deleted every night; recent ones and the latest position stay."""
+"""Old tracking points are deleted every night; recent ones and the latest position stay. (On
+PostgreSQL, whole monthly partitions are dropped: tests/tracking/test_partitions.py.)"""
 
 import importlib
 from datetime import timedelta
@@ -18,10 +19,14 @@ pytestmark = pytest.mark.django_db
 
 
 def points_received(request, *, days_ago, count=1):
-    points = LocationUpdateFactory.create_batch(count, request=request)
-    LocationUpdate.objects.filter(pk__in=[point.pk for point in points]).update(
-        received_at=timezone.now() - timedelta(days=days_ago)
-    )
+    """``count`` points taken and received ``days_ago`` (a second apart)."""
+    moment = timezone.now() - timedelta(days=days_ago)
+    points = [
+        LocationUpdateFactory(request=request, recorded_at=moment - timedelta(seconds=index))
+        for index in range(count)
+    ]
+    # received_at is set on creation (auto_now_add): moved back afterwards.
+    LocationUpdate.objects.filter(pk__in=[point.pk for point in points]).update(received_at=moment)
     return points
 
 

@@ -28,7 +28,11 @@ def test_posting_documents_a_json_batch_and_every_outcome(schema):
 
     assert set(operation["requestBody"]["content"]) == {"application/json"}
     assert set(operation["responses"]) == {"201", "400", "401", "403", "404", "409", "415"}
-    assert set(ref(schema, operation["responses"]["201"])["properties"]) == {"count"}
+    assert set(ref(schema, operation["responses"]["201"])["properties"]) == {
+        "accepted",
+        "duplicates",
+        "count",
+    }
     assert set(ref(schema, operation["responses"]["400"])["properties"]) == {"code", "detail", "errors"}
     assert set(ref(schema, operation["responses"]["409"])["properties"]) == {"code", "detail"}
     assert "not_trackable" in operation["responses"]["409"]["description"]
@@ -37,6 +41,12 @@ def test_posting_documents_a_json_batch_and_every_outcome(schema):
     assert (batch["minItems"], batch["maxItems"]) == (1, 500)
     point = schema["components"]["schemas"][batch["items"]["$ref"].split("/")[-1]]
     assert set(point["required"]) == {"latitude", "longitude", "recorded_at"}
+    assert set(point["properties"]) == {"latitude", "longitude", "accuracy", "recorded_at", "client_id"}
+    assert (point["properties"]["client_id"]["minLength"], point["properties"]["client_id"]["maxLength"]) == (
+        1,
+        64,
+    )
+    assert "duplicates" in point["properties"]["client_id"]["description"]
 
 
 def test_reading_documents_pages_of_points_and_its_errors(schema):

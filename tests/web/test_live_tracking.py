@@ -320,4 +320,4 @@ def test_the_shared_points_need_the_pages_csrf_token(professional, in_state):
     accepted = browser.post(url, batch, content_type="application/json", headers={"X-CSRFToken": token})
 
     assert refused.status_code == 403 and "CSRF" in refused.json()["detail"]
-    assert accepted.status_code == 201 and accepted.json() == {"count": 1}
+    assert accepted.status_code == 201 and accepted.json() == {"accepted": 1, "duplicates": 0, "count": 1}

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from householdsvc.core.geo import MAX_LATITUDE, MAX_LONGITUDE
 from tracking.models import LocationUpdate
-from tracking.validation import MAX_ACCURACY_METRES, MAX_BATCH_SIZE
+from tracking.validation import MAX_ACCURACY_METRES, MAX_BATCH_SIZE, MAX_CLIENT_ID_LENGTH
 
 
 class LocationPointSerializer(serializers.ModelSerializer):
@@ -40,6 +40,17 @@ class LocationPointInputSerializer(serializers.Serializer):
         help_text="When the phone took the fix: at most 2 minutes ahead of the server's clock, at "
         "most 24 hours old. Without a zone, the server's zone."
     )
+    client_id = serializers.CharField(
+        required=False,
+        allow_null=True,
+        min_length=1,
+        max_length=MAX_CLIENT_ID_LENGTH,
+        help_text="Your app's own id for the point (a UUID, a counter), unique among the points "
+        "you report. Optional, and recommended: a point with the same `client_id` and "
+        "`recorded_at` as one already recorded is skipped and counted in `duplicates`, so a "
+        "batch sent again after a lost answer adds nothing. Without it a point is a repeat when "
+        "its `recorded_at` is already recorded on the request.",
+    )
 
 
 class LocationBatchSerializer(serializers.Serializer):
@@ -49,4 +60,8 @@ class LocationBatchSerializer(serializers.Serializer):
 
 
 class LocationBatchResultSerializer(serializers.Serializer):
-    count = serializers.IntegerField(help_text="How many points were recorded (not counting repeats).")
+    accepted = serializers.IntegerField(help_text="How many points were recorded.")
+    duplicates = serializers.IntegerField(
+        help_text="How many were skipped as already recorded (sent before, or twice in this batch)."
+    )
+    count = serializers.IntegerField(help_text="The same as `accepted`, for apps written before it.")

@@ -48,9 +48,11 @@ NOT_FOUND = OpenApiResponse(
         summary="Report a batch of positions (assigned professional)",
         description=f"1 to {MAX_BATCH_SIZE} points, all or none recorded, while the request is "
         "`assigned`, `en_route` or `on_site`. Your current position becomes the newest point, "
-        "which is also pushed to the request's live watchers. A point whose `recorded_at` is "
-        "already recorded is skipped, so resending a batch whose answer was lost is harmless "
-        "(`count` then says 0).",
+        "which is also pushed to the request's live watchers. A point already recorded is "
+        "skipped and counted: the same `client_id` and `recorded_at` as one you reported before "
+        "(or, for a point without `client_id`, the same `recorded_at` on this request), also "
+        "within the batch. So resending a batch whose answer was lost is harmless: `accepted` "
+        "then says 0 and `duplicates` the batch's size.",
         parameters=[REQUEST_ID],
         tags=["tracking"],
         request=LocationBatchSerializer,
@@ -97,7 +99,6 @@ class RequestLocationViewSet(viewsets.GenericViewSet):
 
     def create(self, request, request_id=None):
         points = request.data.get("points") if isinstance(request.data, dict) else None
-        created = services.location_batch_record(request_id=request_id, user=request.user, points=points)
-        return Response(
-            LocationBatchResultSerializer({"count": len(created)}).data, status=status.HTTP_201_CREATED
-        )
+        batch = services.location_batch_record(request_id=request_id, user=request.user, points=points)
+        answer = {"accepted": batch.accepted, "duplicates": batch.duplicates, "count": batch.accepted}
+        return Response(LocationBatchResultSerializer(answer).data, status=status.HTTP_201_CREATED)

@@ -31,6 +31,10 @@ export function share(config) {
   var tick = null;
   var buffer = [];
   var lastMoment = null;
+  // Each point's own id (the API's client_id): a batch sent again after a lost answer is then
+  // recognised point by point and adds nothing. Random per page, then counted.
+  var clientPrefix = Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 10);
+  var pointNumber = 0;
   var sending = false;
   var lastSentAt = 0;
 
@@ -109,6 +113,7 @@ export function share(config) {
       longitude: Number(coords.longitude.toFixed(6)),
       accuracy: Math.round(coords.accuracy),
       recorded_at: new Date(moment).toISOString(),
+      client_id: clientPrefix + "-" + (pointNumber += 1),
     });
     if (buffer.length > BUFFER_MAX) {
       buffer.splice(0, buffer.length - BUFFER_MAX);

@@ -1,0 +1,101 @@
+"""What a batch locks, on real concurrent PostgreSQL sessions: a batch in progress on a request
+does not hold up another batch on it (they used to queue behind the request's row lock), but a
+transition of the request waits for it, so no point lands on a request closed meanwhile.
+
+Thread A opens a transaction and does what a batch does up to its last step (the request
+share-locked, the points inserted), then holds it open; the test's own session, with a
+``lock_timeout``, acts meanwhile.
+"""
+
+import threading
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import OperationalError, connection, transaction
+from django.utils import timezone
+
+from requests_app.models import ServiceRequest, Status
+from tests.tracking.factories import track_json
+from tracking import ingest
+from tracking.models import LocationUpdate
+from tracking.services import location_batch_record
+from tracking.validation import CleanPoint
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def open_batch():
+    """``open_batch(request, professional)``: a batch's insert in a transaction of thread A's,
+    held open until the returned ``finish()`` commits it."""
+    threads = []
+
+    def start(service_request, professional):
+        ready, release = threading.Event(), threading.Event()
+
+        def run():
+            try:
+                with transaction.atomic():
+                    ingest.request_share_lock(request_id=service_request.pk, visible_to=professional)
+                    moment = timezone.now() - timedelta(minutes=5)
+                    point = CleanPoint(Decimal("12.9"), Decimal("77.5"), 5, moment, "held-1")
+                    ingest.insert_new(
+                        request_id=service_request.pk, user_id=professional.pk, points=[point], now=moment
+                    )
+                    ready.set()
+                    release.wait(timeout=30)
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        threads.append((thread, release))
+        assert ready.wait(timeout=10)
+
+        def finish():
+            release.set()
+            thread.join(timeout=30)
+
+        return finish
+
+    yield start
+    for thread, release in threads:
+        release.set()
+        thread.join(timeout=30)
+
+
+def lock_timeout(milliseconds):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL lock_timeout = '{int(milliseconds)}ms'")
+
+
+def test_a_batch_goes_through_while_another_on_the_same_request_is_in_progress(
+    en_route_request, professional, open_batch
+):
+    assert connection.vendor == "postgresql", "the locks are only real on PostgreSQL"
+    finish = open_batch(en_route_request, professional)
+
+    with transaction.atomic():
+        lock_timeout(2000)  # the old FOR NO KEY UPDATE queued here until the other committed
+        batch = location_batch_record(request_id=en_route_request.pk, user=professional, points=track_json(3))
+    finish()
+
+    assert (batch.accepted, batch.duplicates) == (3, 0)
+    assert LocationUpdate.objects.filter(request=en_route_request).count() == 4
+
+
+def test_a_transition_waits_for_a_batch_in_progress(en_route_request, professional, open_batch):
+    assert connection.vendor == "postgresql", "the locks are only real on PostgreSQL"
+    finish = open_batch(en_route_request, professional)
+
+    with pytest.raises(OperationalError, match="lock timeout"), transaction.atomic():
+        lock_timeout(500)
+        ServiceRequest.objects.select_for_update().get(pk=en_route_request.pk)  # as every transition
+    finish()
+
+    with transaction.atomic():
+        lock_timeout(2000)
+        locked = ServiceRequest.objects.select_for_update().get(pk=en_route_request.pk)
+    assert locked.status == Status.EN_ROUTE  # the batch committed first, then the transition
+    assert LocationUpdate.objects.filter(request=en_route_request).count() == 1
