@@ -155,3 +155,15 @@ def test_an_export_whose_whole_worker_was_killed_is_queued_again_and_completes(
     assert job.status == ExportStatus.COMPLETED, job.error
     assert job.row_count == 200
     assert job.task_id != first_task
+
+
+def test_a_dead_worker_s_message_comes_back_just_after_the_task_s_time_limit(settings):
+    # Redis hands an unacked message back after the visibility timeout: above the hard time
+    # limit (or a long task would be run twice), and not hours above it.
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+
+    assert settings.CELERY_TASK_TIME_LIMIT < visibility <= settings.CELERY_TASK_TIME_LIMIT + 10 * 60
+    assert settings.CELERY_TASK_ACKS_LATE and settings.CELERY_TASK_REJECT_ON_WORKER_LOST
+    # A running job's heartbeat is stamped several times within the time after which it counts
+    # as lost, so a slow beat is not taken for a dead worker.
+    assert settings.TASK_LOST_AFTER_SECONDS >= 3 * settings.TASK_HEARTBEAT_SECONDS
