@@ -91,22 +91,7 @@ class Soak:
     def start(self) -> None:
         self.secret = secrets.token_urlsafe(50)
         self.redis.start()
-        name = self.database_url.rsplit("/", 1)[1]
-        exists = subprocess.run(
-            [
-                "psql",
-                "-h",
-                "127.0.0.1",
-                "-U",
-                "postgres",
-                "-tAc",
-                f"SELECT 1 FROM pg_database WHERE datname='{name}'",
-            ],
-            capture_output=True,
-            text=True,
-        )
-        if exists.stdout.strip() != "1":
-            subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
+        # make prod creates the database PROD_DATABASE_URL names, and migrates it.
         self.prod = subprocess.Popen(
             ["make", "--no-print-directory", "prod"],
             cwd=ROOT,
@@ -181,6 +166,7 @@ class Soak:
     def kill_worker(self) -> None:
         """SIGKILL to the worker's main process and its pool at once (a node failure, the OOM
         killer); make prod's supervisor loop starts it again, as systemd would."""
+        wait_for(self.worker_up, 120, "no Celery worker to kill")
         main = self.found()["celery worker"]
         started = time.time()
         for process in [main, *main.children(recursive=True)]:
