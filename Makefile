@@ -83,8 +83,13 @@ lint: deps-test
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
 
-## Benchmarks on PostgreSQL (slow: loads a million rows once and keeps them)
-bench: deps-test services
+## Benchmarks on PostgreSQL (slow: loads a million rows once and keeps them). The soak is run on
+## demand, not by `make bench`: `.venv/bin/python -m bench soak` (bench/soak.py; SOAK_MINUTES=10).
+$(VENV)/.bench-installed: requirements/base.txt requirements/test.txt requirements/bench.txt | $(VENV)/bin/activate
+	$(PIP) install --quiet -r requirements/bench.txt
+	touch $@
+
+bench: $(VENV)/.bench-installed services
 	@command -v wrk >/dev/null 2>&1 || { \
 	  (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/householdsvc_bench REDIS_URL=redis://127.0.0.1:6379/14 \
@@ -100,12 +105,16 @@ beat: deps-local
 	DJANGO_DB_POOL=false $(VENV)/bin/celery -A householdsvc beat --loglevel=INFO
 
 ## The production set on this machine, for a soak (Ctrl-C stops it all): the production
-## settings on PostgreSQL and Redis, 2 uvicorn workers on :8000, a Celery worker and beat.
+## settings on PostgreSQL and Redis, 2 uvicorn workers on :8000, a Celery worker and beat, each
+## started again when it exits, as a supervisor (systemd's Restart=always) would: the Celery
+## worker exits when Redis restarts under it (kombu's "Unrecoverable error"), see bench/soak.py.
 PROD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/householdsvc_prod
 PROD_REDIS_URL ?= redis://127.0.0.1:6379/13
+# The database named by PROD_DATABASE_URL (the soak, bench/soak.py, gives one of its own).
+PROD_DATABASE_NAME = $(lastword $(subst /, ,$(PROD_DATABASE_URL)))
 prod: deps-local services
-	@psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'householdsvc_prod'" | grep -q 1 || \
-	  createdb -h 127.0.0.1 -U postgres householdsvc_prod
+	@psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$(PROD_DATABASE_NAME)'" | grep -q 1 || \
+	  createdb -h 127.0.0.1 -U postgres $(PROD_DATABASE_NAME)
 	export DJANGO_SETTINGS_MODULE=householdsvc.settings.production \
 	  DATABASE_URL=$(PROD_DATABASE_URL) REDIS_URL=$(PROD_REDIS_URL) \
 	  DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
@@ -113,9 +122,10 @@ prod: deps-local services
 	  DJANGO_BIND_HOST=127.0.0.1 PORT="$${PORT:-8000}" WEB_CONCURRENCY=2; \
 	$(PY) manage.py migrate --noinput && $(PY) manage.py collectstatic --noinput --verbosity 0 && { \
 	  trap 'kill 0' INT TERM EXIT; \
-	  $(PY) -m householdsvc.serve & \
-	  DJANGO_DB_POOL=false $(VENV)/bin/celery -A householdsvc worker --loglevel=INFO --concurrency=2 & \
-	  DJANGO_DB_POOL=false $(VENV)/bin/celery -A householdsvc beat --loglevel=INFO & \
+	  supervise() { while :; do "$$@"; echo "make prod: $$* exited ($$?), started again in 1 s" >&2; sleep 1; done; }; \
+	  supervise $(PY) -m householdsvc.serve & \
+	  supervise env DJANGO_DB_POOL=false $(VENV)/bin/celery -A householdsvc worker --loglevel=INFO --concurrency=2 & \
+	  supervise env DJANGO_DB_POOL=false $(VENV)/bin/celery -A householdsvc beat --loglevel=INFO & \
 	  wait; }
 
 clean:

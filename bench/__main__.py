@@ -1,6 +1,6 @@
-"""``python -m bench [api|catalog|pages|live|export|slots|geo|fairness|dispatch|ingest]``: make
-sure the bench database holds the data, run the benchmarks, print every figure as
-``name: value unit (baseline value, ratio r)``."""
+"""``python -m bench [api|catalog|pages|live|export|slots|geo|fairness|dispatch|ingest|soak]``:
+make sure the bench database holds the data, run the benchmarks, print every figure as
+``name: value unit (baseline value, ratio r)``. ``soak`` is not part of ``all``."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def ensure_database(*, bulk: bool = True, target: dict | None = None) -> None:
     from django.core.management import call_command
 
     database = settings.DATABASES["default"]
-    if database["ENGINE"] != "django.db.backends.postgresql":
+    if not database["ENGINE"].endswith("backends.postgresql"):  # django-prometheus wraps it
         raise SystemExit("The benchmarks need PostgreSQL: set DATABASE_URL (see `make bench`).")
     server = psycopg.connect(
         host=database["HOST"],
@@ -57,11 +57,22 @@ def main() -> None:
             "fairness",
             "dispatch",
             "ingest",
+            "soak",
             "all",
         ],
         default="all",
     )
     which = parser.parse_args().which
+    if which == "soak":
+        # Not part of "all": minutes of load with faults, against `make prod` (bench/soak.py).
+        # Locust runs on gevent, patched in before anything imports socket or ssl.
+        from gevent import monkey
+
+        monkey.patch_all()
+        from bench.soak import main as soak
+
+        soak()
+        return
     private_media = tempfile.mkdtemp(prefix="hs-bench-private-")
     configure_environment(private_media)
     try:

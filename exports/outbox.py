@@ -3,6 +3,9 @@
 - The outbox: a job is saved pending and its task published after the commit; ``queued_at``
   is set once the broker took it. A pending job still without it (the broker was down) is
   published again by ``export_jobs_requeue``, which beat runs every minute.
+- Lost messages: a pending job published more than ``TASK_LOST_AFTER_SECONDS`` ago whose task
+  id Redis no longer holds (queued or unacked; a Redis restarted without persistence empties
+  both) is given a new task id and published again by the same sweep.
 - Lost workers: the worker running a job stamps ``heartbeat_at`` every
   ``TASK_HEARTBEAT_SECONDS``. A whole worker SIGKILLed (main process and pool) leaves its
   message in Redis' unacked set until the visibility timeout; a running job whose stamp is
@@ -65,11 +68,62 @@ def _requeue_lost(now: dt.datetime) -> list[int]:
     return requeued
 
 
+def _on_broker(task_ids: list[str]) -> set[str]:
+    """The task ids among these whose message Redis still holds, waiting in the queue or
+    delivered and not yet acked. Any doubt (another broker, Redis down) counts as held."""
+    from celery import current_app
+
+    if current_app.conf.task_always_eager:
+        return set(task_ids)  # run in-process (make run, the tests): no broker holds anything
+    try:
+        with current_app.connection_for_read() as conn:
+            if conn.transport.driver_type != "redis":
+                return set(task_ids)
+            client = conn.default_channel.client
+            # The queue before the unacked set: a message delivered in between is then seen in
+            # the second read rather than missed by both.
+            held = client.lrange(current_app.conf.task_default_queue, 0, -1)
+            held += client.hvals(conn.transport_options.get("unacked_key", "unacked"))
+    except Exception:
+        logger.warning("Could not read the broker's queue; no queued export checked.", exc_info=True)
+        return set(task_ids)
+    return {task_id for task_id in task_ids if any(task_id.encode() in raw for raw in held)}
+
+
+def _requeue_vanished(now: dt.datetime) -> list[int]:
+    """Pending jobs published a while ago whose message the broker no longer holds (a Redis
+    restarted without persistence loses its queue): given a new task id and published again."""
+    waited = now - dt.timedelta(seconds=settings.TASK_LOST_AFTER_SECONDS)
+    queued = dict(
+        ExportJob.objects.filter(status=ExportStatus.PENDING, queued_at__lt=waited).values_list(
+            "task_id", "pk"
+        )
+    )
+    if not queued:
+        return []
+    held = _on_broker([task_id for task_id in queued if task_id])
+    requeued = []
+    for task_id, job_id in queued.items():
+        if task_id in held:
+            continue
+        with transaction.atomic():
+            job = ExportJob.objects.select_for_update().get(pk=job_id)
+            if job.status != ExportStatus.PENDING or job.task_id != task_id:
+                continue  # a worker took it meanwhile
+            logger.warning("Export %s: its message is no longer on the broker; queued again.", job_id)
+            job.task_id = str(uuid.uuid4())
+            job.queued_at = None
+            job.save(update_fields=["task_id", "queued_at"])
+            requeued.append(job_id)
+    return requeued
+
+
 def export_jobs_requeue(*, now: dt.datetime | None = None) -> dict:
-    """The minute's sweep: jobs whose worker was lost go back to pending, and every pending
-    job not yet on the broker is published. Returns ``{"lost": n, "queued": m}``."""
+    """The minute's sweep: jobs whose worker was lost go back to pending, pending jobs whose
+    message the broker lost are given a new one, and every pending job not yet on the broker
+    is published. Returns ``{"lost": n, "queued": m}`` (lost: a worker or a message)."""
     now = now or timezone.now()
-    lost = _requeue_lost(now)
+    lost = _requeue_lost(now) + _requeue_vanished(now)
     unqueued = ExportJob.objects.filter(
         Q(created_at__lt=now - OUTBOX_GRACE) | Q(pk__in=lost),
         status=ExportStatus.PENDING,

@@ -1,6 +1,7 @@
 """WebSocket authentication for app clients: ``?ticket=<one-time ticket>`` from
-``POST /api/v1/ws-ticket/`` (tracking.tickets), or ``?token=<JWT access token>`` (older apps;
-uvicorn's log lines redact it).
+``POST /api/v1/ws-ticket/`` (tracking.tickets); the access token in the subprotocol header
+(``Sec-WebSocket-Protocol: bearer, <JWT>``, answered with ``bearer``); or ``?token=<JWT access
+token>`` (older apps; uvicorn's log lines redact it).
 
 Browsers connect with their session cookie (AuthMiddlewareStack); app clients cannot set
 headers on a WebSocket handshake, so they pass their access token in the query string.
@@ -53,12 +54,40 @@ def _user_for_ticket(ticket: str):
     return user, None
 
 
+# ``Sec-WebSocket-Protocol: bearer, <JWT access token>``: the token in a header, never in a URL.
+BEARER_SUBPROTOCOL = "bearer"
+
+
+def _bearer_subprotocol_token(scope) -> str | None:
+    offered = list(scope.get("subprotocols") or ())
+    if len(offered) == 2 and offered[0] == BEARER_SUBPROTOCOL and offered[1]:
+        return offered[1]
+    return None
+
+
+def _echoing_bearer(send):
+    """The handshake's answer names the subprotocol chosen (``bearer``, never the token), as a
+    client that offered subprotocols requires; the consumers need not know."""
+
+    async def wrapped(message):
+        if message["type"] == "websocket.accept" and not message.get("subprotocol"):
+            message = dict(message, subprotocol=BEARER_SUBPROTOCOL)
+        await send(message)
+
+    return wrapped
+
+
 class JWTAuthMiddleware(BaseMiddleware):
     async def __call__(self, scope, receive, send):
         query = parse_qs(scope.get("query_string", b"").decode())
+        bearer = _bearer_subprotocol_token(scope)
         if query.get("ticket"):
             user, error = await _user_for_ticket(query["ticket"][0])
             scope = dict(scope, user=user, auth_error=error)
+        elif bearer:
+            user, error = await _user_for_token(bearer)
+            scope = dict(scope, user=user, auth_error=error)
+            send = _echoing_bearer(send)
         elif query.get("token"):
             user, error = await _user_for_token(query["token"][0])
             scope = dict(scope, user=user, auth_error=error)

@@ -122,6 +122,10 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's PostgreSQL backend with django-prometheus' cursor counting and timing
+    # (django_db_execute_total, django_db_query_duration_seconds at /metrics); it wraps the
+    # cursor factory, so the psycopg pool below hands out counted connections too.
+    DATABASES["default"]["ENGINE"] = "django_prometheus.db.backends.postgresql"
     # Connections are checked before use, so a restarted server is survived: with the pool,
     # Django passes psycopg_pool.ConnectionPool.check_connection as the pool's `check`.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -159,7 +163,8 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, with hits, misses and latency counted for /metrics.
+            "BACKEND": "householdsvc.core.metered_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("DJANGO_CACHE_PREFIX", default="hs"),
             # A Redis that hangs (not merely refuses) must not hold a request for long.

@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -184,3 +185,30 @@ class Uvicorn:
 
 def have(program: str) -> bool:
     return shutil.which(program) is not None
+
+
+class HangingServer:
+    """A TCP server on a free port that accepts every connection and never answers: a
+    dependency that hangs, rather than one that refuses."""
+
+    def __init__(self):
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(64)
+        self.port = self.listener.getsockname()[1]
+        self.held: list[socket.socket] = []
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                return  # closed
+            self.held.append(conn)  # kept open, never read from, never written to
+
+    def close(self) -> None:
+        self.listener.close()
+        for conn in self.held:
+            conn.close()

@@ -1,6 +1,7 @@
 """Export jobs are never lost: one asked for while the broker is down is queued by the outbox
 sweep once it is back; one whose whole worker was SIGKILLed is queued again once its heartbeat
-is older than TASK_LOST_AFTER_SECONDS. Real Redis, real ``celery worker`` processes."""
+is older than TASK_LOST_AFTER_SECONDS; one whose message Redis lost (restarted without
+persistence) is published again. Real Redis, real ``celery worker`` processes."""
 
 import os
 import signal
@@ -155,3 +156,47 @@ def test_an_export_whose_whole_worker_was_killed_is_queued_again_and_completes(
     assert job.status == ExportStatus.COMPLETED, job.error
     assert job.row_count == 200
     assert job.task_id != first_task
+
+
+def test_an_export_whose_message_redis_lost_is_queued_again_and_completes(
+    test_database_url, workers, tmp_path, settings
+):
+    # A Redis restarted without persistence (as the soak's is) comes back with an empty queue:
+    # a job published before is pending for ever unless the sweep looks for its message.
+    admin = AdminFactory(email="admin@example.com")
+    seed_requests(20, service=ServiceFactory(), customer=CustomerFactory())
+    (tmp_path / "slow-once").write_text("no trap")
+    env = worker_env(test_database_url, settings.REDIS_URL, tmp_path)
+    celery_app.control.purge()
+    celery_app.conf.task_always_eager = False
+    try:
+        job = export_job_create(actor=admin, kind="service_requests", filters={})
+        first_task = ExportJob.objects.get(pk=job.pk).task_id
+        assert ExportJob.objects.get(pk=job.pk).queued_at is not None
+        # Waiting longer than TASK_LOST_AFTER_SECONDS, but its message is still there: left alone.
+        ExportJob.objects.filter(pk=job.pk).update(queued_at=timezone.now() - timedelta(minutes=5))
+        assert export_jobs_requeue() == {"lost": 0, "queued": 0}
+
+        celery_app.control.purge()  # the queue emptied, as by the restart
+        assert export_jobs_requeue() == {"lost": 1, "queued": 1}
+        assert export_jobs_requeue() == {"lost": 0, "queued": 0}  # on the broker again
+    finally:
+        celery_app.conf.task_always_eager = True
+    workers(env)
+
+    job = wait_for_job(job.pk, timeout=60)
+    assert job.status == ExportStatus.COMPLETED, job.error
+    assert job.row_count == 20
+    assert job.task_id != first_task
+
+
+def test_a_dead_worker_s_message_comes_back_just_after_the_task_s_time_limit(settings):
+    # Redis hands an unacked message back after the visibility timeout: above the hard time
+    # limit (or a long task would be run twice), and not hours above it.
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+
+    assert settings.CELERY_TASK_TIME_LIMIT < visibility <= settings.CELERY_TASK_TIME_LIMIT + 10 * 60
+    assert settings.CELERY_TASK_ACKS_LATE and settings.CELERY_TASK_REJECT_ON_WORKER_LOST
+    # A running job's heartbeat is stamped several times within the time after which it counts
+    # as lost, so a slow beat is not taken for a dead worker.
+    assert settings.TASK_LOST_AFTER_SECONDS >= 3 * settings.TASK_HEARTBEAT_SECONDS

@@ -1,0 +1,80 @@
+"""Django's Redis cache, timed and counted for /metrics: every read counted as a hit or a miss
+(django-prometheus' own counters, ``django_cache_get_hits_total`` …, labelled
+``backend="redis"``), and each operation's latency in ``django_cache_operation_duration_seconds``.
+
+django-prometheus' Redis backends subclass django-redis, which this project does not use: this
+one keeps Django's built-in ``RedisCache`` (its options, its errors) and only adds the figures.
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from django_prometheus.cache.metrics import (
+    django_cache_get_fail_total,
+    django_cache_get_total,
+    django_cache_hits_total,
+    django_cache_misses_total,
+)
+from prometheus_client import Histogram
+
+BACKEND = "redis"
+CACHE_SECONDS = Histogram(
+    "django_cache_operation_duration_seconds",
+    "Time a cache operation took, failures included.",
+    ["backend", "operation"],
+    buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
+)
+_MISSING = object()
+
+
+@contextmanager
+def _timed(operation: str, *, reads: int = 0):
+    started = time.perf_counter()
+    try:
+        yield
+    except Exception:
+        if reads:
+            django_cache_get_fail_total.labels(backend=BACKEND).inc(reads)
+        raise
+    finally:
+        CACHE_SECONDS.labels(BACKEND, operation).observe(time.perf_counter() - started)
+
+
+class RedisCache(DjangoRedisCache):
+    def get(self, key, default=None, version=None):
+        django_cache_get_total.labels(backend=BACKEND).inc()
+        with _timed("get", reads=1):
+            value = super().get(key, _MISSING, version)
+        if value is _MISSING:
+            django_cache_misses_total.labels(backend=BACKEND).inc()
+            return default
+        django_cache_hits_total.labels(backend=BACKEND).inc()
+        return value
+
+    def get_many(self, keys, version=None):
+        keys = list(keys)
+        django_cache_get_total.labels(backend=BACKEND).inc(len(keys))
+        with _timed("get_many", reads=len(keys)):
+            found = super().get_many(keys, version)
+        django_cache_hits_total.labels(backend=BACKEND).inc(len(found))
+        django_cache_misses_total.labels(backend=BACKEND).inc(len(keys) - len(found))
+        return found
+
+    def set(self, *args, **kwargs):
+        with _timed("set"):
+            return super().set(*args, **kwargs)
+
+    def add(self, *args, **kwargs):
+        with _timed("add"):
+            return super().add(*args, **kwargs)
+
+    def incr(self, *args, **kwargs):
+        with _timed("incr"):
+            return super().incr(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        with _timed("delete"):
+            return super().delete(*args, **kwargs)
