@@ -21,6 +21,7 @@ from householdsvc.core.errors import Conflict, NotAllowed, NotFound, ValidationF
 from requests_app.models import HOLDING_STATUSES, ServiceRequest
 from requests_app.schedule import slots
 from requests_app.schedule.models import TimeOff, Weekday, WorkingHours
+from requests_app.schedule.slot_counts import hours_changed
 
 # A time off starting a few minutes ago is a form filled in slowly, not one in the past.
 PAST_GRACE = timedelta(minutes=5)
@@ -90,6 +91,8 @@ def working_hours_set(*, professional, actor, ranges) -> list[WorkingHours]:
     cleaned = check_week(ranges)
     with transaction.atomic():
         WorkingHours.objects.filter(professional=professional).delete()
+        # bulk_create sends no signal: the slots' cached patterns are moved on here.
+        hours_changed()
         return WorkingHours.objects.bulk_create(
             WorkingHours(professional=professional, weekday=day, starts_at=start, ends_at=end)
             for day, start, end in cleaned
