@@ -73,7 +73,8 @@ WITH pros AS MATERIALIZED (
     UNION ALL
     SELECT pros.id, pros.grp, r.busy_from, r.busy_until
     FROM requests_app_servicerequest r JOIN pros ON pros.id = r.professional_id
-    WHERE r.status = ANY(%(holding)s) AND r.busy_from < %(end)s AND r.busy_until > %(start)s
+    WHERE r.busy_from IS NOT NULL AND r.status = ANY(%(holding)s)
+      AND r.busy_from < %(end)s AND r.busy_until > %(start)s
 ), merged AS (
     SELECT grp, unnest(range_agg(int4range(
         least(greatest(floor((date_part('epoch', a) - %(origin)s - %(duration)s) / %(step)s) + 1,
