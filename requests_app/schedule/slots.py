@@ -25,7 +25,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from accounts.models import Role, VerificationStatus
-from requests_app.models import HOLDING_STATUSES, ServiceRequest
+from requests_app.models import HOLDING_STATUSES, ServiceRequest, Status
 from requests_app.schedule.models import TimeOff, WorkingHours
 from requests_app.schedule.slot_counts import free_counts
 
@@ -160,10 +160,32 @@ def slots_for(
 
 
 def next_free_slots(*, service, pin_code: str, after: datetime, limit: int = 5) -> list[Slot]:
-    """The first ``limit`` bookable slots starting after ``after`` (for a 409 on a taken slot)."""
+    """The first ``limit`` bookable slots starting after ``after`` (for a 409 on a taken slot),
+    counting the bookings nobody holds yet as taking one free professional each."""
     now = timezone.now()
     first_day = max(after, now).astimezone(site_zone()).date()
     found = slots_for(
         service=service, pin_code=pin_code, first_day=first_day, days=settings.BOOKING_HORIZON_DAYS + 1
     )
-    return [slot for slot in found if slot.start > after][:limit]
+    found = [slot for slot in found if slot.start > after]
+    if not found:
+        return []
+    duration = timedelta(minutes=service.time_required_minutes)
+    waiting = list(
+        ServiceRequest.objects.filter(
+            service_id=service.pk,
+            pin_code=pin_code,
+            status=Status.REQUESTED,
+            professional__isnull=True,
+            scheduled_for__lt=found[-1].end,
+            scheduled_for__gt=found[0].start - duration,
+        ).values_list("scheduled_for", flat=True)
+    )
+    free = []
+    for slot in found:
+        left = slot.free_professionals - sum(1 for when in waiting if slot.start - duration < when < slot.end)
+        if left > 0:
+            free.append(Slot(slot.start, slot.end, left))
+            if len(free) == limit:
+                break
+    return free
