@@ -2,7 +2,8 @@
 RESCHEDULE_CUTOFF_HOURS before it. A booking nobody holds yet just moves; one a professional
 holds stays with them when they are free at the new time, and otherwise goes back to
 ``requested`` to be offered anew. Every move is an event in the trail, and the professional
-who held it hears of it by email."""
+who held it hears of it by email. A time the professional proposed that still waits for the
+customer is withdrawn by the move (an event too, and said in the email)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from requests_app import offers
 from requests_app.models import Action, RequestEvent, ServiceRequest, Status
 from requests_app.schedule import services as schedule
 from requests_app.schedule import slots
+from requests_app.schedule.models import ProposalStatus, TimeProposal
 from requests_app.services import service_request_lock
 
 RESCHEDULABLE = (Status.REQUESTED, Status.ASSIGNED)
@@ -29,6 +31,33 @@ def _notify_professional(professional_id, request_id, text) -> None:
     professional = get_user_model().objects.filter(pk=professional_id).first()
     if professional is not None and professional.email:
         send_mail(f"Job #{request_id} was moved", text, None, [professional.email])
+
+
+def _local(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def _withdraw_proposal(service_request: ServiceRequest, actor) -> TimeProposal | None:
+    """The customer moved the booking themselves: a time the professional proposed and that
+    still waits is withdrawn (answering it is then a 409), with an event in the trail."""
+    proposal = (
+        TimeProposal.objects.select_for_update()
+        .filter(request=service_request, status=ProposalStatus.PENDING)
+        .first()
+    )
+    if proposal is None:
+        return None
+    proposal.status, proposal.decided_at = ProposalStatus.WITHDRAWN, timezone.now()
+    proposal.save(update_fields=["status", "decided_at"])
+    RequestEvent.objects.create(
+        request=service_request,
+        action=Action.EDIT,
+        from_status=service_request.status,
+        to_status=service_request.status,
+        actor=actor,
+        note=f"Withdrew the proposed time {_local(proposal.scheduled_for)}: the booking was moved.",
+    )
+    return proposal
 
 
 def service_request_reschedule(*, request_id, actor, scheduled_for) -> ServiceRequest:
@@ -101,6 +130,9 @@ def service_request_reschedule(*, request_id, actor, scheduled_for) -> ServiceRe
             actor=actor,
             note=f"Rescheduled to {when}. {note}",
         )
+        withdrawn = _withdraw_proposal(service_request, actor)
+        if withdrawn is not None:
+            note += f" The time you proposed ({_local(withdrawn.scheduled_for)}) is withdrawn."
         if service_request.status == Status.REQUESTED and not kept:
             offers.offers_redispatch(service_request=service_request)
         if professional_id is not None:
