@@ -83,10 +83,9 @@ WITH pros AS MATERIALIZED (
     ))) AS span
     FROM spans GROUP BY pro, grp
 )
-SELECT grp, mark, sum(delta)::int
-FROM merged, LATERAL (VALUES (lower(span), 1), (upper(span), -1)) AS marks(mark, delta)
+SELECT grp, lower(span), upper(span), count(*)::int FROM merged
 WHERE NOT isempty(span)
-GROUP BY grp, mark
+GROUP BY grp, lower(span), upper(span)
 """
 
 
@@ -215,7 +214,12 @@ def _blocked_sql(pros, groups, *, origin, start, end, duration, step_s, top):
                 "top": top,
             },
         )
-        return cursor.fetchall()
+        # (group, first, after, how many): a few hundred distinct ranges, however many jobs.
+        deltas: dict[tuple[int, int], int] = defaultdict(int)
+        for group, first, after, count in cursor.fetchall():
+            deltas[(group, first)] += count
+            deltas[(group, after)] -= count
+    return [(group, mark, delta) for (group, mark), delta in deltas.items()]
 
 
 def _seconds(local: datetime, origin: datetime) -> float:
