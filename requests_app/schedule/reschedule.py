@@ -33,6 +33,12 @@ def _notify_professional(professional_id, request_id, text) -> None:
         send_mail(f"Job #{request_id} was moved", text, None, [professional.email])
 
 
+def _notify_customer(customer_id, request_id, text) -> None:
+    customer = get_user_model().objects.filter(pk=customer_id).first()
+    if customer is not None and customer.email:
+        send_mail(f"Your booking #{request_id} was moved", text, None, [customer.email])
+
+
 def _local(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
@@ -131,15 +137,25 @@ def service_request_reschedule(*, request_id, actor, scheduled_for) -> ServiceRe
             note=f"Rescheduled to {when}. {note}",
         )
         withdrawn = _withdraw_proposal(service_request, actor)
+        to_professional = note
         if withdrawn is not None:
-            note += f" The time you proposed ({_local(withdrawn.scheduled_for)}) is withdrawn."
+            to_professional += f" The time you proposed ({_local(withdrawn.scheduled_for)}) is withdrawn."
         if service_request.status == Status.REQUESTED and not kept:
             offers.offers_redispatch(service_request=service_request)
+        mover = "The customer" if actor.pk == service_request.customer_id else "An admin"
+        if actor.pk != service_request.customer_id:
+            # An admin moved it: the customer is the other side too.
+            on_commit_robust(
+                _notify_customer,
+                service_request.customer_id,
+                service_request.pk,
+                f"Your booking #{service_request.pk} was moved to {when}. {note}",
+            )
         if professional_id is not None:
             on_commit_robust(
                 _notify_professional,
                 professional_id,
                 service_request.pk,
-                f"The customer moved job #{service_request.pk} to {when}. {note}",
+                f"{mover} moved job #{service_request.pk} to {when}. {to_professional}",
             )
     return service_request
