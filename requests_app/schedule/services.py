@@ -251,7 +251,8 @@ def lock_slots(*, service, pin_code: str) -> None:
                 [SLOT_LOCK_NAMESPACE, f"{service.pk}:{pin_code}"],
             )
     else:
-        type(service).objects.filter(pk=service.pk).update(pk=F("pk"))
+        pk_name = type(service)._meta.pk.name
+        type(service).objects.filter(pk=service.pk).update(**{pk_name: F(pk_name)})
 
 
 def pending_bookings(*, service, pin_code: str, start, end, exclude_request_id=None) -> int:

@@ -168,14 +168,15 @@ def _block_bounds(block_start, block_end, *, origin, duration, step_s, top) -> t
 def _blocked_python(pros, groups, *, origin, start, end, duration, step_s, top):
     group_of = dict(zip(pros, groups, strict=True))
     spans = defaultdict(list)
-    rows = list(
-        TimeOff.objects.filter(professional_id__in=pros, starts_at__lt=end, ends_at__gt=start).values_list(
-            "professional_id", "starts_at", "ends_at"
-        )
-    ) + list(
-        ServiceRequest.objects.filter(
-            professional_id__in=pros, status__in=HOLDING_STATUSES, busy_from__lt=end, busy_until__gt=start
-        ).values_list("professional_id", "busy_from", "busy_until")
+    away = TimeOff.objects.filter(professional_id__in=pros, starts_at__lt=end, ends_at__gt=start)
+    held = ServiceRequest.objects.filter(
+        professional_id__in=pros, status__in=HOLDING_STATUSES, busy_from__lt=end, busy_until__gt=start
+    )
+    # One query for both kinds of block.
+    rows = (
+        away.order_by()
+        .values_list("professional_id", "starts_at", "ends_at")
+        .union(held.order_by().values_list("professional_id", "busy_from", "busy_until"), all=True)
     )
     for pro, block_start, block_end in rows:
         bounds = _block_bounds(
