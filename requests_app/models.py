@@ -241,9 +241,11 @@ class ServiceRequest(models.Model):
                 name="request_dispatch_idx",
                 condition=Q(status=Status.REQUESTED),
             ),
-            # A professional's held time (slots, overlap checks, the week view).
+            # A professional's held time (slots, overlap checks, the week view); covering, so
+            # the slots read every held job of a pin code's professionals from the index alone.
             models.Index(
                 fields=["professional", "busy_until"],
+                include=["busy_from", "status"],
                 name="request_busy_idx",
                 condition=Q(busy_from__isnull=False),
             ),

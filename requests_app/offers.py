@@ -86,15 +86,17 @@ def _flag_unmatched(service_request: ServiceRequest, now, reason: str) -> None:
     on_commit_robust(notifications.unmatched_notify, service_request.pk)
 
 
-def _open_round(service_request: ServiceRequest, now) -> list[Offer]:
-    """Offer the request to the next candidates, or flag it unmatched when there are none."""
+def _open_round(service_request: ServiceRequest, now, *, only=None, note="") -> list[Offer]:
+    """Offer the request to the next candidates, or flag it unmatched when there are none.
+    ``only``: to that one professional alone, timed like a dispatch offer (a series' first
+    offer to whoever did the last one); the next round is the usual one, without them."""
     round_number = service_request.dispatch_round + 1
-    professionals = _candidates(service_request, now)
+    professionals = [only] if only is not None else _candidates(service_request, now)
     if not professionals:
         reason = "Nobody suitable is in range." if round_number == 1 else "Nobody else is in range."
         _flag_unmatched(service_request, now, reason)
         return []
-    timed = service_request.service.is_dispatch
+    timed = service_request.service.is_dispatch or only is not None
     expires_at = now + timedelta(seconds=settings.DISPATCH_OFFER_SECONDS) if timed else None
     offers = Offer.objects.bulk_create(
         [
@@ -113,7 +115,11 @@ def _open_round(service_request: ServiceRequest, now) -> list[Offer]:
     )
     service_request.dispatch_round = round_number
     service_request.save(update_fields=["dispatch_round", "updated_at"])
-    _event(service_request, Action.OFFER, f"Round {round_number}: offered to {len(offers)} professional(s).")
+    _event(
+        service_request,
+        Action.OFFER,
+        note or f"Round {round_number}: offered to {len(offers)} professional(s).",
+    )
     offer_ids = [offer.pk for offer in offers]
     on_commit_robust(offer_events.announce_offers, offer_ids)
     on_commit_robust(notifications.offers_notify, offer_ids)
@@ -154,9 +160,21 @@ def _advance(service_request: ServiceRequest, now) -> bool:
     return True
 
 
-def offers_open_first_round(*, service_request: ServiceRequest) -> list[Offer]:
-    """Round 1 of a request just created, in the transaction that created it."""
-    return _open_round(service_request, timezone.now())
+def offers_open_first_round(*, service_request: ServiceRequest, first_to=None) -> list[Offer]:
+    """Round 1 of a request just created, in the transaction that created it. ``first_to`` (a
+    series' next occurrence: who did the last one): round 1 goes to them alone, for
+    DISPATCH_OFFER_SECONDS, when they suit it and are free then; the usual round follows when
+    they decline or let it expire. Otherwise round 1 is the usual one."""
+    now = timezone.now()
+    if first_to is not None and not service_request.service.is_dispatch:
+        only = household_candidates(service_request=service_request).filter(pk=first_to.pk).first()
+        if only is not None:
+            note = (
+                f"Round 1: offered first to {only.full_name} (#{only.pk}), "
+                "who did the last one of the series."
+            )
+            return _open_round(service_request, now, only=only, note=note)
+    return _open_round(service_request, now)
 
 
 def offer_round_advance(*, request_id, after_round: int | None = None, now=None) -> bool:

@@ -234,7 +234,9 @@ class RescheduleView(APIView):
         summary="Move your booking to another free slot (customer or admin)",
         description="Until RESCHEDULE_CUTOFF_HOURS before it (409 `reschedule_too_late`). The "
         "professional keeps it when free then; otherwise it is offered anew. A slot nobody is "
-        "free for is 409 `slot_taken` with `next_slots`.",
+        "free for is 409 `slot_taken`, and one whose free professionals are all claimed by "
+        "bookings still waiting for one is 409 `slot_full`, both with `next_slots`. A time the "
+        "professional proposed and that still waits is withdrawn.",
         request=RescheduleSerializer,
         responses={200: RescheduleResultSerializer, **errors(400, 401, 403, 404, 409)},
     )

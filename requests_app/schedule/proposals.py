@@ -49,6 +49,12 @@ def _lock_pending(service_request: ServiceRequest) -> TimeProposal:
         .first()
     )
     if proposal is None:
+        latest = TimeProposal.objects.filter(request=service_request).order_by("-created_at", "-id").first()
+        if latest is not None and latest.status == ProposalStatus.WITHDRAWN:
+            raise Conflict(
+                "The proposed time was withdrawn: the booking was moved or a new time proposed.",
+                code="proposal_withdrawn",
+            )
         raise NotFound("No proposed time waits for an answer on this request.")
     return proposal
 

@@ -73,7 +73,8 @@ class ProposalAcceptView(ProposalAnswerView):
     @extend_schema(
         summary="Accept the proposed time (customer)",
         description="The booking moves there and stays with the professional; 409 "
-        "`professional_busy` if they are no longer free then.",
+        "`professional_busy` if they are no longer free then, 409 `proposal_withdrawn` if the "
+        "booking was moved (or a new time proposed) meanwhile.",
         request=None,
         responses={200: RescheduleResultSerializer, **errors(401, 403, 404, 409)},
     )
@@ -86,9 +87,10 @@ class ProposalDeclineView(ProposalAnswerView):
 
     @extend_schema(
         summary="Decline the proposed time (customer)",
-        description="The booking stays at its time.",
+        description="The booking stays at its time; 409 `proposal_withdrawn` if the booking was "
+        "moved (or a new time proposed) meanwhile.",
         request=None,
-        responses={200: RescheduleResultSerializer, **errors(401, 403, 404)},
+        responses={200: RescheduleResultSerializer, **errors(401, 403, 404, 409)},
     )
     def post(self, request, id):
         return super().post(request, id)

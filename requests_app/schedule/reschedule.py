@@ -2,7 +2,8 @@
 RESCHEDULE_CUTOFF_HOURS before it. A booking nobody holds yet just moves; one a professional
 holds stays with them when they are free at the new time, and otherwise goes back to
 ``requested`` to be offered anew. Every move is an event in the trail, and the professional
-who held it hears of it by email."""
+who held it hears of it by email. A time the professional proposed that still waits for the
+customer is withdrawn by the move (an event too, and said in the email)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from requests_app import offers
 from requests_app.models import Action, RequestEvent, ServiceRequest, Status
 from requests_app.schedule import services as schedule
 from requests_app.schedule import slots
+from requests_app.schedule.models import ProposalStatus, TimeProposal
 from requests_app.services import service_request_lock
 
 RESCHEDULABLE = (Status.REQUESTED, Status.ASSIGNED)
@@ -29,6 +31,39 @@ def _notify_professional(professional_id, request_id, text) -> None:
     professional = get_user_model().objects.filter(pk=professional_id).first()
     if professional is not None and professional.email:
         send_mail(f"Job #{request_id} was moved", text, None, [professional.email])
+
+
+def _notify_customer(customer_id, request_id, text) -> None:
+    customer = get_user_model().objects.filter(pk=customer_id).first()
+    if customer is not None and customer.email:
+        send_mail(f"Your booking #{request_id} was moved", text, None, [customer.email])
+
+
+def _local(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def _withdraw_proposal(service_request: ServiceRequest, actor) -> TimeProposal | None:
+    """The customer moved the booking themselves: a time the professional proposed and that
+    still waits is withdrawn (answering it is then a 409), with an event in the trail."""
+    proposal = (
+        TimeProposal.objects.select_for_update()
+        .filter(request=service_request, status=ProposalStatus.PENDING)
+        .first()
+    )
+    if proposal is None:
+        return None
+    proposal.status, proposal.decided_at = ProposalStatus.WITHDRAWN, timezone.now()
+    proposal.save(update_fields=["status", "decided_at"])
+    RequestEvent.objects.create(
+        request=service_request,
+        action=Action.EDIT,
+        from_status=service_request.status,
+        to_status=service_request.status,
+        actor=actor,
+        note=f"Withdrew the proposed time {_local(proposal.scheduled_for)}: the booking was moved.",
+    )
+    return proposal
 
 
 def service_request_reschedule(*, request_id, actor, scheduled_for) -> ServiceRequest:
@@ -101,13 +136,26 @@ def service_request_reschedule(*, request_id, actor, scheduled_for) -> ServiceRe
             actor=actor,
             note=f"Rescheduled to {when}. {note}",
         )
+        withdrawn = _withdraw_proposal(service_request, actor)
+        to_professional = note
+        if withdrawn is not None:
+            to_professional += f" The time you proposed ({_local(withdrawn.scheduled_for)}) is withdrawn."
         if service_request.status == Status.REQUESTED and not kept:
             offers.offers_redispatch(service_request=service_request)
+        mover = "The customer" if actor.pk == service_request.customer_id else "An admin"
+        if actor.pk != service_request.customer_id:
+            # An admin moved it: the customer is the other side too.
+            on_commit_robust(
+                _notify_customer,
+                service_request.customer_id,
+                service_request.pk,
+                f"Your booking #{service_request.pk} was moved to {when}. {note}",
+            )
         if professional_id is not None:
             on_commit_robust(
                 _notify_professional,
                 professional_id,
                 service_request.pk,
-                f"The customer moved job #{service_request.pk} to {when}. {note}",
+                f"{mover} moved job #{service_request.pk} to {when}. {to_professional}",
             )
     return service_request

@@ -2,8 +2,9 @@
 local time, until a date or for N times (N ≤ 52, the first booking included; no end is a 400).
 
 ``series_extend`` (the beat job) books each occurrence SERIES_AHEAD_DAYS before it happens, as
-a request like the first one, and gives it first to the professional of the last occurrence
-when they are still free and may take it; otherwise it is open to everybody. It locks the
+a request like the first one, and offers it first to the professional of the last occurrence
+alone (round 1, for DISPATCH_OFFER_SECONDS) when they are still free and may take it; the usual
+rounds follow if they decline or let it expire, and otherwise it is offered to everybody. It locks the
 series row and skips indexes it already has (unique per series and index), so running it twice
 creates nothing twice. The customer may skip one occurrence, change one's time, or end the
 series (the occurrences already booked stay; each may still be cancelled on its own).
@@ -28,14 +29,11 @@ from householdsvc.core.errors import (
     ServiceError,
     ValidationFailed,
 )
-from requests_app import offers, validation
-from requests_app.models import Action, ServiceRequest, Status
-from requests_app.schedule import services as schedule
+from requests_app.models import Status
 from requests_app.schedule.models import Frequency, Series, SeriesOccurrence
 from requests_app.schedule.reschedule import service_request_reschedule
 from requests_app.schedule.slots import is_aligned, site_zone
 from requests_app.services import service_request_cancel, service_request_create, service_request_lock
-from requests_app.services.guards import move
 
 logger = logging.getLogger(__name__)
 
@@ -129,33 +127,15 @@ def series_create(*, customer, request_id, frequency, until=None, count=None) ->
     return series
 
 
-def _offer_first_to_last(series: Series, service_request: ServiceRequest) -> None:
+def _last_professional(series: Series):
+    """The professional of the latest occurrence that had one (None when nobody did yet)."""
     last = (
         SeriesOccurrence.objects.filter(series=series, request__professional__isnull=False)
         .select_related("request__professional")
         .order_by("-index")
         .first()
     )
-    if last is None:
-        return
-    professional = last.request.professional
-    try:
-        with transaction.atomic():
-            locked = service_request_lock(request_id=service_request.pk)
-            validation.assignable_professional(professional, locked)
-            held = schedule.hold_for(service_request=locked, professional=professional)
-            locked.professional = professional
-            move(
-                locked,
-                Action.ASSIGN,
-                None,
-                note=f"Series: given to {professional.full_name} (#{professional.pk}), who did the last one.",
-                stamp="assigned_at",
-                extra_fields=["professional", *held],
-            )
-            offers.offers_assigned(service_request=locked)
-    except ServiceError:
-        return  # not free or no longer working: the occurrence stays open to everybody
+    return last.request.professional if last is not None else None
 
 
 def _book(series: Series, occurrence: SeriesOccurrence | None, index: int, start: datetime) -> bool:
@@ -179,6 +159,7 @@ def _book(series: Series, occurrence: SeriesOccurrence | None, index: int, start
             longitude=template.longitude,
             scheduled_for=start,
             remarks=template.remarks,
+            first_offer_to=_last_professional(series),
         )
     except ServiceError as exc:
         occurrence.problem = str(exc.detail)[:255]
@@ -186,7 +167,6 @@ def _book(series: Series, occurrence: SeriesOccurrence | None, index: int, start
         return False
     occurrence.request = created
     occurrence.save()
-    _offer_first_to_last(series, created)
     return True
 
 

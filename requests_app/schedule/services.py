@@ -12,15 +12,17 @@ from itertools import pairwise
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from rest_framework.fields import DateTimeField
 
 from accounts.models import Role
 from householdsvc.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
-from requests_app.models import HOLDING_STATUSES, ServiceRequest
+from requests_app.models import HOLDING_STATUSES, ServiceRequest, Status
 from requests_app.schedule import slots
 from requests_app.schedule.models import TimeOff, Weekday, WorkingHours
+from requests_app.schedule.slot_counts import hours_changed
 
 # A time off starting a few minutes ago is a form filled in slowly, not one in the past.
 PAST_GRACE = timedelta(minutes=5)
@@ -90,6 +92,8 @@ def working_hours_set(*, professional, actor, ranges) -> list[WorkingHours]:
     cleaned = check_week(ranges)
     with transaction.atomic():
         WorkingHours.objects.filter(professional=professional).delete()
+        # bulk_create sends no signal: the slots' cached patterns are moved on here.
+        hours_changed()
         return WorkingHours.objects.bulk_create(
             WorkingHours(professional=professional, weekday=day, starts_at=start, ends_at=end)
             for day, start, end in cleaned
@@ -225,15 +229,69 @@ def check_slot_time(scheduled_for: datetime, errors: dict, *, now=None) -> None:
         ]
 
 
+class SlotFull(SlotTaken):
+    """409: professionals are free then, but other bookings waiting for one already claim them all."""
+
+    code = "slot_full"
+
+
+# The first key of the advisory locks taken for bookings (the second is the service and pin code).
+SLOT_LOCK_NAMESPACE = 9_041
+
+
+def lock_slots(*, service, pin_code: str) -> None:
+    """In the caller's transaction: one booking of ``service`` in ``pin_code`` is checked and
+    written at a time (a professional serves one pin code, so the pair is who may take it).
+    PostgreSQL: a transaction-scoped advisory lock. SQLite: a write to the service's row, which
+    takes the database's write lock at once (SQLite ignores ``SELECT ... FOR UPDATE``)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+                [SLOT_LOCK_NAMESPACE, f"{service.pk}:{pin_code}"],
+            )
+    else:
+        pk_name = type(service)._meta.pk.name
+        type(service).objects.filter(pk=service.pk).update(**{pk_name: F(pk_name)})
+
+
+def pending_bookings(*, service, pin_code: str, start, end, exclude_request_id=None) -> int:
+    """Bookings of ``service`` in ``pin_code`` nobody holds yet whose time overlaps [start, end):
+    each will need one of the professionals free then."""
+    duration = timedelta(minutes=service.time_required_minutes)
+    waiting = ServiceRequest.objects.filter(
+        service_id=service.pk,
+        pin_code=pin_code,
+        status=Status.REQUESTED,
+        professional__isnull=True,
+        scheduled_for__lt=end,
+        scheduled_for__gt=start - duration,
+    )
+    if exclude_request_id is not None:
+        waiting = waiting.exclude(pk=exclude_request_id)
+    return waiting.count()
+
+
 def ensure_bookable(*, service, pin_code: str, start: datetime, exclude_request_id=None) -> None:
-    """409 ``slot_taken`` unless a suitable professional is free for the whole job from ``start``."""
+    """In the caller's transaction, under ``lock_slots``: 409 ``slot_taken`` unless a suitable
+    professional is free for the whole job from ``start``, and 409 ``slot_full`` when the
+    bookings already waiting for that time claim every one of them."""
+    lock_slots(service=service, pin_code=pin_code)
     end = start + timedelta(minutes=service.time_required_minutes)
     candidates = slots.suitable_professionals(service=service, pin_code=pin_code)
-    if slots.professionals_free(
-        candidates, start=start, end=end, exclude_request_id=exclude_request_id
-    ).exists():
-        return
-    raise SlotTaken(
-        "Nobody is free at that time any more; choose another slot.",
-        next_slots=slots.next_free_slots(service=service, pin_code=pin_code, after=start),
+    free = slots.professionals_free(candidates, start=start, end=end, exclude_request_id=exclude_request_id)
+    free_count = free.count()
+    if not free_count:
+        raise SlotTaken(
+            "Nobody is free at that time any more; choose another slot.",
+            next_slots=slots.next_free_slots(service=service, pin_code=pin_code, after=start),
+        )
+    waiting = pending_bookings(
+        service=service, pin_code=pin_code, start=start, end=end, exclude_request_id=exclude_request_id
     )
+    if waiting >= free_count:
+        raise SlotFull(
+            "Every professional free at that time is already asked for by other bookings; "
+            "choose another slot.",
+            next_slots=slots.next_free_slots(service=service, pin_code=pin_code, after=start),
+        )

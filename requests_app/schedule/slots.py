@@ -7,17 +7,13 @@ professional (approved, active, of the service, serving the pin code) is free fo
 service's whole duration: inside one of their working-hours ranges, on no time off, holding no
 job then.
 
-On PostgreSQL the slots come from one SQL statement: each professional's working ranges for
-the days asked become a multirange, their time off and held jobs another, and the
-difference is what they have free; each free range counts +1 from its first fitting start to
-its last, and a running sum over the grid gives how many are free at each start. Elsewhere
-(SQLite, ``make run``) the same sum is made in Python from three queries.
+The counting is in ``slot_counts``: professionals grouped by identical weekly pattern, and only
+those holding a job or time off in the window subtracted, per pattern, as a difference array
+over slot indices (two queries on PostgreSQL; the same from ``values_list`` rows elsewhere).
 """
 
 from __future__ import annotations
 
-import math
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -29,8 +25,9 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from accounts.models import Role, VerificationStatus
-from requests_app.models import HOLDING_STATUSES, ServiceRequest
+from requests_app.models import HOLDING_STATUSES, ServiceRequest, Status
 from requests_app.schedule.models import TimeOff, WorkingHours
+from requests_app.schedule.slot_counts import free_counts
 
 
 @dataclass(frozen=True)
@@ -109,127 +106,6 @@ def is_free(professional_id, *, start: datetime, end: datetime, exclude_request_
 
 # --- Slots ---------------------------------------------------------------------------------
 
-# Times are seconds after ``origin`` (local midnight of the first day) as int4 ranges: range
-# arithmetic on integers is cheaper than on timestamps, and a window of days fits easily.
-_SLOT_SQL = """
-WITH pros AS MATERIALIZED (
-    SELECT unnest(%(pros)s::bigint[]) AS id
-), days AS (
-    SELECT d::date AS day, extract(isodow FROM d)::int - 1 AS weekday
-    FROM generate_series(%(first_day)s::date, %(last_day)s::date, interval '1 day') d
-), work AS (
-    SELECT h.professional_id AS pro,
-           range_agg(int4range(
-               (date_part('epoch', (d.day + h.starts_at) AT TIME ZONE %(zone)s) - %(origin)s)::int,
-               (date_part('epoch', (d.day + h.ends_at) AT TIME ZONE %(zone)s) - %(origin)s)::int)) AS ranges
-    FROM requests_app_workinghours h
-    JOIN pros ON pros.id = h.professional_id
-    JOIN days d ON h.weekday = d.weekday
-    GROUP BY h.professional_id
-), blocked AS (
-    SELECT pro, range_agg(span) AS ranges FROM (
-        SELECT t.professional_id AS pro,
-               int4range(greatest(date_part('epoch', t.starts_at) - %(origin)s, -1)::int,
-                         least(date_part('epoch', t.ends_at) - %(origin)s, 2e9)::int) AS span
-        FROM requests_app_timeoff t JOIN pros ON pros.id = t.professional_id
-        WHERE t.starts_at < %(end)s AND t.ends_at > %(start)s
-        UNION ALL
-        SELECT r.professional_id,
-               int4range(greatest(date_part('epoch', r.busy_from) - %(origin)s, -1)::int,
-                         least(date_part('epoch', r.busy_until) - %(origin)s, 2e9)::int)
-        FROM requests_app_servicerequest r JOIN pros ON pros.id = r.professional_id
-        WHERE r.status = ANY(%(holding)s)
-          AND r.busy_from IS NOT NULL AND r.busy_from < %(end)s AND r.busy_until > %(start)s
-    ) spans GROUP BY pro
-), marks AS (
-    SELECT (ceil(greatest(lower(span), %(start_s)s)::float8 / %(step)s))::int AS first,
-           (floor((upper(span) - %(duration)s)::float8 / %(step)s))::int AS last
-    FROM (SELECT unnest(w.ranges - coalesce(b.ranges, '{}'::int4multirange)) AS span
-          FROM work w LEFT JOIN blocked b ON b.pro = w.pro) free
-)
-SELECT mark, sum(delta)::int FROM (
-    SELECT first AS mark, 1 AS delta FROM marks WHERE first <= last
-    UNION ALL
-    SELECT last + 1, -1 FROM marks WHERE first <= last
-) deltas GROUP BY mark ORDER BY mark
-"""
-
-
-def _marks_sql(pros, *, origin, start, end, first_day, last_day, duration) -> list[tuple[int, int]]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _SLOT_SQL,
-            {
-                "first_day": first_day,
-                "last_day": last_day,
-                "zone": settings.TIME_ZONE,
-                "pros": list(pros),
-                "holding": list(HOLDING_STATUSES),
-                "start": start,
-                "end": end,
-                "origin": origin.timestamp(),
-                "start_s": int((start - origin).total_seconds()),
-                "step": int(step().total_seconds()),
-                "duration": int(duration.total_seconds()),
-            },
-        )
-        return cursor.fetchall()
-
-
-def _subtract(ranges, blocks):
-    """The parts of sorted, disjoint ``ranges`` that no range of sorted ``blocks`` covers."""
-    free = []
-    for start, end in ranges:
-        for block_start, block_end in blocks:
-            if block_end <= start or block_start >= end:
-                continue
-            if block_start > start:
-                free.append((start, block_start))
-            start = max(start, block_end)
-            if start >= end:
-                break
-        if start < end:
-            free.append((start, end))
-    return free
-
-
-def _marks_python(pros, *, origin, start, end, first_day, last_day, duration) -> list[tuple[int, int]]:
-    zone, step_seconds = site_zone(), step().total_seconds()
-    hours = defaultdict(list)
-    for pro, weekday, starts_at, ends_at in WorkingHours.objects.filter(professional_id__in=pros).values_list(
-        "professional_id", "weekday", "starts_at", "ends_at"
-    ):
-        hours[pro].append((weekday, starts_at, ends_at))
-    blocks = defaultdict(list)
-    for pro, block_start, block_end in TimeOff.objects.filter(
-        professional_id__in=pros, starts_at__lt=end, ends_at__gt=start
-    ).values_list("professional_id", "starts_at", "ends_at"):
-        blocks[pro].append((block_start, block_end))
-    for pro, block_start, block_end in ServiceRequest.objects.filter(
-        professional_id__in=pros, status__in=HOLDING_STATUSES, busy_from__lt=end, busy_until__gt=start
-    ).values_list("professional_id", "busy_from", "busy_until"):
-        blocks[pro].append((block_start, block_end))
-
-    days = [first_day + timedelta(days=n) for n in range((last_day - first_day).days + 1)]
-    deltas: dict[int, int] = defaultdict(int)
-    for pro, week in hours.items():
-        ranges = sorted(
-            (
-                datetime.combine(day, starts_at, tzinfo=zone).astimezone(UTC),
-                datetime.combine(day, ends_at, tzinfo=zone).astimezone(UTC),
-            )
-            for day in days
-            for weekday, starts_at, ends_at in week
-            if weekday == day.weekday()
-        )
-        for free_start, free_end in _subtract(ranges, sorted(blocks[pro])):
-            first = math.ceil((max(free_start, start) - origin).total_seconds() / step_seconds)
-            last = math.floor(((free_end - origin) - duration).total_seconds() / step_seconds)
-            if first <= last:
-                deltas[first] += 1
-                deltas[last + 1] -= 1
-    return sorted(deltas.items())
-
 
 def slots_for(
     *,
@@ -262,33 +138,54 @@ def slots_for(
     if not pros:
         return []
     engine = engine or ("sql" if connection.vendor == "postgresql" else "python")
-    compute = _marks_sql if engine == "sql" else _marks_python
     last_day = (end - timedelta(microseconds=1)).astimezone(site_zone()).date()
-    marks = compute(
+    counts = free_counts(
         pros,
+        engine=engine,
+        zone=site_zone(),
         origin=origin,
         start=start,
         end=blocks_until,
         first_day=first_day,
         last_day=last_day,
         duration=duration,
+        step=step(),
     )
-    slots, free, step_size = [], 0, step()
-    for index, (mark, delta) in enumerate(marks):
-        free += delta
-        following = marks[index + 1][0] if index + 1 < len(marks) else mark
-        for position in range(mark, following):
-            slot_start = origin + position * step_size
-            if free > 0 and start <= slot_start < end and is_aligned(slot_start):
-                slots.append(Slot(slot_start, slot_start + duration, free))
+    slots, step_size = [], step()
+    for position in sorted(counts):
+        slot_start = origin + position * step_size
+        if start <= slot_start < end and is_aligned(slot_start):
+            slots.append(Slot(slot_start, slot_start + duration, counts[position]))
     return slots
 
 
 def next_free_slots(*, service, pin_code: str, after: datetime, limit: int = 5) -> list[Slot]:
-    """The first ``limit`` bookable slots starting after ``after`` (for a 409 on a taken slot)."""
+    """The first ``limit`` bookable slots starting after ``after`` (for a 409 on a taken slot),
+    counting the bookings nobody holds yet as taking one free professional each."""
     now = timezone.now()
     first_day = max(after, now).astimezone(site_zone()).date()
     found = slots_for(
         service=service, pin_code=pin_code, first_day=first_day, days=settings.BOOKING_HORIZON_DAYS + 1
     )
-    return [slot for slot in found if slot.start > after][:limit]
+    found = [slot for slot in found if slot.start > after]
+    if not found:
+        return []
+    duration = timedelta(minutes=service.time_required_minutes)
+    waiting = list(
+        ServiceRequest.objects.filter(
+            service_id=service.pk,
+            pin_code=pin_code,
+            status=Status.REQUESTED,
+            professional__isnull=True,
+            scheduled_for__lt=found[-1].end,
+            scheduled_for__gt=found[0].start - duration,
+        ).values_list("scheduled_for", flat=True)
+    )
+    free = []
+    for slot in found:
+        left = slot.free_professionals - sum(1 for when in waiting if slot.start - duration < when < slot.end)
+        if left > 0:
+            free.append(Slot(slot.start, slot.end, left))
+            if len(free) == limit:
+                break
+    return free

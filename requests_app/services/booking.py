@@ -43,11 +43,13 @@ def service_request_create(
     vehicle_type="",
     scheduled_for=None,
     remarks="",
+    first_offer_to=None,
 ) -> ServiceRequest:
     """A customer books a service. The estimate is the quote (requests_app.quotes: the base
     price, plus the per-km price times the distance for roadside help), set here and never
     taken from the caller. A household job needs an address and pin code (the customer's
-    home by default); roadside help needs the position to be dispatched to."""
+    home by default); roadside help needs the position to be dispatched to. ``first_offer_to``:
+    a series' next occurrence is offered first to that professional alone (``offers``)."""
     ensure_active(customer)
     if customer.role != Role.CUSTOMER:
         raise NotAllowed("Only customers may request a service.")
@@ -86,13 +88,14 @@ def service_request_create(
         if not pin_code:
             errors.setdefault("pin_code", ["A household job needs the pin code."])
     raise_if_invalid(errors)
-    if not service.is_dispatch and scheduled_for:
-        schedule.ensure_bookable(service=service, pin_code=pin_code, start=scheduled_for)
-
     estimate = pricing.estimate_for(
         service=service, latitude=latitude, longitude=longitude, vehicle_type=vehicle_type
     )
     with transaction.atomic():
+        if not service.is_dispatch and scheduled_for:
+            # Under the slots' lock until the commit: two bookings of the last free
+            # professional are checked one after the other (the second is a 409 slot_full).
+            schedule.ensure_bookable(service=service, pin_code=pin_code, start=scheduled_for)
         service_request = ServiceRequest.objects.create(
             service=service,
             customer=customer,
@@ -114,7 +117,7 @@ def service_request_create(
             to_status=Status.REQUESTED,
             actor=customer,
         )
-        offers.offers_open_first_round(service_request=service_request)
+        offers.offers_open_first_round(service_request=service_request, first_to=first_offer_to)
     return service_request
 
 
@@ -179,6 +182,7 @@ def service_request_edit(
                 service=service_request.service,
                 pin_code=proposed.get("pin_code", service_request.pin_code),
                 start=proposed["scheduled_for"],
+                exclude_request_id=service_request.pk,
             )
         moved = {"address", "pin_code"} & set(changed)
         if needs_address and moved and "latitude" not in proposed:

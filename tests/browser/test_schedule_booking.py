@@ -1,5 +1,6 @@
 """In Chromium: a customer picks a free slot on the booking page and books it, then moves it to
-another slot; the professional sees the household job and a roadside job on the week view."""
+another slot, and once a professional holds it, moves it again to a listed free slot from the
+request page; the professional sees the household job and a roadside job on the week view."""
 
 from datetime import timedelta
 
@@ -49,8 +50,23 @@ def test_customer_picks_a_slot_and_reschedules_and_the_professional_sees_the_wee
     booking.refresh_from_db()
     assert booking.scheduled_for == new_time
 
-    # Carol takes it, and a roadside job of her own is held now: both on her week.
+    # Carol takes it; the customer moves it again from the request page, to a listed free slot:
+    # she is free then, so it stays hers.
     services.service_request_accept(request_id=booking.pk, professional=professional)
+    page.goto(f"{live_server.url}/requests/{booking.pk}/")
+    moved_to = at(local_day(3), "10:00")
+    page.select_option("#reschedule-time", timezone.localtime(moved_to).isoformat())
+    page.click("#reschedule button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/requests/{booking.pk}/")
+    assert page.locator("text=Your booking was moved.").count() == 1
+    booking.refresh_from_db()
+    assert (booking.scheduled_for, booking.status, booking.professional_id) == (
+        moved_to,
+        "assigned",
+        professional.pk,
+    )
+
+    # A roadside job of her own is held now: both kinds on her week.
     roadside = DispatchServiceFactory()
     operator_job = ServiceRequestFactory(service=roadside, address="")
     ServiceRequest.objects.filter(pk=operator_job.pk).update(
@@ -63,6 +79,7 @@ def test_customer_picks_a_slot_and_reschedules_and_the_professional_sees_the_wee
     week = logged_in_context(professional).new_page()
     week.goto(f"{live_server.url}/requests/schedule/week/?start={timezone.localdate().isoformat()}")
 
-    household = week.locator(f"[data-day='{local_day(2).isoformat()}'] .kind-at_address")
-    assert household.inner_text().startswith("11:00\u201312:00")
+    household = week.locator(f"[data-day='{local_day(3).isoformat()}'] .kind-at_address")
+    assert household.inner_text().startswith("10:00\u201311:00")
+    assert week.locator(f"[data-day='{local_day(2).isoformat()}'] .kind-at_address").count() == 0
     assert week.locator(f"[data-day='{timezone.localdate().isoformat()}'] .kind-dispatch").count() == 1

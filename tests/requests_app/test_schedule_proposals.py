@@ -200,3 +200,38 @@ def test_a_release_withdraws_the_time_the_professional_proposed(client_for, prof
     service_request_release(request_id=booked.pk, professional=professional)
 
     assert TimeProposal.objects.get().status == "withdrawn"
+
+
+def test_the_customer_moving_the_booking_withdraws_the_proposed_time(
+    client_for, customer, professional, booked, django_capture_on_commit_callbacks
+):
+    propose(client_for, professional, booked, at(local_day(4), "10:30"))
+    mail.outbox.clear()
+    new_time = at(local_day(5), "09:30")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        moved = client_for(customer).post(
+            f"/api/v1/requests/{booked.pk}/reschedule/",
+            {"scheduled_for": new_time.isoformat()},
+            format="json",
+        )
+
+    assert moved.status_code == 200
+    assert TimeProposal.objects.get().status == "withdrawn"
+    day4, day5 = local_day(4).isoformat(), local_day(5).isoformat()
+    assert notes(booked) == [
+        f"Proposed moving it to {day4} 10:30.",
+        f"Rescheduled to {day5} 09:30. Moved; the same professional keeps it.",
+        f"Withdrew the proposed time {day4} 10:30: the booking was moved.",
+    ]
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["carol@example.com"], f"Job #{booked.pk} was moved")
+    ]
+    assert f"The time you proposed ({day4} 10:30) is withdrawn." in mail.outbox[0].body
+    # Answering it now is a 409, and changes nothing.
+    for answer in ("accept", "decline"):
+        late = client_for(customer).post(f"/api/v1/requests/{booked.pk}/proposal/{answer}/")
+        assert (late.status_code, late.json()["code"]) == (409, "proposal_withdrawn")
+    booked.refresh_from_db()
+    assert booked.scheduled_for == new_time
+    assert TimeProposal.objects.get().status == "withdrawn"

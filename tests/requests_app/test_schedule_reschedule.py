@@ -92,3 +92,31 @@ def test_off_grid_times_are_a_400_and_others_customers_get_404(client_for, custo
         "scheduled_for": ["Choose a start on the 30-minute grid (e.g. 10:00, 10:30)."]
     }
     assert stranger.status_code == 404
+
+
+def test_an_admin_moving_it_tells_both_sides(
+    client_for, admin_user, customer, professional, booked, django_capture_on_commit_callbacks
+):
+    new_time = at(local_day(4), "10:30")
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = move(client_for, admin_user, booked, new_time)
+
+    assert response.status_code == 200
+    day = local_day(4).isoformat()
+    assert sorted((m.to[0], m.subject) for m in mail.outbox) == [
+        ("alice@example.com", f"Your booking #{booked.pk} was moved"),
+        ("carol@example.com", f"Job #{booked.pk} was moved"),
+    ]
+    to_customer = next(m for m in mail.outbox if m.to == ["alice@example.com"])
+    assert to_customer.body == (
+        f"Your booking #{booked.pk} was moved to {day} 10:30. Moved; the same professional keeps it."
+    )
+    to_professional = next(m for m in mail.outbox if m.to == ["carol@example.com"])
+    assert to_professional.body.startswith(f"An admin moved job #{booked.pk} to {day} 10:30.")
+    event = RequestEvent.objects.filter(request=booked).latest("id")
+    assert (event.actor, event.note) == (
+        admin_user,
+        f"Rescheduled to {day} 10:30. Moved; the same professional keeps it.",
+    )

@@ -1,6 +1,7 @@
 """Recurring series: a booking repeated weekly, fortnightly or monthly, until a date or N times
 (at most 52; no end is a 400); occurrences booked SERIES_AHEAD_DAYS ahead by the beat job,
-idempotently, given first to the professional of the last one; skip one, change one, end it."""
+idempotently, offered first to the professional of the last one alone (then the usual
+rounds); skip one, change one, end it."""
 
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -10,8 +11,10 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from exports.tasks import book_series_ahead
+from householdsvc.core.errors import Conflict, ServiceError
 from requests_app import services
-from requests_app.models import RequestEvent, ServiceRequest
+from requests_app.models import Offer, RequestEvent, ServiceRequest
+from requests_app.offers import offers_sweep
 from requests_app.schedule.models import Series, SeriesOccurrence, TimeOff
 from requests_app.schedule.series import occurrence_start, series_extend
 from tests.accounts.factories import ProfessionalFactory
@@ -38,29 +41,91 @@ def starts(series_id):
     return [(row.series_occurrence.index, row.scheduled_for, row.status, row.professional_id) for row in rows]
 
 
-def test_weekly_occurrences_are_booked_ahead_once_and_given_to_the_last_professional(
-    client_for, customer, professional, booked
+def offers_of(job):
+    return sorted(
+        (offer.round, offer.professional.email, offer.state, offer.expires_at is not None)
+        for offer in Offer.objects.filter(request=job).select_related("professional")
+    )
+
+
+def test_weekly_occurrences_are_booked_ahead_once_and_offered_first_to_the_last_professional(
+    client_for, customer, professional, booked, settings
 ):
+    settings.DISPATCH_OFFER_SECONDS = 600
+    dave = ProfessionalFactory(email="dave@example.com", professional_profile__service=booked.service)
+    works(dave, ("09:00", "12:00"))
     response = repeat(client_for, customer, booked, frequency="weekly", count=4)
     assert response.status_code == 201
     series_id = response.json()["id"]
     assert [row["index"] for row in response.json()["occurrences"]] == [0]
 
     later = timezone.now() + timedelta(days=3)
+    before = timezone.now()
     assert series_extend(now=later) == 1
     assert series_extend(now=later) == 0
 
     assert starts(series_id) == [
         (0, at(local_day(2), "09:00"), "assigned", professional.pk),
-        (1, at(local_day(9), "09:00"), "assigned", professional.pk),
+        (1, at(local_day(9), "09:00"), "requested", None),
     ]
     second = ServiceRequest.objects.get(series_occurrence__index=1)
+    # Round 1 is Carol's alone, with the usual timeout; Dave is not offered it yet.
+    assert offers_of(second) == [(1, "carol@example.com", "open", True)]
+    offer = Offer.objects.get(request=second)
+    assert before + timedelta(seconds=600) <= offer.expires_at <= timezone.now() + timedelta(seconds=600)
     event = RequestEvent.objects.filter(request=second).latest("id")
     assert (event.action, event.actor, event.note) == (
-        "assign",
+        "offer",
         None,
-        f"Series: given to Carol Pro (#{professional.pk}), who did the last one.",
+        f"Round 1: offered first to Carol Pro (#{professional.pk}), who did the last one of the series.",
     )
+    with pytest.raises(ServiceError):
+        services.service_request_accept(request_id=second.pk, professional=dave)
+
+    services.service_request_accept(request_id=second.pk, professional=professional)
+    assert starts(series_id)[1] == (1, at(local_day(9), "09:00"), "assigned", professional.pk)
+
+
+def test_when_the_last_professional_declines_the_usual_round_follows(
+    client_for, customer, professional, booked
+):
+    dave = ProfessionalFactory(email="dave@example.com", professional_profile__service=booked.service)
+    works(dave, ("09:00", "12:00"))
+    repeat(client_for, customer, booked, frequency="weekly", count=2)
+    series_extend(now=timezone.now() + timedelta(days=3))
+    second = ServiceRequest.objects.get(series_occurrence__index=1)
+
+    services.service_request_reject(request_id=second.pk, professional=professional)
+
+    assert offers_of(second) == [
+        (1, "carol@example.com", "declined", True),
+        (2, "dave@example.com", "open", False),
+    ]
+    services.service_request_accept(request_id=second.pk, professional=dave)
+    second.refresh_from_db()
+    assert (second.status, second.professional_id) == ("assigned", dave.pk)
+
+
+def test_when_the_last_professional_lets_it_expire_the_usual_round_follows(
+    client_for, customer, professional, booked, settings
+):
+    settings.DISPATCH_OFFER_SECONDS = 60
+    dave = ProfessionalFactory(email="dave@example.com", professional_profile__service=booked.service)
+    works(dave, ("09:00", "12:00"))
+    repeat(client_for, customer, booked, frequency="weekly", count=2)
+    series_extend(now=timezone.now() + timedelta(days=3))
+    second = ServiceRequest.objects.get(series_occurrence__index=1)
+
+    assert offers_sweep(now=timezone.now() + timedelta(seconds=30)) == 0
+    assert offers_sweep(now=timezone.now() + timedelta(seconds=61)) == 1
+
+    assert offers_of(second) == [
+        (1, "carol@example.com", "expired", True),
+        (2, "dave@example.com", "open", False),
+    ]
+    with pytest.raises(Conflict) as late:
+        services.service_request_accept(request_id=second.pk, professional=professional)
+    assert late.value.code == "offer_expired"
 
 
 def test_the_beat_task_run_twice_creates_nothing_twice(client_for, customer, booked, settings):
@@ -91,6 +156,9 @@ def test_when_the_last_professional_is_not_free_the_occurrence_is_open_to_all(
     series_extend(now=timezone.now() + timedelta(days=3))
 
     assert starts(series_id)[1] == (1, at(local_day(9), "09:00"), "requested", None)
+    # Carol is not free then: round 1 is the usual one, to Dave, untimed.
+    second = ServiceRequest.objects.get(series_occurrence__index=1)
+    assert offers_of(second) == [(1, "dave@example.com", "open", False)]
 
 
 @pytest.mark.parametrize(
