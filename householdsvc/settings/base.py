@@ -310,6 +310,8 @@ REST_FRAMEWORK = {
         "register": env("DJANGO_THROTTLE_REGISTER", default="5/min"),
         # Shared tracking links (page and polling) per client address.
         "tracking_link": env("DJANGO_THROTTLE_TRACKING_LINK", default="120/min"),
+        # The public professional profile in the API, per client address (or user).
+        "public_profile": env("DJANGO_THROTTLE_PUBLIC_PROFILE", default="60/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
