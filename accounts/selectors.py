@@ -102,6 +102,17 @@ def professional_public_get(*, professional_id) -> ProfessionalProfile:
     return profile
 
 
+def professional_search(*, service=None, pin_code="") -> QuerySet[ProfessionalProfile]:
+    """The public search: working professionals (approved, not blocked) of a service and/or
+    a base pin code, best rated first, with the user and service in the same query."""
+    queryset = ProfessionalProfile.objects.working().select_related("user", "service")
+    if service is not None:
+        queryset = queryset.filter(service=service)
+    if pin_code:
+        queryset = queryset.filter(pin_code=pin_code)
+    return queryset.order_by("-average_rating", "-user_id")
+
+
 def professional_document_get(*, user, professional_id) -> ProfessionalProfile:
     """The profile whose private verification document the user may download: their own, or
     anyone's for an admin. For everyone else the document does not exist (NotFound)."""
