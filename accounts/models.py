@@ -271,6 +271,12 @@ class NotificationKind(models.TextChoices):
     PAYMENT = "payment", "A payment"
 
 
+# Account e-mails (reset, confirmation, unlock: accounts.account_mail) ride on notifications
+# for their retried delivery, but are no kind a user chooses channels for.
+ACCOUNT_KIND = "account"
+NOTIFICATION_KINDS = [*NotificationKind.choices, (ACCOUNT_KIND, "My account")]
+
+
 class Channel(models.TextChoices):
     IN_APP = "in_app", "In the app"
     EMAIL = "email", "E-mail"
@@ -283,7 +289,7 @@ class Notification(models.Model):
     accounts sits below requests_app and cannot point a foreign key at it."""
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=32, choices=NotificationKind.choices)
+    kind = models.CharField(max_length=32, choices=NOTIFICATION_KINDS)
     request_id = models.BigIntegerField(null=True, blank=True)
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
@@ -302,7 +308,7 @@ class Notification(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["recipient", "key"], name="notification_once"),
             models.CheckConstraint(
-                condition=Q(kind__in=NotificationKind.values), name="notification_kind_valid"
+                condition=Q(kind__in=[kind for kind, _ in NOTIFICATION_KINDS]), name="notification_kind_valid"
             ),
         ]
         indexes = [

@@ -15,7 +15,6 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
@@ -26,10 +25,10 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from accounts.account_mail import account_mail
 from accounts.models import User
 from householdsvc.core import errors
 from householdsvc.core.permissions import is_admin
-from householdsvc.core.transactions import on_commit_robust
 
 INVALID_LINK = "This link is invalid or has expired. Ask for a new one."
 RESET_SENT = "If an account uses this address, we have e-mailed it a link to choose a new password."
@@ -79,9 +78,10 @@ def _user_from_link(uidb64, token, generator) -> User:
     return user
 
 
-def _mail(user, subject: str, body: str) -> None:
-    # After commit, robustly: a mail server that is down never undoes the change.
-    on_commit_robust(send_mail, subject, body, None, [user.email])
+def _mail(user, subject: str, body: str, *, purpose: str) -> None:
+    # Recorded now, sent after commit and retried (accounts.account_mail): a mail server that
+    # is down never undoes the change nor changes the answer.
+    account_mail(user=user, purpose=purpose, subject=subject, body=body)
 
 
 # --- password reset ----------------------------------------------------------------------
@@ -102,6 +102,7 @@ def password_reset_request(*, email, base_url=None) -> None:
             f"Hello {user.full_name},\n\nSomebody (we hope you) asked to reset your password. "
             f"Choose a new one here, within {settings.PASSWORD_RESET_TIMEOUT // 3600} hours:\n\n{link}\n\n"
             "If it was not you, ignore this e-mail: your password stays as it is.\n",
+            purpose="reset",
         )
 
 
@@ -188,6 +189,7 @@ def email_confirmation_send(*, user, base_url=None) -> None:
         "Confirm your householdsvc e-mail address",
         f"Hello {user.full_name},\n\nConfirm your address to make your first booking or take "
         f"your first job:\n\n{link}\n",
+        purpose="confirm",
     )
 
 
@@ -232,6 +234,7 @@ def login_failure_record(*, user_id, base_url=None) -> User | None:
                 f"Hello {user.full_name},\n\nAfter {user.failed_logins} failed log-ins in a row "
                 f"we locked your account. Unlock it here:\n\n{link}\n\nIf these were not you, "
                 "somebody may be guessing your password: choose a new one after unlocking.\n",
+                purpose="unlock",
             )
         return user
 
