@@ -101,7 +101,11 @@ def queue_delivery(delivery_id) -> None:
         # into the caller instead of waiting, so the attempts are made here, one after another.
         deliver_now(delivery_id=delivery_id)
     else:
+        # Raises while the broker is down: the row stays unqueued for the sweep.
         deliver_notification.delay(delivery_id)
+    NotificationDelivery.objects.filter(pk=delivery_id, queued_at__isnull=True).update(
+        queued_at=timezone.now()
+    )
 
 
 def deliver_now(*, delivery_id) -> None:

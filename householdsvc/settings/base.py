@@ -198,6 +198,15 @@ CELERY_TASK_TIME_LIMIT = 60 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 55 * 60
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
+# Beat's fixed jobs; the DatabaseScheduler copies them into its table at start (the other
+# schedules are made by data migrations).
+CELERY_BEAT_SCHEDULE = {
+    # Notification and account e-mail deliveries whose task never reached the broker.
+    "accounts-requeue-pending-deliveries": {
+        "task": "accounts.tasks.requeue_pending_deliveries",
+        "schedule": 60.0,
+    },
+}
 # A task acked late must outlive the visibility timeout, or Redis redelivers it mid-run; just
 # above the longest time limit, so a message of a worker that died whole comes back soon.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60}
