@@ -76,6 +76,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     # LOGIN_LOCKOUT_FAILURES of them (the e-mailed link or an admin unlocks it).
     failed_logins = models.PositiveIntegerField(default=0, db_default=0)
     locked_at = models.DateTimeField(null=True, blank=True)
+    # Access tokens issued before this are refused: a log-out or password change (accounts.tokens).
+    tokens_valid_after = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

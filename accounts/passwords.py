@@ -22,11 +22,12 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.account_mail import account_mail
 from accounts.models import User
+from accounts.tokens import RefreshToken, access_tokens_end
 from householdsvc.core import errors
 from householdsvc.core.permissions import is_admin
 
@@ -150,7 +151,9 @@ def _set_password(user, new_password) -> None:
 
 
 def refresh_tokens_revoke(*, user) -> int:
-    """Blacklist every refresh token of the user not blacklisted yet; returns how many."""
+    """Blacklist every refresh token of the user not blacklisted yet, and end every access
+    token issued so far; returns how many refresh tokens."""
+    access_tokens_end(user_id=user.pk)
     outstanding = OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True)
     ids = list(outstanding.values_list("pk", flat=True))
     BlacklistedToken.objects.bulk_create([BlacklistedToken(token_id=pk) for pk in ids], ignore_conflicts=True)
@@ -161,9 +164,13 @@ def refresh_token_revoke(*, refresh) -> None:
     """Log out an app: the refresh token can no longer be used. A token that is malformed,
     expired or already revoked is a 401 ``token_not_valid``."""
     try:
-        RefreshToken(str(refresh or "")).blacklist()
+        token = RefreshToken(str(refresh or ""))
+        token.blacklist()
     except TokenError as exc:
         raise TokenInvalid(str(exc)) from None
+    # The access tokens of the session end too (every one of the user's issued until now;
+    # their other devices refresh and carry on).
+    access_tokens_end(user_id=token.payload.get(api_settings.USER_ID_CLAIM))
 
 
 class TokenInvalid(errors.ServiceError):
