@@ -1,4 +1,5 @@
-"""JWT authentication that tells a blocked user why their token stopped working."""
+"""JWT authentication that tells a blocked user why their token stopped working, and refuses an
+access token ended by a log-out or a password change (accounts.tokens)."""
 
 from rest_framework import exceptions
 from rest_framework_simplejwt.authentication import JWTAuthentication as BaseJWTAuthentication
@@ -6,6 +7,7 @@ from rest_framework_simplejwt.exceptions import AuthenticationFailed as JWTAuthe
 from rest_framework_simplejwt.settings import api_settings
 
 from accounts.backends import blocked_message
+from accounts.tokens import token_ended
 
 
 class JWTAuthentication(BaseJWTAuthentication):
@@ -15,7 +17,7 @@ class JWTAuthentication(BaseJWTAuthentication):
 
     def get_user(self, validated_token):
         try:
-            return super().get_user(validated_token)
+            user = super().get_user(validated_token)
         except JWTAuthenticationFailed as exc:
             if not isinstance(exc.detail, dict) or exc.detail.get("code") != "user_inactive":
                 raise
@@ -23,3 +25,9 @@ class JWTAuthentication(BaseJWTAuthentication):
                 **{api_settings.USER_ID_FIELD: validated_token[api_settings.USER_ID_CLAIM]}
             )
             raise exceptions.AuthenticationFailed(blocked_message(user), code="account_blocked") from exc
+        if token_ended(user, validated_token):
+            # A log-out or a password change since it was issued (accounts.tokens).
+            raise exceptions.AuthenticationFailed(
+                "This token was ended by a log-out or a password change.", code="token_not_valid"
+            )
+        return user

@@ -76,6 +76,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     # LOGIN_LOCKOUT_FAILURES of them (the e-mailed link or an admin unlocks it).
     failed_logins = models.PositiveIntegerField(default=0, db_default=0)
     locked_at = models.DateTimeField(null=True, blank=True)
+    # Access tokens issued before this are refused: a log-out or password change (accounts.tokens).
+    tokens_valid_after = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -271,6 +273,12 @@ class NotificationKind(models.TextChoices):
     PAYMENT = "payment", "A payment"
 
 
+# Account e-mails (reset, confirmation, unlock: accounts.account_mail) ride on notifications
+# for their retried delivery, but are no kind a user chooses channels for.
+ACCOUNT_KIND = "account"
+NOTIFICATION_KINDS = [*NotificationKind.choices, (ACCOUNT_KIND, "My account")]
+
+
 class Channel(models.TextChoices):
     IN_APP = "in_app", "In the app"
     EMAIL = "email", "E-mail"
@@ -283,7 +291,7 @@ class Notification(models.Model):
     accounts sits below requests_app and cannot point a foreign key at it."""
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=32, choices=NotificationKind.choices)
+    kind = models.CharField(max_length=32, choices=NOTIFICATION_KINDS)
     request_id = models.BigIntegerField(null=True, blank=True)
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
@@ -302,7 +310,7 @@ class Notification(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["recipient", "key"], name="notification_once"),
             models.CheckConstraint(
-                condition=Q(kind__in=NotificationKind.values), name="notification_kind_valid"
+                condition=Q(kind__in=[kind for kind, _ in NOTIFICATION_KINDS]), name="notification_kind_valid"
             ),
         ]
         indexes = [
@@ -335,6 +343,8 @@ class NotificationDelivery(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # When the broker took its task; still empty a minute on, the beat sweep queues it again.
+    queued_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from accounts import sms
 from accounts.models import (
+    ACCOUNT_KIND,
     Channel,
     Notification,
     NotificationDelivery,
@@ -86,13 +87,13 @@ def notify(
             deliveries.append(NotificationDelivery(notification=notification, channel=Channel.SMS))
         NotificationDelivery.objects.bulk_create(deliveries)
         for delivery in deliveries:
-            on_commit_robust(_queue, delivery.pk)
+            on_commit_robust(queue_delivery, delivery.pk)
         if notification.in_app:
             on_commit_robust(push_unread_count, recipient.pk)
     return notification
 
 
-def _queue(delivery_id) -> None:
+def queue_delivery(delivery_id) -> None:
     from accounts.tasks import deliver_notification  # the task module imports this one
 
     if deliver_notification.app.conf.task_always_eager:
@@ -100,7 +101,11 @@ def _queue(delivery_id) -> None:
         # into the caller instead of waiting, so the attempts are made here, one after another.
         deliver_now(delivery_id=delivery_id)
     else:
+        # Raises while the broker is down: the row stays unqueued for the sweep.
         deliver_notification.delay(delivery_id)
+    NotificationDelivery.objects.filter(pk=delivery_id, queued_at__isnull=True).update(
+        queued_at=timezone.now()
+    )
 
 
 def deliver_now(*, delivery_id) -> None:
@@ -145,6 +150,9 @@ def notification_deliver(*, delivery_id) -> NotificationDelivery | None:
             delivery.sent_at = timezone.now()
             delivery.last_error = ""
             delivery.save(update_fields=["attempts", "state", "sent_at", "last_error"])
+            if delivery.notification.kind == ACCOUNT_KIND:
+                # Its single-use link is in the user's mailbox now; nobody needs it kept here.
+                Notification.objects.filter(pk=delivery.notification_id).update(email_text="")
             return delivery
     raise DeliveryFailed(delivery.last_error) from failure
 

@@ -15,7 +15,6 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
@@ -23,13 +22,14 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
-from rest_framework_simplejwt.tokens import RefreshToken
 
+from accounts.account_mail import account_mail
 from accounts.models import User
+from accounts.tokens import RefreshToken, access_tokens_end
 from householdsvc.core import errors
 from householdsvc.core.permissions import is_admin
-from householdsvc.core.transactions import on_commit_robust
 
 INVALID_LINK = "This link is invalid or has expired. Ask for a new one."
 RESET_SENT = "If an account uses this address, we have e-mailed it a link to choose a new password."
@@ -79,9 +79,10 @@ def _user_from_link(uidb64, token, generator) -> User:
     return user
 
 
-def _mail(user, subject: str, body: str) -> None:
-    # After commit, robustly: a mail server that is down never undoes the change.
-    on_commit_robust(send_mail, subject, body, None, [user.email])
+def _mail(user, subject: str, body: str, *, purpose: str) -> None:
+    # Recorded now, sent after commit and retried (accounts.account_mail): a mail server that
+    # is down never undoes the change nor changes the answer.
+    account_mail(user=user, purpose=purpose, subject=subject, body=body)
 
 
 # --- password reset ----------------------------------------------------------------------
@@ -102,6 +103,7 @@ def password_reset_request(*, email, base_url=None) -> None:
             f"Hello {user.full_name},\n\nSomebody (we hope you) asked to reset your password. "
             f"Choose a new one here, within {settings.PASSWORD_RESET_TIMEOUT // 3600} hours:\n\n{link}\n\n"
             "If it was not you, ignore this e-mail: your password stays as it is.\n",
+            purpose="reset",
         )
 
 
@@ -149,7 +151,9 @@ def _set_password(user, new_password) -> None:
 
 
 def refresh_tokens_revoke(*, user) -> int:
-    """Blacklist every refresh token of the user not blacklisted yet; returns how many."""
+    """Blacklist every refresh token of the user not blacklisted yet, and end every access
+    token issued so far; returns how many refresh tokens."""
+    access_tokens_end(user_id=user.pk)
     outstanding = OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True)
     ids = list(outstanding.values_list("pk", flat=True))
     BlacklistedToken.objects.bulk_create([BlacklistedToken(token_id=pk) for pk in ids], ignore_conflicts=True)
@@ -160,9 +164,13 @@ def refresh_token_revoke(*, refresh) -> None:
     """Log out an app: the refresh token can no longer be used. A token that is malformed,
     expired or already revoked is a 401 ``token_not_valid``."""
     try:
-        RefreshToken(str(refresh or "")).blacklist()
+        token = RefreshToken(str(refresh or ""))
+        token.blacklist()
     except TokenError as exc:
         raise TokenInvalid(str(exc)) from None
+    # The access tokens of the session end too (every one of the user's issued until now;
+    # their other devices refresh and carry on).
+    access_tokens_end(user_id=token.payload.get(api_settings.USER_ID_CLAIM))
 
 
 class TokenInvalid(errors.ServiceError):
@@ -188,6 +196,7 @@ def email_confirmation_send(*, user, base_url=None) -> None:
         "Confirm your householdsvc e-mail address",
         f"Hello {user.full_name},\n\nConfirm your address to make your first booking or take "
         f"your first job:\n\n{link}\n",
+        purpose="confirm",
     )
 
 
@@ -232,6 +241,7 @@ def login_failure_record(*, user_id, base_url=None) -> User | None:
                 f"Hello {user.full_name},\n\nAfter {user.failed_logins} failed log-ins in a row "
                 f"we locked your account. Unlock it here:\n\n{link}\n\nIf these were not you, "
                 "somebody may be guessing your password: choose a new one after unlocking.\n",
+                purpose="unlock",
             )
         return user
 

@@ -84,6 +84,35 @@ def professional_get(*, user, professional_id) -> ProfessionalProfile:
     return profile
 
 
+def professional_public_get(*, professional_id) -> ProfessionalProfile:
+    """The public profile of a working professional (approved, not blocked), the same for every
+    visitor, signed in or not, admins included; anyone else is ``NotFound``."""
+    try:
+        professional_id = int(professional_id)
+    except (TypeError, ValueError):
+        raise errors.NotFound("No such professional.") from None
+    profile = (
+        ProfessionalProfile.objects.working()
+        .select_related("user", "service")
+        .filter(user_id=professional_id)
+        .first()
+    )
+    if profile is None:
+        raise errors.NotFound("No such professional.")
+    return profile
+
+
+def professional_search(*, service=None, pin_code="") -> QuerySet[ProfessionalProfile]:
+    """The public search: working professionals (approved, not blocked) of a service and/or
+    a base pin code, best rated first, with the user and service in the same query."""
+    queryset = ProfessionalProfile.objects.working().select_related("user", "service")
+    if service is not None:
+        queryset = queryset.filter(service=service)
+    if pin_code:
+        queryset = queryset.filter(pin_code=pin_code)
+    return queryset.order_by("-average_rating", "-user_id")
+
+
 def professional_document_get(*, user, professional_id) -> ProfessionalProfile:
     """The profile whose private verification document the user may download: their own, or
     anyone's for an admin. For everyone else the document does not exist (NotFound)."""

@@ -4,11 +4,11 @@ Each function runs in one transaction, takes keyword arguments only, checks who 
 raises ``householdsvc.errors.*``; web pages, the API and admin actions all call these.
 """
 
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import passwords
+from accounts.account_mail import account_mail
 from accounts.documents import DocumentRejected, check_document
 from accounts.models import CustomerProfile, ProfessionalProfile, Role, User, VerificationStatus
 from accounts.signals import availability_switched_off
@@ -63,8 +63,9 @@ def _create_user(*, email, password, full_name, phone, role) -> User:
 
 
 def _notify(user: User, subject: str, body: str) -> None:
-    """Email the user once the transaction has committed (never about a rolled-back change)."""
-    transaction.on_commit(lambda: send_mail(subject, body, None, [user.email], fail_silently=True))
+    """Email the user once the transaction has committed (never about a rolled-back change),
+    retried through the notifications' delivery (accounts.account_mail)."""
+    account_mail(user=user, purpose="decision", subject=subject, body=body)
 
 
 # --- registration ------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 
+from accounts.delivery_sweep import pending_deliveries_requeue
 from accounts.notifications import DeliveryFailed, notification_deliver, notification_delivery_give_up
 from householdsvc.core.tasks import robust_task
 
@@ -25,3 +26,9 @@ def deliver_notification(self, delivery_id: int) -> str:
         wait = settings.NOTIFICATION_RETRY_SECONDS * 2**self.request.retries
         raise self.retry(exc=exc, countdown=min(wait, 3600)) from exc
     return delivery.state if delivery is not None else "gone"
+
+
+@robust_task(name="accounts.tasks.requeue_pending_deliveries", minutes=1)
+def requeue_pending_deliveries() -> int:
+    """Beat, every minute: deliveries whose task never reached the broker are queued again."""
+    return pending_deliveries_requeue()

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from accounts import language_views, notification_views, password_views, profile_views, views
+from accounts import (
+    language_views,
+    notification_views,
+    password_views,
+    profile_views,
+    search_views,
+    views,
+)
 
 app_name = "accounts"
 
@@ -30,6 +37,7 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("pending/", views.pending, name="pending"),
     path("language/", language_views.set_language, name="set_language"),
+    path("professionals/", search_views.professional_search, name="professional_search"),
     path("professionals/<int:pk>/", profile_views.professional_public, name="professional_public"),
     path("professionals/<int:pk>/document/", views.professional_document, name="professional_document"),
 ]

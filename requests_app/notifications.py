@@ -9,7 +9,7 @@ channels each of them chose. Called by ``services.guards.move`` inside the trans
 | start    | the customer (on the way)             | —                       |
 | arrive   | the customer (on site)                | —                       |
 | complete | the customer                          | request_completed       |
-| close    | the professional                      | —                       |
+| close    | the professional (both if by itself)  | —                       |
 | cancel   | the customer; the professional if any | request_cancelled; job_cancelled |
 | reject   | nobody (the request stays open to others) |                     |
 
@@ -67,6 +67,12 @@ def _who_hears(service_request, action) -> list[tuple]:
     if action == Action.COMPLETE:
         body = f"Final price: {service_request.final_price}."
         return [(customer, f"Your request {number} is completed", body, "request_completed")]
+    if action == Action.CLOSE and getattr(service_request, "closed_automatically", False):
+        body = f"It closed by itself {settings.CLOSE_AFTER_DAYS} days after completion."
+        return [
+            (customer, f"Your request {number} is closed", body, None),
+            (professional, f"Request {number} is closed", body, None),
+        ]
     if action == Action.CLOSE:
         return [(professional, f"Request {number} is closed", "The customer confirmed the job.", None)]
     if action == Action.RELEASE:

@@ -1,8 +1,10 @@
 """Celery tasks of requests_app: the dispatch rounds (a countdown per round, and a beat sweep
-every few seconds), and the off-session charge of a cancellation fee. Thin wrappers around
-requests_app.offers and requests_app.money.fee_charge; all idempotent."""
+every few seconds), the off-session charge of a cancellation fee, and the auto-close of completed
+requests. Thin wrappers around requests_app.offers, requests_app.money.fee_charge and
+requests_app.auto_close; all idempotent."""
 
 from householdsvc.core.tasks import robust_task
+from requests_app.auto_close import completed_requests_close
 from requests_app.money import fee_charge
 from requests_app.offers import offer_round_advance, offers_sweep
 
@@ -29,3 +31,9 @@ def fee_charge_off_session(fee_id: int) -> dict:
 def fee_charges_sweep() -> dict:
     # Catches off-session fee charges whose task was lost: idempotent like the charge itself.
     return {"charged": fee_charge.fee_charges_sweep()}
+
+
+@robust_task(name="requests_app.tasks.close_completed_requests", minutes=5)
+def close_completed_requests() -> dict:
+    # Beat, hourly: completed requests nobody closed within CLOSE_AFTER_DAYS. Idempotent.
+    return {"closed": completed_requests_close()}

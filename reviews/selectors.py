@@ -53,6 +53,20 @@ def review_list(*, user, professional_id: int | None = None) -> QuerySet[Review]
     return queryset if own is None else queryset.filter(own | _PUBLIC)
 
 
+def public_reviews(*, professional_id) -> QuerySet[Review]:
+    """The reviews of a working professional, newest first, as anyone (anonymous visitors
+    too) sees them on the public profile; none for a pending or blocked professional."""
+    return _base().filter(_PUBLIC, professional_id=professional_id)
+
+
+def profile_reviews(*, user, professional_id) -> QuerySet[Review]:
+    """The reviews a profile shows this viewer: what a signed-in user may see (a professional
+    their own even while not working), or the public ones."""
+    if _signed_in(user):
+        return review_list(user=user, professional_id=professional_id)
+    return public_reviews(professional_id=professional_id)
+
+
 def review_get(*, user, review_id) -> Review:
     """One review the user may see (their own, or a public one); ``NotFound`` otherwise."""
     if not _signed_in(user):

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from accounts.models import ProfessionalProfile
 from accounts.validation import ensure_active
+from householdsvc.core.cache import bump_public_on_commit
 from householdsvc.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
 from requests_app.models import REVIEWABLE_STATUSES, ServiceRequest
 from requests_app.services import service_request_lock
@@ -117,6 +118,7 @@ def review_create(*, request_id, customer, rating, comment: str = "") -> Review:
             # The one-per-request constraint, should a second review get past the check.
             raise Conflict("This request has already been reviewed.", code="already_reviewed") from exc
         _refresh_rating(service_request.professional_id)
+        bump_public_on_commit()  # the professional's public profile shows it
     return review
 
 
@@ -147,4 +149,5 @@ def review_update(*, review_id, customer, rating=None, comment=None) -> Review:
             review.save(update_fields=[*changed, "updated_at"])
             if "rating" in changed:
                 _refresh_rating(review.professional_id)
+            bump_public_on_commit()  # the professional's public profile shows it
     return review

@@ -91,7 +91,7 @@ class PasswordChangeView(APIView):
 class LogoutView(_Anonymous):
     @extend_schema(
         operation_id="auth_logout",
-        summary="Log out: the refresh token is revoked (the access token expires by itself)",
+        summary="Log out: the refresh token is revoked and the access tokens issued so far end",
         request=RefreshSerializer,
         responses={204: DONE, **errors(400, 401)},
         tags=["auth"],

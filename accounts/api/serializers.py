@@ -5,10 +5,10 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenRefreshSerializer
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.backends import LOCKED_MESSAGE, blocked_account, blocked_message, locked_account
 from accounts.models import CustomerProfile, ProfessionalProfile, Role, User
+from accounts.tokens import RefreshToken
 
 # --- sign-up and tokens ------------------------------------------------------------------
 
@@ -68,6 +68,8 @@ class RegisterSerializer(serializers.Serializer):
 class EmailTokenObtainPairSerializer(TokenObtainPairSerializer):
     """``{email, password}`` → ``{access, refresh}``; a blocked user is told so."""
 
+    token_class = RefreshToken  # access tokens that a log-out can end (accounts.tokens)
+
     def validate(self, attrs):
         try:
             return super().validate(attrs)
@@ -86,6 +88,8 @@ class EmailTokenObtainPairSerializer(TokenObtainPairSerializer):
 
 class BlockAwareTokenRefreshSerializer(TokenRefreshSerializer):
     """Refreshing is refused once the account is blocked (or gone)."""
+
+    token_class = RefreshToken
 
     def validate(self, attrs):
         refresh = RefreshToken(attrs["refresh"])  # a bad token raises TokenError → 401

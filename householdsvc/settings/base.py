@@ -203,6 +203,20 @@ CELERY_TASK_TIME_LIMIT = 60 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 55 * 60
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
+# Beat's fixed jobs; the DatabaseScheduler copies them into its table at start (the other
+# schedules are made by data migrations).
+CELERY_BEAT_SCHEDULE = {
+    # Notification and account e-mail deliveries whose task never reached the broker.
+    "accounts-requeue-pending-deliveries": {
+        "task": "accounts.tasks.requeue_pending_deliveries",
+        "schedule": 60.0,
+    },
+    # completed → closed by itself after CLOSE_AFTER_DAYS (requests_app.auto_close).
+    "requests-close-completed": {
+        "task": "requests_app.tasks.close_completed_requests",
+        "schedule": 3600.0,
+    },
+}
 # A task acked late must outlive the visibility timeout, or Redis redelivers it mid-run; just
 # above the longest time limit, so a message of a worker that died whole comes back soon.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60}
@@ -315,6 +329,8 @@ REST_FRAMEWORK = {
         "register": env("DJANGO_THROTTLE_REGISTER", default="5/min"),
         # Shared tracking links (page and polling) per client address.
         "tracking_link": env("DJANGO_THROTTLE_TRACKING_LINK", default="120/min"),
+        # The public professional profile in the API, per client address (or user).
+        "public_profile": env("DJANGO_THROTTLE_PUBLIC_PROFILE", default="60/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

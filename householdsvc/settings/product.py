@@ -36,6 +36,8 @@ BOOKING_HORIZON_DAYS = env.int("BOOKING_HORIZON_DAYS", default=14)
 # Cancelling an assigned job is free until this many hours before its slot; after that (or once
 # the professional is on the way) it costs CANCEL_FEE_PERCENT of the estimate, at least the minimum.
 CANCEL_FREE_HOURS = env.int("CANCEL_FREE_HOURS", default=24)
+# A completed request nobody closed closes by itself this many days after completion.
+CLOSE_AFTER_DAYS = env.int("CLOSE_AFTER_DAYS", default=7)
 # A customer may move a booking until this many hours before it.
 RESCHEDULE_CUTOFF_HOURS = env.int("RESCHEDULE_CUTOFF_HOURS", default=12)
 # Booking reminders (exports.booking_reminders, by beat): the customer from this local hour the

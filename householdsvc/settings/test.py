@@ -23,6 +23,7 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {  # noqa: F405
     "login": "1000/min",
     "register": "1000/min",
     "tracking_link": "1000/min",
+    "public_profile": "1000/min",
 }
 
 # Uploaded documents and export files go to a fresh folder per run, never the working tree.

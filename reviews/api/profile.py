@@ -2,17 +2,19 @@
 
 Composed here, at the top of what it shows: the professional as accounts shows them to
 everyone, whether they are verified, the jobs they have done (requests_app) and their most
-recent reviews (reviews). Signed-in users only, as reviews are; an unknown, pending or
-blocked professional is a 404 (as ``professionals/{id}/``)."""
+recent reviews (reviews). Public: anonymous clients too (throttled per client, scope
+``public_profile``); an unknown, pending or blocked professional is a 404 for everyone."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api.serializers import ProfessionalSerializer
-from accounts.selectors import professional_get
+from accounts.api.throttling import ScopedRateThrottle
+from accounts.selectors import professional_public_get
 from householdsvc.core.schema import errors
 from requests_app.selectors import jobs_done_count
 from reviews import selectors
@@ -47,17 +49,21 @@ class ProfessionalProfileSerializer(ProfessionalSerializer):
     @extend_schema_field(PublicReviewSerializer(many=True))
     def get_recent_reviews(self, profile):
         user = self.context["request"].user
-        recent = selectors.review_list(user=user, professional_id=profile.user_id)[:RECENT_REVIEWS]
+        recent = selectors.profile_reviews(user=user, professional_id=profile.user_id)[:RECENT_REVIEWS]
         return PublicReviewSerializer(recent, many=True).data
 
 
 class ProfessionalProfileView(APIView):
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "public_profile"
+
     @extend_schema(
         summary="A professional's public profile: verified badge, rating, recent reviews, jobs done",
         parameters=[ID],
-        responses={200: ProfessionalProfileSerializer, **errors(401, 404)},
+        responses={200: ProfessionalProfileSerializer, **errors(404, 429)},
         tags=["professionals"],
     )
     def get(self, request, id):
-        profile = professional_get(user=request.user, professional_id=id)
+        profile = professional_public_get(professional_id=id)
         return Response(ProfessionalProfileSerializer(profile, context={"request": request}).data)

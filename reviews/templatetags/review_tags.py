@@ -45,6 +45,6 @@ def professional_reviews(context, professional_profile):
     the rating summary and the most recent reviews, as the acting user may see them."""
     user = context["request"].user
     recent = list(
-        selectors.review_list(user=user, professional_id=professional_profile.user_id)[:RECENT_REVIEWS]
+        selectors.profile_reviews(user=user, professional_id=professional_profile.user_id)[:RECENT_REVIEWS]
     )
     return {"profile": professional_profile, "reviews": recent}

@@ -43,6 +43,10 @@ def pages_for(role, booked, dispatch_service):
             "login": reverse("accounts:login"),
             "signup": reverse("accounts:signup"),
             "signup-professional": reverse("accounts:signup_professional"),
+            "find-professionals": reverse("accounts:professional_search") + f"?service={booked.service_id}",
+            "professional-profile": reverse(
+                "accounts:professional_public", args=[type(booked).objects.get(pk=booked.pk).professional_id]
+            ),
             "not-found": "/no/such/page/",
         }
     if role in ("customer", "customer-hindi"):
@@ -54,6 +58,7 @@ def pages_for(role, booked, dispatch_service):
             "new-roadside": reverse("requests_app:new") + f"?service={dispatch_service.pk}",
             "request": detail,
             "profile": reverse("accounts:profile"),
+            "find-professionals": reverse("accounts:professional_search") + "?pin_code=560001",
         }
     if role == "professional":
         return {
