@@ -10,7 +10,8 @@ The one entry point for every app::
 - ``key``: what makes it once-only for this recipient, e.g. ``f"request:{id}:{event_id}"``;
   a second call with the same recipient and key records and sends nothing and returns None;
 - ``title``/``body``/``url``: the words and the page to open (a path such as ``/requests/7/``);
-  ``title`` is also the e-mail's subject and ``body`` the SMS;
+  ``title`` is also the e-mail's subject and ``body`` the SMS; pass them lazy (``gettext_lazy``,
+  ``format_lazy``): they are rendered here in the recipient's language (``language_of``);
 - ``email_text``/``email_html``: the e-mail, if richer than body and link (optional).
 
 Call it inside the transaction of the change it is about: the row commits or rolls back with
@@ -27,9 +28,10 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts import sms
+from accounts.language import language_of
 from accounts.models import (
     Channel,
     Notification,
@@ -62,6 +64,8 @@ def notify(
     if kind not in NotificationKind.values:
         raise ValueError(f"Unknown notification kind {kind!r}.")
     chosen = preferences_for(user=recipient)[kind]
+    with translation.override(language_of(recipient)):
+        title, body = str(title), str(body)
     with transaction.atomic():
         notification, created = Notification.objects.get_or_create(
             recipient=recipient,
@@ -69,7 +73,7 @@ def notify(
             defaults={
                 "kind": kind,
                 "request_id": request_id,
-                "title": str(title)[:200],
+                "title": title[:200],
                 "body": body,
                 "url": url,
                 "email_text": email_text,

@@ -6,10 +6,13 @@ raises ``householdsvc.errors.*``; web pages, the API and admin actions all call 
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts import passwords
 from accounts.documents import DocumentRejected, check_document
+from accounts.language import language_of
 from accounts.models import CustomerProfile, ProfessionalProfile, Role, User, VerificationStatus
 from accounts.signals import availability_switched_off
 from accounts.validation import DUPLICATE_EMAIL, check_identity, check_int, check_length
@@ -62,8 +65,11 @@ def _create_user(*, email, password, full_name, phone, role) -> User:
         raise errors.ValidationFailed("Invalid input.", errors={"email": [DUPLICATE_EMAIL]}) from None
 
 
-def _notify(user: User, subject: str, body: str) -> None:
-    """Email the user once the transaction has committed (never about a rolled-back change)."""
+def _notify(user: User, subject, body) -> None:
+    """Email the user once the transaction has committed (never about a rolled-back change), in
+    their language: ``subject`` and ``body`` may be lazy (``gettext_lazy``, ``format_lazy``)."""
+    with translation.override(language_of(user)):
+        subject, body = str(subject), str(body)
     transaction.on_commit(lambda: send_mail(subject, body, None, [user.email], fail_silently=True))
 
 
@@ -317,9 +323,15 @@ def professional_approve(*, professional_id, actor) -> ProfessionalProfile:
     _decide(profile, status=VerificationStatus.APPROVED, actor=actor)
     _notify(
         profile.user,
-        "Your householdsvc account is approved",
-        f"Hello {profile.user.full_name},\n\nAn admin has checked your documents: you can now "
-        f"accept {profile.service.name} requests.\n",
+        _("Your householdsvc account is approved"),
+        format_lazy(
+            _(
+                "Hello {name},\n\nAn admin has checked your documents: you can now accept "
+                "{service} requests.\n"
+            ),
+            name=profile.user.full_name,
+            service=profile.service.name,
+        ),
     )
     return profile
 
@@ -338,9 +350,14 @@ def professional_reject(*, professional_id, actor, reason="") -> ProfessionalPro
     _decide(profile, status=VerificationStatus.REJECTED, actor=actor, reason=reason)
     _notify(
         profile.user,
-        "Your householdsvc verification was not accepted",
-        f"Hello {profile.user.full_name},\n\nAn admin could not approve your account."
-        + (f"\nReason: {reason}\n" if reason else "\n"),
+        _("Your householdsvc verification was not accepted"),
+        format_lazy(
+            _("Hello {name},\n\nAn admin could not approve your account.\nReason: {reason}\n")
+            if reason
+            else _("Hello {name},\n\nAn admin could not approve your account.\n"),
+            name=profile.user.full_name,
+            reason=reason,
+        ),
     )
     return profile
 
