@@ -3,6 +3,7 @@
 from datetime import time
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from requests_app.schedule.models import Weekday
 
@@ -19,7 +20,7 @@ def _parse_ranges(text: str) -> list[tuple[time, time]]:
             start, end = (time.fromisoformat(value.strip()) for value in bounds)
         except ValueError as exc:
             raise forms.ValidationError(
-                f"Write ranges as 09:00-13:00, separated by commas (not {part!r})."
+                _("Write ranges as 09:00-13:00, separated by commas (not %(part)s).") % {"part": repr(part)}
             ) from exc
         ranges.append((start, end))
     return ranges
@@ -62,9 +63,10 @@ class WorkingWeekForm(forms.Form):
 
 class TimeOffForm(forms.Form):
     starts_at = forms.DateTimeField(
-        label="From", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        label=_("From"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
     ends_at = forms.DateTimeField(
-        label="Until", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        label=_("Until"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     reason = forms.CharField(required=False, max_length=120)

@@ -12,8 +12,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
+from accounts.language import language_of
 from householdsvc.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
 from householdsvc.core.transactions import on_commit_robust
 from requests_app import offers
@@ -26,9 +29,12 @@ RESCHEDULABLE = (Status.REQUESTED, Status.ASSIGNED)
 
 
 def _notify_professional(professional_id, request_id, text) -> None:
+    """``text`` may be lazy: the e-mail is written in the professional's language."""
     professional = get_user_model().objects.filter(pk=professional_id).first()
     if professional is not None and professional.email:
-        send_mail(f"Job #{request_id} was moved", text, None, [professional.email])
+        with translation.override(language_of(professional)):
+            subject = _("Job #%(number)s was moved") % {"number": request_id}
+            send_mail(subject, str(text), None, [professional.email])
 
 
 def service_request_reschedule(*, request_id, actor, scheduled_for) -> ServiceRequest:
@@ -81,25 +87,27 @@ def service_request_reschedule(*, request_id, actor, scheduled_for) -> ServiceRe
         fields = ["scheduled_for", "updated_at"]
         if kept:
             service_request.busy_from, service_request.busy_until = scheduled_for, scheduled_for + duration
-            note = "Moved; the same professional keeps it."
+            note = _("Moved; the same professional keeps it.")
         elif professional_id is not None:
             service_request.status = Status.REQUESTED
             service_request.professional = None
             service_request.busy_from = service_request.busy_until = None
             service_request.assigned_at = None
-            note = "Moved; the professional is not free then, so it is offered anew."
+            note = _("Moved; the professional is not free then, so it is offered anew.")
         else:
-            note = "Moved."
+            note = _("Moved.")
         fields += ["busy_from", "busy_until", "status", "professional", "assigned_at"]
         service_request.save(update_fields=fields)
         when = timezone.localtime(scheduled_for).strftime("%Y-%m-%d %H:%M")
+        with translation.override(None):  # the request's history keeps the words as written
+            event_note = f"Rescheduled to {when}. {note}"
         RequestEvent.objects.create(
             request=service_request,
             action=Action.EDIT,
             from_status=from_status,
             to_status=service_request.status,
             actor=actor,
-            note=f"Rescheduled to {when}. {note}",
+            note=event_note,
         )
         if service_request.status == Status.REQUESTED and not kept:
             offers.offers_redispatch(service_request=service_request)
@@ -108,6 +116,11 @@ def service_request_reschedule(*, request_id, actor, scheduled_for) -> ServiceRe
                 _notify_professional,
                 professional_id,
                 service_request.pk,
-                f"The customer moved job #{service_request.pk} to {when}. {note}",
+                format_lazy(
+                    _("The customer moved job #{number} to {when}. {note}"),
+                    number=service_request.pk,
+                    when=when,
+                    note=note,
+                ),
             )
     return service_request
