@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RequestsAppConfig(AppConfig):
     name = "requests_app"
-    verbose_name = "Service requests"
+    verbose_name = _("Service requests")
 
     def ready(self):
         # A professional who stops taking work loses their open offers at once.

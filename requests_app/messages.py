@@ -18,6 +18,8 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 from django.urls import reverse
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import NotificationKind
 from accounts.notifications import notify, user_group_name
@@ -86,7 +88,11 @@ def request_message_send(*, user, request_id, body) -> RequestMessage:
             recipient=other,
             kind=NotificationKind.MESSAGE,
             key=f"message:{message.pk}",
-            title=f"New message on request #{service_request.pk} from {user.get_short_name()}",
+            title=format_lazy(
+                _("New message on request #{number} from {name}"),
+                number=service_request.pk,
+                name=user.get_short_name(),
+            ),
             body=text[:160],
             request_id=service_request.pk,
             url=reverse("requests_app:detail", args=[service_request.pk]),
