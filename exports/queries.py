@@ -16,6 +16,7 @@ from django import forms
 from django.conf import settings
 from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ProfessionalProfile, VerificationStatus
 from catalog.models import Service
@@ -51,8 +52,8 @@ class IdListField(forms.Field):
 
 
 class _CreatedRangeForm(forms.Form):
-    created_after = forms.DateField(required=False, help_text="On or after this day.")
-    created_before = forms.DateField(required=False, help_text="On or before this day.")
+    created_after = forms.DateField(required=False, help_text=_("On or after this day."))
+    created_before = forms.DateField(required=False, help_text=_("On or before this day."))
 
     def clean(self):
         cleaned = super().clean()
@@ -90,7 +91,7 @@ class ReviewFilters(_CreatedRangeForm):
 
 
 class EarningsFilters(_CreatedRangeForm):
-    professional = forms.IntegerField(required=False, min_value=1, help_text="A professional's user id.")
+    professional = forms.IntegerField(required=False, min_value=1, help_text=_("A professional's user id."))
     ids = IdListField(required=False, widget=forms.HiddenInput)
 
 
