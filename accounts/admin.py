@@ -51,7 +51,7 @@ def _reason(request) -> str:
 class AdminUserCreationForm(forms.ModelForm):
     """Create a customer or another admin (professionals sign up themselves, with a document)."""
 
-    role = forms.ChoiceField(choices=[(Role.CUSTOMER, "Customer"), (Role.ADMIN, "Admin")])
+    role = forms.ChoiceField(choices=[(Role.CUSTOMER, _("Customer")), (Role.ADMIN, _("Admin"))])
     password1 = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
     password2 = forms.CharField(label=_("Password again"), strip=False, widget=forms.PasswordInput)
 
@@ -69,7 +69,7 @@ class AdminUserCreationForm(forms.ModelForm):
         cleaned = super().clean()
         password1, password2 = cleaned.get("password1"), cleaned.get("password2")
         if password1 and password2 and password1 != password2:
-            self.add_error("password2", "The two passwords differ.")
+            self.add_error("password2", _("The two passwords differ."))
         elif password2:
             try:
                 password_validation.validate_password(

@@ -34,8 +34,8 @@ class EmailAuthenticationForm(AuthenticationForm):
     )
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": "Please enter a correct email and password.",
-        "throttled": "Too many attempts to log in from here. Wait a minute and try again.",
+        "invalid_login": _("Please enter a correct email and password."),
+        "throttled": _("Too many attempts to log in from here. Wait a minute and try again."),
     }
 
     def clean(self):
@@ -173,7 +173,7 @@ class SetPasswordForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("new_password") != cleaned.get("new_password_again"):
-            self.add_error("new_password_again", "The two passwords differ.")
+            self.add_error("new_password_again", _("The two passwords differ."))
         return cleaned
 
 

@@ -23,7 +23,7 @@ def password_reset(request):
     if request.method == "POST" and form.is_valid():
         # The login throttle's budget: a reset asked in a loop would be a mail bomb.
         if not login_attempt_allowed(request):
-            form.add_error(None, "Too many attempts from here. Wait a minute and try again.")
+            form.add_error(None, _("Too many attempts from here. Wait a minute and try again."))
         else:
             passwords.password_reset_request(email=form.cleaned_data["email"], base_url=_base_url(request))
             # The same page whether or not the address has an account.
