@@ -37,16 +37,17 @@ class IdListField(forms.Field):
         if value in (None, "", []):
             return []
         if not isinstance(value, list | tuple):
-            raise forms.ValidationError("Give a list of ids.")
+            raise forms.ValidationError(_("Give a list of ids."))
         try:
             ids = sorted({int(item) for item in value})
         except (TypeError, ValueError) as exc:
-            raise forms.ValidationError("Every id must be a whole number.") from exc
+            raise forms.ValidationError(_("Every id must be a whole number.")) from exc
         if any(pk < 1 for pk in ids):
-            raise forms.ValidationError("Every id must be positive.")
+            raise forms.ValidationError(_("Every id must be positive."))
         if len(ids) > MAX_SELECTED_IDS:
             raise forms.ValidationError(
-                f"At most {MAX_SELECTED_IDS} rows may be selected; use filters instead."
+                _("At most %(count)s rows may be selected; use filters instead.")
+                % {"count": MAX_SELECTED_IDS}
             )
         return ids
 
@@ -59,12 +60,12 @@ class _CreatedRangeForm(forms.Form):
         cleaned = super().clean()
         after, before = cleaned.get("created_after"), cleaned.get("created_before")
         if after and before and after > before:
-            self.add_error("created_before", "Must not be before created_after.")
+            self.add_error("created_before", _("Must not be before created_after."))
         return cleaned
 
 
 class ServiceRequestFilters(_CreatedRangeForm):
-    status = forms.ChoiceField(choices=[("", "any"), *Status.choices], required=False)
+    status = forms.ChoiceField(choices=[("", _("any")), *Status.choices], required=False)
     service = forms.ModelChoiceField(queryset=Service.objects.all(), required=False)
     pin_code = forms.CharField(max_length=12, required=False)
     ids = IdListField(required=False, widget=forms.HiddenInput)
@@ -72,7 +73,7 @@ class ServiceRequestFilters(_CreatedRangeForm):
 
 class ProfessionalFilters(forms.Form):
     verification_status = forms.ChoiceField(
-        choices=[("", "any"), *VerificationStatus.choices], required=False
+        choices=[("", _("any")), *VerificationStatus.choices], required=False
     )
     service = forms.ModelChoiceField(queryset=Service.objects.all(), required=False)
     pin_code = forms.CharField(max_length=12, required=False)
