@@ -39,9 +39,9 @@ class WorkingWeekForm(forms.Form):
             self.fields[f"day_{weekday.value}"] = forms.CharField(
                 label=weekday.label, required=False, initial=initial, max_length=200
             )
-        self.fields[
-            "day_0"
-        ].help_text = "For example 09:00-13:00, 14:00-18:00. Leave a day empty to have it off."
+        self.fields["day_0"].help_text = _(
+            "For example 09:00-13:00, 14:00-18:00. Leave a day empty to have it off."
+        )
 
     def ranges(self) -> list[tuple[int, time, time]]:
         found = []
