@@ -7,7 +7,6 @@ raises ``householdsvc.errors.*``; web pages, the API and admin actions all call 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts import passwords
@@ -65,11 +64,10 @@ def _create_user(*, email, password, full_name, phone, role) -> User:
         raise errors.ValidationFailed("Invalid input.", errors={"email": [DUPLICATE_EMAIL]}) from None
 
 
-def _notify(user: User, subject, body) -> None:
-    """Email the user once the transaction has committed (never about a rolled-back change), in
-    their language: ``subject`` and ``body`` may be lazy (``gettext_lazy``, ``format_lazy``)."""
+def _notify(user: User, subject, body, **words) -> None:
+    """Email the user after the commit (never a rolled-back change), in their language."""
     with translation.override(language_of(user)):
-        subject, body = str(subject), str(body)
+        subject, body = str(subject), str(body).format(**words)
     transaction.on_commit(lambda: send_mail(subject, body, None, [user.email], fail_silently=True))
 
 
@@ -324,14 +322,9 @@ def professional_approve(*, professional_id, actor) -> ProfessionalProfile:
     _notify(
         profile.user,
         _("Your householdsvc account is approved"),
-        format_lazy(
-            _(
-                "Hello {name},\n\nAn admin has checked your documents: you can now accept "
-                "{service} requests.\n"
-            ),
-            name=profile.user.full_name,
-            service=profile.service.name,
-        ),
+        _("Hello {name},\n\nAn admin has checked your documents: you can now accept {service} requests.\n"),
+        name=profile.user.full_name,
+        service=profile.service.name,
     )
     return profile
 
@@ -351,13 +344,11 @@ def professional_reject(*, professional_id, actor, reason="") -> ProfessionalPro
     _notify(
         profile.user,
         _("Your householdsvc verification was not accepted"),
-        format_lazy(
-            _("Hello {name},\n\nAn admin could not approve your account.\nReason: {reason}\n")
-            if reason
-            else _("Hello {name},\n\nAn admin could not approve your account.\n"),
-            name=profile.user.full_name,
-            reason=reason,
-        ),
+        _("Hello {name},\n\nAn admin could not approve your account.\nReason: {reason}\n")
+        if reason
+        else _("Hello {name},\n\nAn admin could not approve your account.\n"),
+        name=profile.user.full_name,
+        reason=reason,
     )
     return profile
 
