@@ -62,7 +62,7 @@ class AdminUserCreationForm(forms.ModelForm):
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
         if email_taken(email):
-            raise forms.ValidationError(DUPLICATE_EMAIL)
+            raise forms.ValidationError(_(DUPLICATE_EMAIL))
         return email
 
     def clean(self):

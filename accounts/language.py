@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext
 
 from accounts.models import User
 from householdsvc.core import errors
@@ -17,7 +18,7 @@ def user_language_set(*, user: User, language: str) -> User:
     """Keep ``language`` (one of settings.LANGUAGES, or "" for the browser's) on ``user``."""
     if language and language not in dict(settings.LANGUAGES):
         raise errors.ValidationFailed(
-            "Choose a language the site speaks.", errors={"language": ["Unknown language."]}
+            gettext("Choose a language the site speaks."), errors={"language": [gettext("Unknown language.")]}
         )
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(language=language)

@@ -29,6 +29,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from accounts import sms
 from accounts.language import language_of
@@ -204,7 +205,7 @@ def notification_mark_read(*, user, notification_id) -> Notification:
     try:
         notification = notifications_for(user=user).get(pk=int(notification_id))
     except (Notification.DoesNotExist, TypeError, ValueError):
-        raise errors.NotFound("No such notification.") from None
+        raise errors.NotFound(gettext("No such notification.")) from None
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
@@ -235,12 +236,17 @@ def preferences_update(*, user: User, changes: dict) -> dict[str, dict[str, bool
     channel, or a value that is not a boolean, is a 400 and nothing is written."""
     problems: dict[str, list[str]] = {}
     if not isinstance(changes, dict):
-        raise errors.ValidationFailed("Invalid input.", errors={"non_field_errors": ["Expected an object."]})
+        raise errors.ValidationFailed(
+            gettext("Invalid input."), errors={"non_field_errors": [gettext("Expected an object.")]}
+        )
     for kind, channels in changes.items():
         if kind not in NotificationKind.values:
-            problems[str(kind)] = [f"Unknown kind. Choose from: {', '.join(NotificationKind.values)}."]
+            problems[str(kind)] = [
+                gettext("Unknown kind. Choose from: %(choices)s.")
+                % {"choices": ", ".join(NotificationKind.values)}
+            ]
         elif not isinstance(channels, dict) or not channels:
-            problems[kind] = ['Expected an object of channels, e.g. {"email": false}.']
+            problems[kind] = [gettext('Expected an object of channels, e.g. {"email": false}.')]
         else:
             bad = [
                 name
@@ -248,9 +254,12 @@ def preferences_update(*, user: User, changes: dict) -> dict[str, dict[str, bool
                 if name not in Channel.values or not isinstance(value, bool)
             ]
             if bad:
-                problems[kind] = [f"Channels are {', '.join(Channel.values)}, each true or false."]
+                problems[kind] = [
+                    gettext("Channels are %(choices)s, each true or false.")
+                    % {"choices": ", ".join(Channel.values)}
+                ]
     if problems:
-        raise errors.ValidationFailed("Invalid input.", errors=problems)
+        raise errors.ValidationFailed(gettext("Invalid input."), errors=problems)
     current = preferences_for(user=user)
     for kind, channels in changes.items():
         merged = {**current[kind], **channels}

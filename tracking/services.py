@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import ProfessionalProfile, Role
 from accounts.validation import ensure_active
@@ -70,10 +71,13 @@ def location_batch_record(*, request_id, user, points) -> list[LocationUpdate]:
         # a request a concurrent `complete` has just closed to tracking.
         service_request = service_request_lock(request_id=request_id, visible_to=user, no_key=True)
         if user.role != Role.PROFESSIONAL or service_request.professional_id != user.pk:
-            raise NotAllowed("Only the professional assigned to this request may report its position.")
+            raise NotAllowed(
+                gettext("Only the professional assigned to this request may report its position.")
+            )
         if service_request.status not in REPORTING_STATUSES:
             raise Conflict(
-                f"Positions are not taken on a request that is {service_request.status}.",
+                gettext("Positions are not taken on a request that is %(status)s.")
+                % {"status": service_request.status},
                 code="not_trackable",
             )
         cleaned = _not_yet_recorded(service_request, user, clean_points(points, now=now))

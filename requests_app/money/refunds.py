@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.validation import ensure_active
 from householdsvc.core.errors import Conflict, NotAllowed
@@ -68,7 +69,7 @@ def refund_create(*, request_id, actor, amount=None, reason="") -> Refund:
     """An admin refunds ``amount`` (everything left when not given) of a card payment."""
     ensure_active(actor)
     if not actor.is_admin:
-        raise NotAllowed("Only admins refund payments.")
+        raise NotAllowed(gettext("Only admins refund payments."))
     client = payments.stripe_client()
     errors: dict = {}
     reason = validation.check_text(reason, "reason", errors, max_length=255)
@@ -82,9 +83,11 @@ def refund_create(*, request_id, actor, amount=None, reason="") -> Refund:
             PaymentStatus.PAID,
             PaymentStatus.REFUNDED,
         ):
-            raise Conflict("Only a paid request can be refunded.", code="not_paid")
+            raise Conflict(gettext("Only a paid request can be refunded."), code="not_paid")
         if attempt.method != PaymentMethod.CARD or not attempt.stripe_payment_intent:
-            raise Conflict("A cash payment is refunded in cash, outside the site.", code="not_card_payment")
+            raise Conflict(
+                gettext("A cash payment is refunded in cash, outside the site."), code="not_card_payment"
+            )
         left = refundable(service_request)
         value = _clean_amount(amount, left)
         currency = settings.CURRENCY.lower()
@@ -103,7 +106,8 @@ def refund_create(*, request_id, actor, amount=None, reason="") -> Refund:
             logger.error("Stripe refused or failed a refund for request %s: %s", service_request.pk, exc)
             message = getattr(exc, "user_message", None) or "the payment provider could not be reached"
             raise payments.PaymentProviderError(
-                f"The refund could not be made, and nothing was recorded: {message}"
+                gettext("The refund could not be made, and nothing was recorded: %(message)s")
+                % {"message": message}
             ) from exc
         refund = Refund.objects.create(
             request=service_request,
@@ -125,7 +129,7 @@ def refund_create(*, request_id, actor, amount=None, reason="") -> Refund:
 
 def _clean_amount(amount, left: Decimal) -> Decimal:
     if left <= 0:
-        raise Conflict("Everything paid has already been refunded.", code="nothing_to_refund")
+        raise Conflict(gettext("Everything paid has already been refunded."), code="nothing_to_refund")
     if amount in (None, ""):
         return left
     try:

@@ -14,6 +14,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.language import language_of
@@ -39,10 +40,10 @@ def _notify_professional(professional_id, request_id, text) -> None:
 
 def service_request_reschedule(*, request_id, actor, scheduled_for) -> ServiceRequest:
     if not actor.is_active:
-        raise NotAllowed("This account is blocked.", code="account_blocked")
+        raise NotAllowed(gettext("This account is blocked."), code="account_blocked")
     errors: dict[str, list[str]] = {}
     if scheduled_for is None:
-        errors["scheduled_for"] = ["Choose the new time."]
+        errors["scheduled_for"] = [gettext("Choose the new time.")]
     else:
         if timezone.is_naive(scheduled_for):
             scheduled_for = timezone.make_aware(scheduled_for)
@@ -50,16 +51,19 @@ def service_request_reschedule(*, request_id, actor, scheduled_for) -> ServiceRe
     with transaction.atomic():
         service_request = service_request_lock(request_id=request_id, visible_to=actor)
         if service_request.customer_id != actor.pk and not actor.is_admin:
-            raise NotAllowed("Only the customer who booked it, or an admin, may move this booking.")
+            raise NotAllowed(gettext("Only the customer who booked it, or an admin, may move this booking."))
         if service_request.service.is_dispatch or service_request.status not in RESCHEDULABLE:
-            raise InvalidTransition(f"Cannot move this request: it is {service_request.status}.")
+            raise InvalidTransition(
+                gettext("Cannot move this request: it is %(status)s.") % {"status": service_request.status}
+            )
         if errors:
-            raise ValidationFailed("Invalid input.", errors=errors)
+            raise ValidationFailed(gettext("Invalid input."), errors=errors)
         current = service_request.scheduled_for
         cutoff = timedelta(hours=settings.RESCHEDULE_CUTOFF_HOURS)
         if current is not None and current - timezone.now() < cutoff:
             raise Conflict(
-                f"A booking can be moved until {settings.RESCHEDULE_CUTOFF_HOURS} hours before it.",
+                gettext("A booking can be moved until %(hours)s hours before it.")
+                % {"hours": settings.RESCHEDULE_CUTOFF_HOURS},
                 code="reschedule_too_late",
             )
         if scheduled_for == current:
