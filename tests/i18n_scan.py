@@ -28,6 +28,18 @@ MESSAGE_LEVELS = {"success", "info", "warning", "error", "debug"}
 SHOWN_KEYWORDS = {"label", "help_text", "verbose_name", "verbose_name_plural", "empty_label"}
 # Class-body names whose value a person reads (Meta, admin list filters, admin actions).
 SHOWN_CLASS_NAMES = {"verbose_name", "verbose_name_plural", "title"}
+# householdsvc.core.errors: their ``detail`` and field messages reach a person (a flash message,
+# a form error, the API's ``detail``); subclasses defined elsewhere are found by error_classes().
+ERROR_CLASSES = {
+    "ServiceError",
+    "ValidationFailed",
+    "NotAllowed",
+    "NotFound",
+    "Conflict",
+    "InvalidTransition",
+}
+# The dicts services gather field messages in before raising ValidationFailed(errors=...).
+ERROR_BAGS = {"errors", "problems"}
 
 
 def _name(node) -> str:
@@ -74,9 +86,32 @@ def unmarked(node) -> bool:
     return is_literal_text(node) and not is_marked(node)
 
 
+def error_classes(trees) -> set[str]:
+    """ERROR_CLASSES and every class defined (in ``trees``) on one of them, to a fixed point."""
+    found, classes = (
+        set(ERROR_CLASSES),
+        [n for t in trees for n in ast.walk(t) if isinstance(n, ast.ClassDef)],
+    )
+    while new := {c.name for c in classes if c.name not in found and {_name(b) for b in c.bases} & found}:
+        found |= new
+    return found
+
+
+def unmarked_messages(value) -> list:
+    """The literal messages of ``["..."]``, ``{"field": ["..."]}`` or ``{f: ["..."] for f in x}``."""
+    if isinstance(value, (ast.List, ast.Tuple)):
+        return [element for element in value.elts if unmarked(element)]
+    if isinstance(value, ast.Dict):
+        return [message for item in value.values for message in unmarked_messages(item)]
+    if isinstance(value, ast.DictComp):
+        return unmarked_messages(value.value)
+    return []
+
+
 class Checker(ast.NodeVisitor):
-    def __init__(self, path: str):
+    def __init__(self, path: str, errors: set[str] = frozenset(ERROR_CLASSES)):
         self.path = path
+        self.errors = errors
         self.problems: list[str] = []
         self.classes: list[ast.ClassDef] = []
 
@@ -119,6 +154,9 @@ class Checker(ast.NodeVisitor):
 
     def visit_Assign(self, node: ast.Assign) -> None:
         for target in node.targets:
+            if isinstance(target, ast.Subscript) and _name(target.value) in ERROR_BAGS:
+                for message in unmarked_messages(node.value):
+                    self.report(message, f"{_name(target.value)}[...] = [literal]")
             if _name(target) == "short_description" and unmarked(node.value):
                 self.report(node, "short_description = literal")
             shown = isinstance(target, ast.Attribute) and target.attr in SHOWN_KEYWORDS
@@ -156,6 +194,23 @@ class Checker(ast.NodeVisitor):
                 self.report(keyword.value, f"{name}(subject=literal)")
             if keyword.arg in {"title", "body"} and name in {"notify", "_notify"} and unmarked(keyword.value):
                 self.report(keyword.value, f"{name}({keyword.arg}=literal)")
+        if name in self.errors:
+            if node.args and unmarked(node.args[0]):
+                self.report(node.args[0], f"{name}(literal detail)")
+            for keyword in node.keywords:
+                for message in unmarked_messages(keyword.value) if keyword.arg == "errors" else []:
+                    self.report(message, f"{name}(errors={{...: [literal]}})")
+        if isinstance(node.func, ast.Attribute) and name in {"append", "setdefault"}:
+            owner = node.func.value
+            if isinstance(owner, ast.Call) and _name(owner.func) == "setdefault":
+                owner = owner.func.value
+            if _name(owner) in ERROR_BAGS:
+                if name == "append" and node.args and unmarked(node.args[0]):
+                    self.report(node.args[0], f"{_name(owner)}.append(literal)")
+                for message in (
+                    unmarked_messages(node.args[1]) if name == "setdefault" and len(node.args) > 1 else []
+                ):
+                    self.report(message, f"{_name(owner)}.setdefault(field, [literal])")
         if name == "ValidationError" and node.args and unmarked(node.args[0]) and self._in_forms():
             self.report(node, "ValidationError(literal) on a web form")
         self.generic_visit(node)
@@ -171,9 +226,10 @@ class Checker(ast.NodeVisitor):
         return not self._api_documentation()
 
 
-def problems_in(source: str, path: str = "<source>") -> list[str]:
-    checker = Checker(path)
-    checker.visit(ast.parse(source))
+def problems_in(source: str, path: str = "<source>", errors: set[str] | None = None) -> list[str]:
+    tree = ast.parse(source)
+    checker = Checker(path, errors if errors is not None else error_classes([tree]))
+    checker.visit(tree)
     return checker.problems
 
 
@@ -185,9 +241,11 @@ def our_python_files():
 
 
 def problems_everywhere() -> list[str]:
+    sources = {str(path.relative_to(ROOT)): path.read_text(encoding="utf-8") for path in our_python_files()}
+    errors = error_classes(ast.parse(source) for source in sources.values())
     found = []
-    for path in our_python_files():
-        found += problems_in(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
+    for path, source in sources.items():
+        found += problems_in(source, path, errors)
     return found
 
 
