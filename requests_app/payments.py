@@ -30,6 +30,7 @@ from requests_app.models import (
 )
 from requests_app.money import hooks, pricing
 from requests_app.services import service_request_lock
+from requests_app.status_words import status_word
 
 logger = logging.getLogger(__name__)
 
@@ -147,7 +148,7 @@ def payment_start(*, request_id, customer) -> PaymentStart:
         if service_request.status not in PAYABLE_STATUSES:
             raise Conflict(
                 gettext("Only a completed or closed request can be paid: it is %(status)s.")
-                % {"status": service_request.status},
+                % {"status": status_word(service_request.status)},
                 code="not_payable",
             )
         if service_request.payment_status in (PaymentStatus.PAID, PaymentStatus.REFUNDED):

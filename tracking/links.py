@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from householdsvc.core.errors import Conflict, NotAllowed, NotFound
 from requests_app.models import TRACKABLE_STATUSES, WATCHED_STATUSES, Status
 from requests_app.selectors import service_request_get
+from requests_app.status_words import status_word
 from tracking import selectors
 from tracking.eta import eta_for
 from tracking.models import TrackingLink
@@ -49,7 +50,7 @@ def tracking_link_create(*, user, request_id) -> TrackingLink:
         if service_request.status not in WATCHED_STATUSES or service_request.status in OVER_STATUSES:
             raise Conflict(
                 gettext("A request that is %(status)s cannot be shared.")
-                % {"status": service_request.status},
+                % {"status": status_word(service_request.status)},
                 code="not_shareable",
             )
         return TrackingLink.objects.create(request=service_request)

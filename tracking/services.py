@@ -30,6 +30,7 @@ from householdsvc.core.errors import Conflict, NotAllowed
 from householdsvc.core.transactions import on_commit_robust
 from requests_app.models import REPORTING_STATUSES
 from requests_app.services import service_request_lock
+from requests_app.status_words import status_word
 from tracking import events
 from tracking.models import LocationSource, LocationUpdate
 from tracking.validation import CleanPoint, clean_points
@@ -77,7 +78,7 @@ def location_batch_record(*, request_id, user, points) -> list[LocationUpdate]:
         if service_request.status not in REPORTING_STATUSES:
             raise Conflict(
                 gettext("Positions are not taken on a request that is %(status)s.")
-                % {"status": service_request.status},
+                % {"status": status_word(service_request.status)},
                 code="not_trackable",
             )
         cleaned = _not_yet_recorded(service_request, user, clean_points(points, now=now))

@@ -34,6 +34,7 @@ from requests_app.money.models import PaymentAttempt, PaymentAttemptStatus, Paym
 from requests_app.money.pricing import ensure_price_decided, money
 from requests_app.selectors import can_see
 from requests_app.services import service_request_lock
+from requests_app.status_words import status_word
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ def ensure_payable(service_request, customer) -> None:
     if service_request.status not in PAYABLE_STATUSES and fees.fee_due(service_request) is None:
         raise Conflict(
             gettext("Only a completed or closed request can be paid: it is %(status)s.")
-            % {"status": service_request.status},
+            % {"status": status_word(service_request.status)},
             code="not_payable",
         )
     if service_request.payment_status in (PaymentStatus.PAID, PaymentStatus.REFUNDED):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from householdsvc.core.errors import InvalidTransition, NotAllowed
 from requests_app.models import TRANSITIONS, Action, ServiceRequest, Status
 from requests_app.selectors import service_request_get
+from requests_app.status_words import status_word
 
 CENT = Decimal("0.01")
 
@@ -61,6 +62,7 @@ def preview(*, user, request_id) -> CancellationTerms:
         raise NotAllowed(gettext("Only the customer who made the request, or an admin, may cancel it."))
     if service_request.status not in TRANSITIONS[Action.CANCEL][0]:
         raise InvalidTransition(
-            gettext("Cannot cancel this request: it is %(status)s.") % {"status": service_request.status}
+            gettext("Cannot cancel this request: it is %(status)s.")
+            % {"status": status_word(service_request.status)}
         )
     return terms_for(service_request)

@@ -20,6 +20,7 @@ from requests_app.schedule import services as schedule
 from requests_app.schedule import slots
 from requests_app.schedule.models import ProposalStatus, TimeProposal
 from requests_app.services import service_request_lock
+from requests_app.status_words import status_word
 
 NOTE_MAX_LENGTH = TimeProposal._meta.get_field("note").max_length
 
@@ -75,7 +76,7 @@ def time_propose(*, request_id, professional, scheduled_for, note="") -> TimePro
         if service_request.service.is_dispatch or service_request.status != Status.ASSIGNED:
             raise InvalidTransition(
                 gettext("Cannot propose another time: the request is %(status)s.")
-                % {"status": service_request.status}
+                % {"status": status_word(service_request.status)}
             )
         errors: dict[str, list[str]] = {}
         if scheduled_for is None:

@@ -25,6 +25,7 @@ from requests_app.models import Action, RequestEvent, ServiceRequest, Status
 from requests_app.schedule import services as schedule
 from requests_app.schedule import slots
 from requests_app.services import service_request_lock
+from requests_app.status_words import status_word
 
 RESCHEDULABLE = (Status.REQUESTED, Status.ASSIGNED)
 
@@ -54,7 +55,8 @@ def service_request_reschedule(*, request_id, actor, scheduled_for) -> ServiceRe
             raise NotAllowed(gettext("Only the customer who booked it, or an admin, may move this booking."))
         if service_request.service.is_dispatch or service_request.status not in RESCHEDULABLE:
             raise InvalidTransition(
-                gettext("Cannot move this request: it is %(status)s.") % {"status": service_request.status}
+                gettext("Cannot move this request: it is %(status)s.")
+                % {"status": status_word(service_request.status)}
             )
         if errors:
             raise ValidationFailed(gettext("Invalid input."), errors=errors)

@@ -37,6 +37,7 @@ from requests_app.schedule.reschedule import service_request_reschedule
 from requests_app.schedule.slots import is_aligned, site_zone
 from requests_app.services import service_request_cancel, service_request_create, service_request_lock
 from requests_app.services.guards import move
+from requests_app.status_words import status_word
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +103,7 @@ def series_create(*, customer, request_id, frequency, until=None, count=None) ->
         if first.service.is_dispatch or first.scheduled_for is None or first.status not in SERIES_STATUSES:
             raise InvalidTransition(
                 gettext("Cannot repeat this request: it is %(status)s or has no time.")
-                % {"status": first.status}
+                % {"status": status_word(first.status)}
             )
         if SeriesOccurrence.objects.filter(request=first).exists():
             raise Conflict(gettext("This booking already repeats."), code="already_in_series")

@@ -18,6 +18,7 @@ from requests_app.models import (
 )
 from requests_app.notifications import transition_notify
 from requests_app.selectors import can_see, professional_may_take
+from requests_app.status_words import action_word, status_word
 
 # --- Guards -------------------------------------------------------------------------------
 
@@ -53,7 +54,7 @@ def ensure_state(service_request: ServiceRequest, action: str) -> None:
     if service_request.status not in allowed_from:
         raise InvalidTransition(
             gettext("Cannot %(action)s this request: it is %(status)s.")
-            % {"action": action, "status": service_request.status},
+            % {"action": action_word(action), "status": status_word(service_request.status)},
         )
 
 
@@ -65,7 +66,8 @@ def ensure_assigned_professional(actor, service_request: ServiceRequest) -> None
 def ensure_owner_or_admin(actor, service_request: ServiceRequest, what: str) -> None:
     if not (actor.is_admin or service_request.customer_id == actor.pk):
         raise NotAllowed(
-            gettext("Only the customer who made the request, or an admin, may %(what)s it.") % {"what": what}
+            gettext("Only the customer who made the request, or an admin, may %(what)s it.")
+            % {"what": action_word(what)}
         )
 
 
