@@ -120,3 +120,37 @@ def test_a_lazy_text_is_rendered_when_the_error_is_raised(compiled):  # noqa: F8
 
     assert (error.detail, error.errors, str(error)) == ("अमान्य इनपुट।", {"name": ["कुछ लिखें।"]}, "अमान्य इनपुट।")
     assert describe_error(error) == "अमान्य इनपुट। कुछ लिखें।"
+
+
+def test_the_checker_reports_a_service_errors_literal_detail_and_field_messages():
+    from tests.i18n_scan import problems_in
+
+    source = """
+from django.utils.translation import gettext
+from householdsvc.core import errors
+
+
+class SlotGone(errors.Conflict):
+    pass
+
+
+def book(problems, errors_of, n):
+    if n:
+        raise errors.NotFound("No such thing.")
+    raise errors.Conflict(gettext("Taken."), code="taken_code")
+    raise SlotGone(f"Slot {n} is gone.")
+    raise errors.ValidationFailed(gettext("Invalid input."), errors={"when": ["Too late."]})
+    raise errors.ValidationFailed(gettext("Invalid input."), errors={k: [gettext("No.")] for k in n})
+    problems["name"] = ["Too long."]
+    problems.setdefault("name", []).append(f"At most {n}.")
+    errors_of["name"] = ["Not a bag we know."]
+    raise errors.NotFound(gettext("No such %(x)s.") % {"x": n})
+"""
+
+    assert problems_in(source, "things/services.py") == [
+        "things/services.py:12: NotFound(literal detail)",
+        "things/services.py:14: SlotGone(literal detail)",
+        "things/services.py:15: ValidationFailed(errors={...: [literal]})",
+        "things/services.py:17: problems[...] = [literal]",
+        "things/services.py:18: problems.append(literal)",
+    ]
