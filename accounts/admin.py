@@ -9,6 +9,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from accounts import passwords, services
 from accounts.forms import AdminLoginForm
@@ -24,7 +25,7 @@ admin.site.login_form = AdminLoginForm
 class ReasonActionForm(ActionForm):
     """The action bar with a reason, used by "reject" and "block"."""
 
-    reason = forms.CharField(required=False, max_length=255, label="Reason (reject / block)")
+    reason = forms.CharField(required=False, max_length=255, label=_("Reason (reject / block)"))
 
 
 def run_for_each(modeladmin, request, ids, call, done: str) -> None:
@@ -50,9 +51,9 @@ def _reason(request) -> str:
 class AdminUserCreationForm(forms.ModelForm):
     """Create a customer or another admin (professionals sign up themselves, with a document)."""
 
-    role = forms.ChoiceField(choices=[(Role.CUSTOMER, "Customer"), (Role.ADMIN, "Admin")])
-    password1 = forms.CharField(label="Password", strip=False, widget=forms.PasswordInput)
-    password2 = forms.CharField(label="Password again", strip=False, widget=forms.PasswordInput)
+    role = forms.ChoiceField(choices=[(Role.CUSTOMER, _("Customer")), (Role.ADMIN, _("Admin"))])
+    password1 = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
+    password2 = forms.CharField(label=_("Password again"), strip=False, widget=forms.PasswordInput)
 
     class Meta:
         model = User
@@ -61,14 +62,14 @@ class AdminUserCreationForm(forms.ModelForm):
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
         if email_taken(email):
-            raise forms.ValidationError(DUPLICATE_EMAIL)
+            raise forms.ValidationError(_(DUPLICATE_EMAIL))
         return email
 
     def clean(self):
         cleaned = super().clean()
         password1, password2 = cleaned.get("password1"), cleaned.get("password2")
         if password1 and password2 and password1 != password2:
-            self.add_error("password2", "The two passwords differ.")
+            self.add_error("password2", _("The two passwords differ."))
         elif password2:
             try:
                 password_validation.validate_password(
@@ -109,14 +110,14 @@ class UserAdmin(DjangoUserAdmin):
     )
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Person", {"fields": ("full_name", "phone")}),
+        (_("Person"), {"fields": ("full_name", "phone")}),
         (
-            "Role and status",
+            _("Role and status"),
             {"fields": ("role", "is_staff", "is_superuser", "is_active", "blocked_at", "block_reason")},
         ),
-        ("Sign-in", {"fields": ("email_confirmed_at", "failed_logins", "locked_at")}),
-        ("Back-office permissions", {"classes": ("collapse",), "fields": ("groups", "user_permissions")}),
-        ("Dates", {"fields": ("last_login", "created_at", "updated_at")}),
+        (_("Sign-in"), {"fields": ("email_confirmed_at", "failed_logins", "locked_at")}),
+        (_("Back-office permissions"), {"classes": ("collapse",), "fields": ("groups", "user_permissions")}),
+        (_("Dates"), {"fields": ("last_login", "created_at", "updated_at")}),
     )
     add_fieldsets = (
         (
@@ -152,7 +153,7 @@ class UserAdmin(DjangoUserAdmin):
         if change:
             super().save_related(request, form, formsets, change)
 
-    @admin.action(description="Block the selected users (reason from the box)")
+    @admin.action(description=_("Block the selected users (reason from the box)"))
     def block_users(self, request, queryset):
         reason = _reason(request)
         ids = list(queryset.values_list("pk", flat=True))
@@ -164,14 +165,14 @@ class UserAdmin(DjangoUserAdmin):
             "Blocked",
         )
 
-    @admin.action(description="Unblock the selected users")
+    @admin.action(description=_("Unblock the selected users"))
     def unblock_users(self, request, queryset):
         ids = list(queryset.values_list("pk", flat=True))
         run_for_each(
             self, request, ids, lambda pk: services.user_unblock(user_id=pk, actor=request.user), "Unblocked"
         )
 
-    @admin.action(description="Unlock the selected users (locked after failed log-ins)")
+    @admin.action(description=_("Unlock the selected users (locked after failed log-ins)"))
     def unlock_users(self, request, queryset):
         ids = list(queryset.values_list("pk", flat=True))
         run_for_each(
@@ -238,15 +239,19 @@ class ProfessionalProfileAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # professionals sign up themselves, with their document
 
-    @admin.display(description="Document")
+    @admin.display(description=_("Document"))
     def document_link(self, profile):
         if not profile.document:
             return "—"
         # Through the view that checks who asks; the file has no public URL.
         url = reverse("accounts:professional_document", args=[profile.pk])
-        return format_html('<a href="{}">Open ({})</a>', url, profile.document_content_type or "file")
+        return format_html(
+            '<a href="{}">{}</a>',
+            url,
+            _("Open (%(type)s)") % {"type": profile.document_content_type or _("file")},
+        )
 
-    @admin.action(description="Approve the selected professionals")
+    @admin.action(description=_("Approve the selected professionals"))
     def approve(self, request, queryset):
         ids = list(queryset.values_list("pk", flat=True))
         run_for_each(
@@ -257,7 +262,7 @@ class ProfessionalProfileAdmin(admin.ModelAdmin):
             "Approved",
         )
 
-    @admin.action(description="Reject the selected professionals (reason from the box)")
+    @admin.action(description=_("Reject the selected professionals (reason from the box)"))
     def reject(self, request, queryset):
         reason = _reason(request)
         ids = list(queryset.values_list("pk", flat=True))

@@ -15,6 +15,7 @@ import django_filters
 from django import forms
 from django.db.models import FloatField, Value
 from django.db.models.functions import Cast, Round
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.drainage import get_override
 from drf_spectacular.utils import extend_schema_field
 
@@ -43,7 +44,7 @@ class PositionField(forms.CharField):
     """``"lat,lng"`` in degrees, cleaned to a (latitude, longitude) pair of floats."""
 
     default_error_messages = {
-        "invalid": "Give a position as latitude,longitude in degrees, e.g. 12.9716,77.5946.",
+        "invalid": _("Give a position as latitude,longitude in degrees, e.g. 12.9716,77.5946."),
     }
 
     def to_python(self, value):

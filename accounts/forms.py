@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
 
 from accounts.api.throttling import login_attempt_allowed
 from accounts.backends import LOCKED_MESSAGE, blocked_account, blocked_message, locked_account
@@ -29,12 +30,12 @@ class EmailAuthenticationForm(AuthenticationForm):
     """Log in with email and password; a blocked user is told so (only with the right password)."""
 
     username = forms.EmailField(
-        label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+        label=_("Email"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": "Please enter a correct email and password.",
-        "throttled": "Too many attempts to log in from here. Wait a minute and try again.",
+        "invalid_login": _("Please enter a correct email and password."),
+        "throttled": _("Too many attempts to log in from here. Wait a minute and try again."),
     }
 
     def clean(self):
@@ -70,27 +71,27 @@ class SignupForm(forms.Form):
     password = forms.CharField(
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 8 characters, not only digits, not a common password.",
+        help_text=_("At least 8 characters, not only digits, not a common password."),
     )
     phone = forms.CharField(
         max_length=32, required=False, widget=forms.TextInput(attrs={"autocomplete": "tel"})
     )
     address = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    pin_code = forms.CharField(max_length=12, required=False, label="Pin code")
+    pin_code = forms.CharField(max_length=12, required=False, label=_("Pin code"))
 
 
 class ProfessionalSignupForm(SignupForm):
-    service = forms.ModelChoiceField(queryset=None, empty_label="Choose the service you offer")
+    service = forms.ModelChoiceField(queryset=None, empty_label=_("Choose the service you offer"))
     experience_years = forms.IntegerField(
-        min_value=0, max_value=MAX_EXPERIENCE_YEARS, initial=0, label="Years of experience"
+        min_value=0, max_value=MAX_EXPERIENCE_YEARS, initial=0, label=_("Years of experience")
     )
     company_name = forms.CharField(max_length=255, required=False)
     vehicle_registration = forms.CharField(
-        max_length=32, required=False, help_text="Roadside operators: the vehicle you come with."
+        max_length=32, required=False, help_text=_("Roadside operators: the vehicle you come with.")
     )
     document = forms.FileField(
-        label="Verification document",
-        help_text="Your ID or trade licence: a PDF, JPEG or PNG file of at most 5 MB. Only admins see it.",
+        label=_("Verification document"),
+        help_text=_("Your ID or trade licence: a PDF, JPEG or PNG file of at most 5 MB. Only admins see it."),
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/*"}),
     )
 
@@ -105,7 +106,7 @@ class ProfileForm(forms.Form):
     full_name = forms.CharField(max_length=255)
     phone = forms.CharField(max_length=32, required=False)
     address = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    pin_code = forms.CharField(max_length=12, required=False, label="Pin code")
+    pin_code = forms.CharField(max_length=12, required=False, label=_("Pin code"))
     # Customers
     latitude = forms.DecimalField(max_digits=9, decimal_places=6, required=False)
     longitude = forms.DecimalField(max_digits=9, decimal_places=6, required=False)
@@ -114,13 +115,13 @@ class ProfileForm(forms.Form):
     company_name = forms.CharField(max_length=255, required=False)
     vehicle_registration = forms.CharField(max_length=32, required=False)
     experience_years = forms.IntegerField(
-        min_value=0, max_value=MAX_EXPERIENCE_YEARS, label="Years of experience"
+        min_value=0, max_value=MAX_EXPERIENCE_YEARS, label=_("Years of experience")
     )
     service_radius_km = forms.IntegerField(
-        min_value=1, max_value=MAX_SERVICE_RADIUS_KM, label="Service radius (km)"
+        min_value=1, max_value=MAX_SERVICE_RADIUS_KM, label=_("Service radius (km)")
     )
-    is_available = forms.BooleanField(required=False, label="Available for work now")
-    ev_certified = forms.BooleanField(required=False, label="EV certified")
+    is_available = forms.BooleanField(required=False, label=_("Available for work now"))
+    ev_certified = forms.BooleanField(required=False, label=_("EV certified"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -159,25 +160,27 @@ class SetPasswordForm(forms.Form):
     """A new password, typed twice (the rules are Django's validators, in accounts.passwords)."""
 
     new_password = forms.CharField(
-        strip=False, label="New password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        strip=False,
+        label=_("New password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     new_password_again = forms.CharField(
         strip=False,
-        label="New password again",
+        label=_("New password again"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("new_password") != cleaned.get("new_password_again"):
-            self.add_error("new_password_again", "The two passwords differ.")
+            self.add_error("new_password_again", _("The two passwords differ."))
         return cleaned
 
 
 class PasswordChangeForm(SetPasswordForm):
     old_password = forms.CharField(
         strip=False,
-        label="Current password",
+        label=_("Current password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     field_order = ["old_password", "new_password", "new_password_again"]

@@ -6,15 +6,16 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.storage import private_storage
 from householdsvc.core.geo import LATITUDE_VALIDATORS, LONGITUDE_VALIDATORS, position_constraints
 
 
 class Role(models.TextChoices):
-    CUSTOMER = "customer", "Customer"
-    PROFESSIONAL = "professional", "Professional"
-    ADMIN = "admin", "Admin"
+    CUSTOMER = "customer", _("Customer")
+    PROFESSIONAL = "professional", _("Professional")
+    ADMIN = "admin", _("Admin")
 
 
 class UserManager(BaseUserManager):
@@ -54,9 +55,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     phone = models.CharField(max_length=32, blank=True)
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.CUSTOMER)
     is_active = models.BooleanField(
-        default=True, help_text="Unticked when the account is blocked; a blocked user can do nothing."
+        default=True, help_text=_("Unticked when the account is blocked; a blocked user can do nothing.")
     )
-    is_staff = models.BooleanField(default=False, help_text="Admins only: may use the back office.")
+    is_staff = models.BooleanField(default=False, help_text=_("Admins only: may use the back office."))
     blocked_at = models.DateTimeField(null=True, blank=True)
     block_reason = models.CharField(max_length=255, blank=True)
     # The language of their pages and e-mails (settings.LANGUAGES); blank: the browser's.
@@ -67,7 +68,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         # Also in the table: the bulk loaders insert users with SQL that names no language.
         db_default="",
         choices=[("en-gb", "English"), ("hi", "हिन्दी")],
-        help_text="Pages and e-mails in this language; blank for the browser's.",
+        help_text=_("Pages and e-mails in this language; blank for the browser's."),
     )
     # Set when the user followed the link e-mailed at sign-up: no first booking or offer
     # before it (accounts.passwords).
@@ -153,9 +154,9 @@ class CustomerProfile(models.Model):
 
 
 class VerificationStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
 
 
 def verification_document_path(instance, filename):
@@ -265,12 +266,12 @@ class ProfessionalProfile(models.Model):
 class NotificationKind(models.TextChoices):
     """What a notification is about; preferences are chosen per kind."""
 
-    REQUEST_STATUS = "request_status", "A request of mine changed"
-    OFFER = "offer", "A job offered to me"
-    PRICE_CHANGE = "price_change", "A price change"
-    RESCHEDULE = "reschedule", "A new time for a job"
-    MESSAGE = "message", "A message on a request"
-    PAYMENT = "payment", "A payment"
+    REQUEST_STATUS = "request_status", _("A request of mine changed")
+    OFFER = "offer", _("A job offered to me")
+    PRICE_CHANGE = "price_change", _("A price change")
+    RESCHEDULE = "reschedule", _("A new time for a job")
+    MESSAGE = "message", _("A message on a request")
+    PAYMENT = "payment", _("A payment")
 
 
 # Account e-mails (reset, confirmation, unlock: accounts.account_mail) ride on notifications
@@ -280,9 +281,9 @@ NOTIFICATION_KINDS = [*NotificationKind.choices, (ACCOUNT_KIND, "My account")]
 
 
 class Channel(models.TextChoices):
-    IN_APP = "in_app", "In the app"
-    EMAIL = "email", "E-mail"
-    SMS = "sms", "SMS"
+    IN_APP = "in_app", _("In the app")
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
 
 
 class Notification(models.Model):
@@ -333,9 +334,9 @@ class NotificationDelivery(models.Model):
     """One channel's delivery of a notification (e-mail, SMS), sent once by a retrying task."""
 
     class State(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
 
     notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="deliveries")
     channel = models.CharField(max_length=16, choices=Channel.choices)

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import notifications
@@ -70,7 +71,7 @@ def notification_preferences(request):
     form = PreferencesForm(request.POST or None, current=current)
     if request.method == "POST" and form.is_valid():
         notifications.preferences_update(user=request.user, changes=form.changes())
-        messages.success(request, "Your notification choices are saved.")
+        messages.success(request, _("Your notification choices are saved."))
         return redirect("accounts:profile")
     return render(
         request, "accounts/notification_preferences.html", {"form": form, "channels": Channel.choices}

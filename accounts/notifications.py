@@ -10,7 +10,8 @@ The one entry point for every app::
 - ``key``: what makes it once-only for this recipient, e.g. ``f"request:{id}:{event_id}"``;
   a second call with the same recipient and key records and sends nothing and returns None;
 - ``title``/``body``/``url``: the words and the page to open (a path such as ``/requests/7/``);
-  ``title`` is also the e-mail's subject and ``body`` the SMS;
+  ``title`` is also the e-mail's subject and ``body`` the SMS; pass them lazy (``gettext_lazy``,
+  ``format_lazy``): they are rendered here in the recipient's language (``language_of``);
 - ``email_text``/``email_html``: the e-mail, if richer than body and link (optional).
 
 Call it inside the transaction of the change it is about: the row commits or rolls back with
@@ -27,9 +28,11 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from accounts import sms
+from accounts.language import language_of
 from accounts.models import (
     ACCOUNT_KIND,
     Channel,
@@ -63,6 +66,8 @@ def notify(
     if kind not in NotificationKind.values:
         raise ValueError(f"Unknown notification kind {kind!r}.")
     chosen = preferences_for(user=recipient)[kind]
+    with translation.override(language_of(recipient)):
+        title, body = str(title), str(body)
     with transaction.atomic():
         notification, created = Notification.objects.get_or_create(
             recipient=recipient,
@@ -70,7 +75,7 @@ def notify(
             defaults={
                 "kind": kind,
                 "request_id": request_id,
-                "title": str(title)[:200],
+                "title": title[:200],
                 "body": body,
                 "url": url,
                 "email_text": email_text,
@@ -208,7 +213,7 @@ def notification_mark_read(*, user, notification_id) -> Notification:
     try:
         notification = notifications_for(user=user).get(pk=int(notification_id))
     except (Notification.DoesNotExist, TypeError, ValueError):
-        raise errors.NotFound("No such notification.") from None
+        raise errors.NotFound(gettext("No such notification.")) from None
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
@@ -239,12 +244,17 @@ def preferences_update(*, user: User, changes: dict) -> dict[str, dict[str, bool
     channel, or a value that is not a boolean, is a 400 and nothing is written."""
     problems: dict[str, list[str]] = {}
     if not isinstance(changes, dict):
-        raise errors.ValidationFailed("Invalid input.", errors={"non_field_errors": ["Expected an object."]})
+        raise errors.ValidationFailed(
+            gettext("Invalid input."), errors={"non_field_errors": [gettext("Expected an object.")]}
+        )
     for kind, channels in changes.items():
         if kind not in NotificationKind.values:
-            problems[str(kind)] = [f"Unknown kind. Choose from: {', '.join(NotificationKind.values)}."]
+            problems[str(kind)] = [
+                gettext("Unknown kind. Choose from: %(choices)s.")
+                % {"choices": ", ".join(NotificationKind.values)}
+            ]
         elif not isinstance(channels, dict) or not channels:
-            problems[kind] = ['Expected an object of channels, e.g. {"email": false}.']
+            problems[kind] = [gettext('Expected an object of channels, e.g. {"email": false}.')]
         else:
             bad = [
                 name
@@ -252,9 +262,12 @@ def preferences_update(*, user: User, changes: dict) -> dict[str, dict[str, bool
                 if name not in Channel.values or not isinstance(value, bool)
             ]
             if bad:
-                problems[kind] = [f"Channels are {', '.join(Channel.values)}, each true or false."]
+                problems[kind] = [
+                    gettext("Channels are %(choices)s, each true or false.")
+                    % {"choices": ", ".join(Channel.values)}
+                ]
     if problems:
-        raise errors.ValidationFailed("Invalid input.", errors=problems)
+        raise errors.ValidationFailed(gettext("Invalid input."), errors=problems)
     current = preferences_for(user=user)
     for kind, channels in changes.items():
         merged = {**current[kind], **channels}

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import passwords
@@ -22,7 +23,7 @@ def password_reset(request):
     if request.method == "POST" and form.is_valid():
         # The login throttle's budget: a reset asked in a loop would be a mail bomb.
         if not login_attempt_allowed(request):
-            form.add_error(None, "Too many attempts from here. Wait a minute and try again.")
+            form.add_error(None, _("Too many attempts from here. Wait a minute and try again."))
         else:
             passwords.password_reset_request(email=form.cleaned_data["email"], base_url=_base_url(request))
             # The same page whether or not the address has an account.
@@ -44,7 +45,7 @@ def password_reset_confirm(request, uidb64, token):
         except errors.ValidationFailed as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Your new password is set: log in with it.")
+            messages.success(request, _("Your new password is set: log in with it."))
             return redirect("accounts:login")
     return render(request, "accounts/password_set.html", {"form": form})
 
@@ -64,7 +65,7 @@ def password_change(request):
         else:
             # This session stays; every other one (and every app's refresh token) has ended.
             update_session_auth_hash(request, user)
-            messages.success(request, "Your password is changed. You are logged out everywhere else.")
+            messages.success(request, _("Your password is changed. You are logged out everywhere else."))
             return redirect("accounts:profile")
     return render(request, "accounts/password_change.html", {"form": form})
 
@@ -74,7 +75,7 @@ def email_confirm(request, uidb64, token):
         passwords.email_confirm(uidb64=uidb64, token=token)
     except errors.ValidationFailed:
         return render(request, "accounts/link_invalid.html", {"what": "confirmation"}, status=400)
-    messages.success(request, "Thank you: your e-mail address is confirmed.")
+    messages.success(request, _("Thank you: your e-mail address is confirmed."))
     return redirect("accounts:profile" if request.user.is_authenticated else "accounts:login")
 
 
@@ -86,7 +87,10 @@ def email_confirmation_resend(request):
     except errors.Conflict as exc:
         messages.info(request, exc.detail)
     else:
-        messages.success(request, f"We have e-mailed a new confirmation link to {request.user.email}.")
+        messages.success(
+            request,
+            _("We have e-mailed a new confirmation link to %(email)s.") % {"email": request.user.email},
+        )
     return redirect("accounts:profile")
 
 
@@ -97,6 +101,6 @@ def unlock(request, uidb64, token):
             passwords.account_unlock(uidb64=uidb64, token=token)
         except errors.ValidationFailed:
             return render(request, "accounts/link_invalid.html", {"what": "unlock"}, status=400)
-        messages.success(request, "Your account is unlocked: log in again.")
+        messages.success(request, _("Your account is unlocked: log in again."))
         return redirect("accounts:login")
     return render(request, "accounts/unlock.html")

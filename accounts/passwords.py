@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.translation import gettext, gettext_noop
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
@@ -31,7 +32,7 @@ from accounts.tokens import RefreshToken, access_tokens_end
 from householdsvc.core import errors
 from householdsvc.core.permissions import is_admin
 
-INVALID_LINK = "This link is invalid or has expired. Ask for a new one."
+INVALID_LINK = gettext_noop("This link is invalid or has expired. Ask for a new one.")
 RESET_SENT = "If an account uses this address, we have e-mailed it a link to choose a new password."
 
 
@@ -75,7 +76,9 @@ def _user_from_link(uidb64, token, generator) -> User:
     except (TypeError, ValueError, OverflowError, User.DoesNotExist):
         user = None
     if user is None or not generator.check_token(user, str(token or "")):
-        raise errors.ValidationFailed(INVALID_LINK, code="invalid_link", errors={"token": [INVALID_LINK]})
+        raise errors.ValidationFailed(
+            gettext(INVALID_LINK), code="invalid_link", errors={"token": [gettext(INVALID_LINK)]}
+        )
     return user
 
 
@@ -127,7 +130,7 @@ def password_change(*, user, old_password, new_password) -> User:
     """The signed-in user changes their password; every other session and refresh token ends."""
     user = User.objects.select_for_update().get(pk=user.pk)
     if not user.check_password(old_password or ""):
-        message = "Your current password is not right."
+        message = gettext("Your current password is not right.")
         raise errors.ValidationFailed(message, errors={"old_password": [message]})
     _set_password(user, new_password)
     return user
@@ -137,7 +140,9 @@ def _set_password(user, new_password) -> None:
     try:
         validate_password(new_password or "", user)
     except DjangoValidationError as exc:
-        raise errors.ValidationFailed("Invalid input.", errors={"new_password": list(exc.messages)}) from None
+        raise errors.ValidationFailed(
+            gettext("Invalid input."), errors={"new_password": list(exc.messages)}
+        ) from None
     user.set_password(new_password)
     user.failed_logins = 0
     user.locked_at = None
@@ -189,7 +194,7 @@ def token_pair_for(user) -> dict:
 def email_confirmation_send(*, user, base_url=None) -> None:
     """E-mail the link that confirms the address (at sign-up, and again on request)."""
     if user.email_confirmed_at is not None:
-        raise errors.Conflict("Your e-mail address is already confirmed.", code="already_confirmed")
+        raise errors.Conflict(gettext("Your e-mail address is already confirmed."), code="already_confirmed")
     link = _link("accounts:email_confirm", user, confirmation_tokens.make_token(user), base_url)
     _mail(
         user,
@@ -212,7 +217,8 @@ def ensure_email_confirmed(user, doing: str) -> None:
     """The guard before a first booking or offer: 403 ``email_unconfirmed``."""
     if getattr(user, "email_confirmed_at", None) is None:
         raise errors.NotAllowed(
-            f"Confirm your e-mail address (follow the link we sent you) before you {doing}.",
+            gettext("Confirm your e-mail address (follow the link we sent you) before you %(doing)s.")
+            % {"doing": doing},
             code="email_unconfirmed",
         )
 
@@ -263,12 +269,12 @@ def account_unlock(*, uidb64, token) -> User:
 def user_unlock(*, user_id, actor) -> User:
     """An admin unlocks an account."""
     if not is_admin(actor):
-        raise errors.NotAllowed("Only admins may unlock accounts.")
+        raise errors.NotAllowed(gettext("Only admins may unlock accounts."))
     user = User.objects.select_for_update().filter(pk=user_id).first()
     if user is None:
-        raise errors.NotFound("No such user.")
+        raise errors.NotFound(gettext("No such user."))
     if user.locked_at is None:
-        raise errors.Conflict("This account is not locked.", code="not_locked")
+        raise errors.Conflict(gettext("This account is not locked."), code="not_locked")
     return _unlock(user)
 
 

@@ -1,6 +1,7 @@
 """Every read of accounts, scoped by the acting user."""
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from accounts.filters import ProfessionalFilter
 from accounts.models import ProfessionalProfile, User
@@ -12,7 +13,8 @@ def _filtered(filterset_class, data: dict, queryset: QuerySet, *, user) -> Query
     filterset = filterset_class(data, queryset=queryset, user=user)
     if not filterset.is_valid():
         raise errors.ValidationFailed(
-            "Invalid filter.", errors={field: list(messages) for field, messages in filterset.errors.items()}
+            gettext("Invalid filter."),
+            errors={field: list(messages) for field, messages in filterset.errors.items()},
         )
     return filterset.qs
 
@@ -20,7 +22,7 @@ def _filtered(filterset_class, data: dict, queryset: QuerySet, *, user) -> Query
 def me_get(*, user) -> User:
     """The acting user with their profile (and a professional's service) in one query."""
     if user is None or not user.is_authenticated:
-        raise errors.NotFound("No such user.")
+        raise errors.NotFound(gettext("No such user."))
     return User.objects.select_related(
         "customer_profile", "professional_profile__service", "professional_profile__verified_by"
     ).get(pk=user.pk)
@@ -80,7 +82,7 @@ def professional_get(*, user, professional_id) -> ProfessionalProfile:
             ProfessionalProfile.objects.select_related("user", "service").filter(user_id=user.pk).first()
         )
     if profile is None:
-        raise errors.NotFound("No such professional.")
+        raise errors.NotFound(gettext("No such professional."))
     return profile
 
 
@@ -117,10 +119,10 @@ def professional_document_get(*, user, professional_id) -> ProfessionalProfile:
     """The profile whose private verification document the user may download: their own, or
     anyone's for an admin. For everyone else the document does not exist (NotFound)."""
     if user is None or not user.is_authenticated:
-        raise errors.NotFound("No such document.")
+        raise errors.NotFound(gettext("No such document."))
     if not (is_admin(user) or str(user.pk) == str(professional_id)):
-        raise errors.NotFound("No such document.")
+        raise errors.NotFound(gettext("No such document."))
     profile = ProfessionalProfile.objects.select_related("user").filter(user_id=professional_id).first()
     if profile is None or not profile.document:
-        raise errors.NotFound("No such document.")
+        raise errors.NotFound(gettext("No such document."))
     return profile

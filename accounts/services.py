@@ -5,11 +5,13 @@ raises ``householdsvc.errors.*``; web pages, the API and admin actions all call 
 """
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from accounts import passwords
 from accounts.account_mail import account_mail
 from accounts.documents import DocumentRejected, check_document
+from accounts.language import language_of
 from accounts.models import CustomerProfile, ProfessionalProfile, Role, User, VerificationStatus
 from accounts.signals import availability_switched_off
 from accounts.validation import DUPLICATE_EMAIL, check_identity, check_int, check_length
@@ -47,7 +49,7 @@ PROFESSIONAL_EDITABLE = (
 
 def _require_admin(actor, doing: str) -> None:
     if not is_admin(actor):
-        raise errors.NotAllowed(f"Only admins may {doing}.")
+        raise errors.NotAllowed(_("Only admins may %(doing)s.") % {"doing": doing})
 
 
 def _create_user(*, email, password, full_name, phone, role) -> User:
@@ -59,12 +61,14 @@ def _create_user(*, email, password, full_name, phone, role) -> User:
             )
     except IntegrityError:
         # Another sign-up with the same email won the race between our check and the insert.
-        raise errors.ValidationFailed("Invalid input.", errors={"email": [DUPLICATE_EMAIL]}) from None
+        raise errors.ValidationFailed(_("Invalid input."), errors={"email": [_(DUPLICATE_EMAIL)]}) from None
 
 
-def _notify(user: User, subject: str, body: str) -> None:
-    """Email the user once the transaction has committed (never about a rolled-back change),
-    retried through the notifications' delivery (accounts.account_mail)."""
+def _notify(user: User, subject, body, **words) -> None:
+    """Email the user in their language once the transaction has committed (never about a
+    rolled-back change), retried through the notifications' delivery (accounts.account_mail)."""
+    with translation.override(language_of(user)):
+        subject, body = str(subject), str(body).format(**words)
     account_mail(user=user, purpose="decision", subject=subject, body=body)
 
 
@@ -221,14 +225,14 @@ def profile_update(*, user, **changes) -> User:
     problems: dict[str, list[str]] = {}
     for field_name in changes:
         if field_name not in USER_EDITABLE and field_name not in editable:
-            problems[field_name] = ["This field cannot be changed."]
+            problems[field_name] = [_("This field cannot be changed.")]
     raise_if_invalid(problems)
 
     for field_name in USER_EDITABLE:
         if field_name in changes:
             setattr(user, field_name, (changes[field_name] or "").strip())
     if "full_name" in changes and not user.full_name:
-        problems["full_name"] = [REQUIRED]
+        problems["full_name"] = [_(REQUIRED)]
     check_length(problems, User, full_name=user.full_name, phone=user.phone)
 
     if profile is not None:
@@ -281,9 +285,9 @@ def _apply_profile_changes(problems: dict, user, profile, changes: dict) -> None
 def _locked_professional(professional_id) -> ProfessionalProfile:
     user = User.objects.filter(pk=professional_id).first()
     if user is None:
-        raise errors.NotFound("No such user.")
+        raise errors.NotFound(_("No such user."))
     if not user.is_professional:
-        raise errors.Conflict("Only professionals are approved or rejected.", code="not_a_professional")
+        raise errors.Conflict(_("Only professionals are approved or rejected."), code="not_a_professional")
     # Lock the profile row: two admins deciding at once must not both stamp it.
     profile = (
         ProfessionalProfile.objects.select_for_update(of=("self",))
@@ -292,7 +296,7 @@ def _locked_professional(professional_id) -> ProfessionalProfile:
         .first()
     )
     if profile is None:
-        raise errors.Conflict("This professional has no profile to verify.", code="not_a_professional")
+        raise errors.Conflict(_("This professional has no profile to verify."), code="not_a_professional")
     return profile
 
 
@@ -314,13 +318,14 @@ def professional_approve(*, professional_id, actor) -> ProfessionalProfile:
     _require_admin(actor, "approve professionals")
     profile = _locked_professional(professional_id)
     if profile.verification_status == VerificationStatus.APPROVED:
-        raise errors.InvalidTransition("This professional is already approved.", code="already_approved")
+        raise errors.InvalidTransition(_("This professional is already approved."), code="already_approved")
     _decide(profile, status=VerificationStatus.APPROVED, actor=actor)
     _notify(
         profile.user,
-        "Your householdsvc account is approved",
-        f"Hello {profile.user.full_name},\n\nAn admin has checked your documents: you can now "
-        f"accept {profile.service.name} requests.\n",
+        _("Your householdsvc account is approved"),
+        _("Hello {name},\n\nAn admin has checked your documents: you can now accept {service} requests.\n"),
+        name=profile.user.full_name,
+        service=profile.service.name,
     )
     return profile
 
@@ -335,13 +340,16 @@ def professional_reject(*, professional_id, actor, reason="") -> ProfessionalPro
     raise_if_invalid(problems)
     profile = _locked_professional(professional_id)
     if profile.verification_status == VerificationStatus.REJECTED:
-        raise errors.InvalidTransition("This professional is already rejected.", code="already_rejected")
+        raise errors.InvalidTransition(_("This professional is already rejected."), code="already_rejected")
     _decide(profile, status=VerificationStatus.REJECTED, actor=actor, reason=reason)
     _notify(
         profile.user,
-        "Your householdsvc verification was not accepted",
-        f"Hello {profile.user.full_name},\n\nAn admin could not approve your account."
-        + (f"\nReason: {reason}\n" if reason else "\n"),
+        _("Your householdsvc verification was not accepted"),
+        _("Hello {name},\n\nAn admin could not approve your account.\nReason: {reason}\n")
+        if reason
+        else _("Hello {name},\n\nAn admin could not approve your account.\n"),
+        name=profile.user.full_name,
+        reason=reason,
     )
     return profile
 
@@ -355,16 +363,16 @@ def user_block(*, user_id, actor, reason="") -> User:
     working at once (authentication checks ``is_active`` on every request)."""
     _require_admin(actor, "block accounts")
     if str(actor.pk) == str(user_id):
-        raise errors.NotAllowed("You cannot block your own account.", code="cannot_block_self")
+        raise errors.NotAllowed(_("You cannot block your own account."), code="cannot_block_self")
     reason = (reason or "").strip()
     problems: dict[str, list[str]] = {}
     check_length(problems, User, block_reason=reason)
     raise_if_invalid(problems)
     user = User.objects.select_for_update().filter(pk=user_id).first()
     if user is None:
-        raise errors.NotFound("No such user.")
+        raise errors.NotFound(_("No such user."))
     if not user.is_active:
-        raise errors.Conflict("This account is already blocked.", code="already_blocked")
+        raise errors.Conflict(_("This account is already blocked."), code="already_blocked")
     user.is_active = False
     user.blocked_at = timezone.now()
     user.block_reason = reason
@@ -380,9 +388,9 @@ def user_unblock(*, user_id, actor) -> User:
     _require_admin(actor, "unblock accounts")
     user = User.objects.select_for_update().filter(pk=user_id).first()
     if user is None:
-        raise errors.NotFound("No such user.")
+        raise errors.NotFound(_("No such user."))
     if user.is_active:
-        raise errors.Conflict("This account is not blocked.", code="not_blocked")
+        raise errors.Conflict(_("This account is not blocked."), code="not_blocked")
     user.is_active = True
     user.blocked_at = None
     user.block_reason = ""

@@ -6,12 +6,13 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext, gettext_noop
 
 from accounts.models import Role, User
 from householdsvc.core import errors
 from householdsvc.core.validation import REQUIRED
 
-DUPLICATE_EMAIL = "An account with this email address already exists."
+DUPLICATE_EMAIL = gettext_noop("An account with this email address already exists.")
 
 
 def email_taken(email: str) -> bool:
@@ -24,7 +25,9 @@ def check_length(problems: dict, model, **values) -> None:
     for field_name, value in values.items():
         max_length = model._meta.get_field(field_name).max_length
         if value and max_length and len(value) > max_length:
-            problems.setdefault(field_name, []).append(f"At most {max_length} characters.")
+            problems.setdefault(field_name, []).append(
+                gettext("At most %(count)s characters.") % {"count": max_length}
+            )
 
 
 def check_identity(problems: dict, *, email, password, full_name, phone) -> tuple[str, str, str]:
@@ -33,20 +36,20 @@ def check_identity(problems: dict, *, email, password, full_name, phone) -> tupl
     full_name = (full_name or "").strip()
     phone = (phone or "").strip()
     if not email:
-        problems["email"] = [REQUIRED]
+        problems["email"] = [gettext(REQUIRED)]
     else:
         try:
             validate_email(email)
         except DjangoValidationError:
-            problems["email"] = ["Enter a valid email address."]
+            problems["email"] = [gettext("Enter a valid email address.")]
         else:
             if email_taken(email):
-                problems["email"] = [DUPLICATE_EMAIL]
+                problems["email"] = [gettext(DUPLICATE_EMAIL)]
     if not full_name:
-        problems["full_name"] = [REQUIRED]
+        problems["full_name"] = [gettext(REQUIRED)]
     check_length(problems, User, email=email, full_name=full_name, phone=phone)
     if not password:
-        problems["password"] = [REQUIRED]
+        problems["password"] = [gettext(REQUIRED)]
     else:
         try:
             # The similarity validator compares against the would-be user's attributes.
@@ -60,11 +63,11 @@ def check_int(problems: dict, field_name: str, value, *, low: int, high: int | N
     try:
         number = int(value)
     except (TypeError, ValueError):
-        problems.setdefault(field_name, []).append("Enter a whole number.")
+        problems.setdefault(field_name, []).append(gettext("Enter a whole number."))
         return None
     if number < low or (high is not None and number > high):
         bound = f"between {low} and {high}" if high is not None else f"at least {low}"
-        problems.setdefault(field_name, []).append(f"Must be {bound}.")
+        problems.setdefault(field_name, []).append(gettext("Must be %(bound)s.") % {"bound": bound})
         return None
     return number
 
@@ -73,7 +76,7 @@ def ensure_active(user) -> None:
     """A blocked account can do nothing: the first check of every service a user acts through,
     whichever app it is in."""
     if not user.is_active:
-        raise errors.NotAllowed("This account is blocked.", code="account_blocked")
+        raise errors.NotAllowed(gettext("This account is blocked."), code="account_blocked")
 
 
 # --- Who may work ----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts import selectors, services
@@ -70,9 +71,11 @@ def _signup(request, form_class, register, kind):
         else:
             login(request, user, backend="accounts.backends.EmailBackend")
             if kind == "professional":
-                messages.success(request, "Thank you. An admin will check your document before you get work.")
+                messages.success(
+                    request, _("Thank you. An admin will check your document before you get work.")
+                )
                 return redirect("accounts:pending")
-            messages.success(request, f"Welcome, {user.get_short_name()}.")
+            messages.success(request, _("Welcome, %(name)s.") % {"name": user.get_short_name()})
             return redirect("home")
     return render(request, "accounts/signup.html", {"form": form, "kind": kind})
 
@@ -87,7 +90,7 @@ def profile(request):
         except errors.ValidationFailed as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Your profile is saved.")
+            messages.success(request, _("Your profile is saved."))
             return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form, "account": user})
 

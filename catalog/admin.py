@@ -1,6 +1,7 @@
 """Back office for the catalogue: saving goes through catalog.services, like the API."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from catalog import services
 from catalog.models import Service
@@ -40,10 +41,10 @@ class ServiceAdmin(admin.ModelAdmin):
         if refused:
             self.message_user(request, "; ".join(refused), level="warning")
 
-    @admin.action(description="Activate the selected services")
+    @admin.action(description=_("Activate the selected services"))
     def activate(self, request, queryset):
         self._set_active(request, queryset, True)
 
-    @admin.action(description="Deactivate the selected services (no new bookings)")
+    @admin.action(description=_("Deactivate the selected services (no new bookings)"))
     def deactivate(self, request, queryset):
         self._set_active(request, queryset, False)

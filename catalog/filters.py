@@ -2,20 +2,23 @@
 
 import django_filters
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Service, ServiceKind
 
 
 class ServiceFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(
-        method="filter_search", label="Search", help_text="Part of the service's name, any case."
+        method="filter_search", label=_("Search"), help_text=_("Part of the service's name, any case.")
     )
     # A named blank choice on the pages, instead of django-filter's "---------".
-    kind = django_filters.ChoiceFilter(choices=ServiceKind.choices, label="Kind", empty_label="Any kind")
+    kind = django_filters.ChoiceFilter(
+        choices=ServiceKind.choices, label=_("Kind"), empty_label=_("Any kind")
+    )
     pin_code = django_filters.CharFilter(
         method="filter_pin_code",
-        label="Pin code",
-        help_text="Only services an approved professional offers in this pin code.",
+        label=_("Pin code"),
+        help_text=_("Only services an approved professional offers in this pin code."),
     )
 
     class Meta:

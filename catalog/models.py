@@ -27,7 +27,7 @@ class Service(models.Model):
         max_digits=10, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))]
     )
     time_required_minutes = models.PositiveIntegerField(
-        validators=[MinValueValidator(1)], help_text="Typical time the job takes, in minutes."
+        validators=[MinValueValidator(1)], help_text=_("Typical time the job takes, in minutes.")
     )
     kind = models.CharField(max_length=16, choices=ServiceKind.choices, default=ServiceKind.AT_ADDRESS)
     is_active = models.BooleanField(default=True)

@@ -1,6 +1,7 @@
 """Every read of the catalogue, scoped by the acting user."""
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from catalog.models import Service
 from householdsvc.core import errors
@@ -16,7 +17,7 @@ def services_visible_to(user) -> QuerySet[Service]:
 def service_get(*, user, service_id) -> Service:
     service = services_visible_to(user).filter(pk=service_id).first()
     if service is None:
-        raise errors.NotFound("No such service.")
+        raise errors.NotFound(gettext("No such service."))
     return service
 
 
@@ -29,8 +30,8 @@ def bookable_service(service, errors: dict, *, field: str = "service") -> Servic
     except (TypeError, ValueError):
         found = None
     if found is None:
-        errors[field] = ["Choose a service from the catalogue."]
+        errors[field] = [gettext("Choose a service from the catalogue.")]
     elif not found.is_active:
-        errors[field] = ["This service is no longer offered."]
+        errors[field] = [gettext("This service is no longer offered.")]
         return None
     return found

@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from exports import admin_dashboard
 from exports.admin_actions import export_selected_as_csv
@@ -73,17 +74,19 @@ class ExportJobAdmin(admin.ModelAdmin):
     def has_module_permission(self, request):
         return is_admin(request.user)
 
-    @admin.display(description="progress")
+    @admin.display(description=_("progress"))
     def progress_display(self, job):
         if job.progress is None:
             return "—" if job.status == ExportStatus.PENDING else f"{job.rows_done} rows"
         return f"{job.progress:.0%} ({job.rows_done} / {job.rows_total or job.rows_done})"
 
-    @admin.display(description="file")
+    @admin.display(description=_("file"))
     def download_link(self, job):
         if job.status != ExportStatus.COMPLETED or not job.file:
             return "—"
-        return format_html('<a href="{}">Download CSV</a>', reverse("exports:download", args=[job.pk]))
+        return format_html(
+            '<a href="{}">{}</a>', reverse("exports:download", args=[job.pk]), _("Download CSV")
+        )
 
     def get_urls(self):
         # The dashboard lives here because exports owns the numbers; admin_view lets only staff
@@ -111,11 +114,13 @@ class ExportJobAdmin(admin.ModelAdmin):
             except ServiceError as exc:
                 self.message_user(request, exc.detail, messages.ERROR)
             else:
-                self.message_user(request, f"Export #{job.pk} started.", messages.SUCCESS)
+                self.message_user(
+                    request, _("Export #%(number)s started.") % {"number": job.pk}, messages.SUCCESS
+                )
                 return redirect("admin:exports_exportjob_change", job.pk)
         context = {
             **self.admin_site.each_context(request),
-            "title": "New export",
+            "title": _("New export"),
             "opts": self.model._meta,
             "form": form,
             "has_view_permission": True,

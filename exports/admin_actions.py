@@ -9,7 +9,11 @@ service as the API and the "New export" form; the CSV is written in the backgrou
 
 from django.contrib import admin, messages
 from django.urls import reverse
+from django.utils.functional import lazy
 from django.utils.html import format_html
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from exports.models import ExportKind
 from exports.queries import MAX_SELECTED_IDS
@@ -18,16 +22,17 @@ from householdsvc.core.errors import ServiceError
 
 
 def export_selected_as_csv(kind: str):
-    label = ExportKind(kind).label.lower()
+    label = lazy(lambda: str(ExportKind(kind).label).lower(), str)()
 
-    @admin.action(description=f"Export selected {label} to CSV")
+    @admin.action(description=format_lazy(gettext_lazy("Export selected {label} to CSV"), label=label))
     def export_selected(modeladmin, request, queryset):
         # One more than allowed tells us the selection is too big without counting it all.
         ids = list(queryset.order_by().values_list("pk", flat=True)[: MAX_SELECTED_IDS + 1])
         if len(ids) > MAX_SELECTED_IDS:
             modeladmin.message_user(
                 request,
-                f"Select at most {MAX_SELECTED_IDS} rows to export, or use New export with filters.",
+                _("Select at most %(count)s rows to export, or use New export with filters.")
+                % {"count": MAX_SELECTED_IDS},
                 messages.ERROR,
             )
             return None
@@ -40,7 +45,11 @@ def export_selected_as_csv(kind: str):
         modeladmin.message_user(
             request,
             format_html(
-                'Export #{} of {} {} started: <a href="{}">follow it here</a>.', job.pk, len(ids), label, url
+                _('Export #{number} of {count} {label} started: <a href="{url}">follow it here</a>.'),
+                number=job.pk,
+                count=len(ids),
+                label=label,
+                url=url,
             ),
             messages.SUCCESS,
         )

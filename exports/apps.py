@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ExportsConfig(AppConfig):
     name = "exports"
-    verbose_name = "Exports and reports"
+    verbose_name = _("Exports and reports")
 
     def ready(self):
         # Cached dashboard figures are derived data: writes make them stale (see dashboard.py).

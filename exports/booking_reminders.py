@@ -12,8 +12,9 @@ from datetime import datetime, time, timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from accounts.language import language_of
 from catalog.models import ServiceKind
 from exports.models import NotificationKind
 from exports.notifications import notification_send_once
@@ -31,7 +32,8 @@ def _send_once(kind, recipient, service_request, template) -> bool:
     context = {"service_request": service_request, "recipient": recipient, "site_url": settings.SITE_URL}
 
     def send():
-        text = render_to_string(template, context)
+        with translation.override(language_of(recipient)):
+            text = render_to_string(template, context)
         subject, _, body = text.partition("\n\n")
         send_mail(subject=subject.strip(), message=body, from_email=None, recipient_list=[recipient.email])
 

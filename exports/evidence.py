@@ -14,6 +14,7 @@ import zipfile
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 from fpdf import FPDF
 
 from householdsvc.core.errors import NotFound
@@ -27,7 +28,7 @@ from tracking.models import LocationUpdate
 def evidence_request(*, user, request_id):
     service_request = request_selectors.service_request_get(user=user, request_id=request_id)
     if not (user.is_admin or service_request.customer_id == user.pk):
-        raise NotFound("No such service request.")
+        raise NotFound(gettext("No such service request."))
     return service_request
 
 

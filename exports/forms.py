@@ -5,6 +5,7 @@ place that does), and its per-field errors are shown beside these inputs.
 """
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from exports.models import ExportKind
 from exports.queries import FILTER_FORMS, ProfessionalFilters, ReviewFilters, ServiceRequestFilters
@@ -21,18 +22,18 @@ class ExportStartForm(forms.Form):
     created_before = ServiceRequestFilters.base_fields["created_before"]
 
     APPLIES_TO = {
-        "status": "service requests",
-        "verification_status": "professionals",
-        "rating": "reviews",
-        "pin_code": "service requests, professionals",
-        "created_after": "service requests, reviews, earnings ledger",
-        "created_before": "service requests, reviews, earnings ledger",
+        "status": _("service requests"),
+        "verification_status": _("professionals"),
+        "rating": _("reviews"),
+        "pin_code": _("service requests, professionals"),
+        "created_after": _("service requests, reviews, earnings ledger"),
+        "created_before": _("service requests, reviews, earnings ledger"),
     }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, kinds in self.APPLIES_TO.items():
-            self.fields[name].help_text = f"Only for {kinds}."
+            self.fields[name].help_text = _("Only for %(kinds)s.") % {"kinds": kinds}
 
     def export_filters(self) -> dict:
         """The raw inputs that the chosen kind takes, left for the service to validate."""

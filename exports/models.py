@@ -1,24 +1,25 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from accounts.storage import private_storage
 
 
 class ExportKind(models.TextChoices):
-    SERVICE_REQUESTS = "service_requests", "Service requests"
-    PROFESSIONALS = "professionals", "Professionals"
-    REVIEWS = "reviews", "Reviews"
-    EARNINGS = "earnings", "Earnings ledger"
+    SERVICE_REQUESTS = "service_requests", _("Service requests")
+    PROFESSIONALS = "professionals", _("Professionals")
+    REVIEWS = "reviews", _("Reviews")
+    EARNINGS = "earnings", _("Earnings ledger")
 
 
 class ExportStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    RUNNING = "running", "Running"
-    COMPLETED = "completed", "Completed"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", _("Pending")
+    RUNNING = "running", _("Running")
+    COMPLETED = "completed", _("Completed")
+    FAILED = "failed", _("Failed")
     # The file was deleted after the retention period (a completed job always has its file).
-    EXPIRED = "expired", "Expired"
+    EXPIRED = "expired", _("Expired")
 
 
 def export_file_path(instance, filename):
@@ -75,11 +76,11 @@ class ExportJob(models.Model):
 
 
 class NotificationKind(models.TextChoices):
-    DAILY_REMINDER = "daily_reminder", "Daily reminder to a professional"
-    MONTHLY_REPORT = "monthly_report", "Monthly activity report to a customer"
+    DAILY_REMINDER = "daily_reminder", _("Daily reminder to a professional")
+    MONTHLY_REPORT = "monthly_report", _("Monthly activity report to a customer")
     # One per booking and time (period_key "<request id>@<start>"): exports.booking_reminders.
-    BOOKING_EVE = "booking_eve", "Reminder to a customer the evening before a booking"
-    BOOKING_SOON = "booking_soon", "Reminder to a professional shortly before a job"
+    BOOKING_EVE = "booking_eve", _("Reminder to a customer the evening before a booking")
+    BOOKING_SOON = "booking_soon", _("Reminder to a professional shortly before a job")
 
 
 class SentNotification(models.Model):
@@ -92,9 +93,9 @@ class SentNotification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sent_notifications"
     )
     period_key = models.CharField(
-        max_length=32, help_text="The day (2026-11-23), month (2026-10) or booking (123@2026-11-23T10:00)."
+        max_length=32, help_text=_("The day (2026-11-23), month (2026-10) or booking (123@2026-11-23T10:00).")
     )
-    item_count = models.PositiveIntegerField(default=0, help_text="Requests listed, or activity lines.")
+    item_count = models.PositiveIntegerField(default=0, help_text=_("Requests listed, or activity lines."))
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -16,6 +16,7 @@ from django import forms
 from django.conf import settings
 from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ProfessionalProfile, VerificationStatus
 from catalog.models import Service
@@ -36,34 +37,35 @@ class IdListField(forms.Field):
         if value in (None, "", []):
             return []
         if not isinstance(value, list | tuple):
-            raise forms.ValidationError("Give a list of ids.")
+            raise forms.ValidationError(_("Give a list of ids."))
         try:
             ids = sorted({int(item) for item in value})
         except (TypeError, ValueError) as exc:
-            raise forms.ValidationError("Every id must be a whole number.") from exc
+            raise forms.ValidationError(_("Every id must be a whole number.")) from exc
         if any(pk < 1 for pk in ids):
-            raise forms.ValidationError("Every id must be positive.")
+            raise forms.ValidationError(_("Every id must be positive."))
         if len(ids) > MAX_SELECTED_IDS:
             raise forms.ValidationError(
-                f"At most {MAX_SELECTED_IDS} rows may be selected; use filters instead."
+                _("At most %(count)s rows may be selected; use filters instead.")
+                % {"count": MAX_SELECTED_IDS}
             )
         return ids
 
 
 class _CreatedRangeForm(forms.Form):
-    created_after = forms.DateField(required=False, help_text="On or after this day.")
-    created_before = forms.DateField(required=False, help_text="On or before this day.")
+    created_after = forms.DateField(required=False, help_text=_("On or after this day."))
+    created_before = forms.DateField(required=False, help_text=_("On or before this day."))
 
     def clean(self):
         cleaned = super().clean()
         after, before = cleaned.get("created_after"), cleaned.get("created_before")
         if after and before and after > before:
-            self.add_error("created_before", "Must not be before created_after.")
+            self.add_error("created_before", _("Must not be before created_after."))
         return cleaned
 
 
 class ServiceRequestFilters(_CreatedRangeForm):
-    status = forms.ChoiceField(choices=[("", "any"), *Status.choices], required=False)
+    status = forms.ChoiceField(choices=[("", _("any")), *Status.choices], required=False)
     service = forms.ModelChoiceField(queryset=Service.objects.all(), required=False)
     pin_code = forms.CharField(max_length=12, required=False)
     ids = IdListField(required=False, widget=forms.HiddenInput)
@@ -71,7 +73,7 @@ class ServiceRequestFilters(_CreatedRangeForm):
 
 class ProfessionalFilters(forms.Form):
     verification_status = forms.ChoiceField(
-        choices=[("", "any"), *VerificationStatus.choices], required=False
+        choices=[("", _("any")), *VerificationStatus.choices], required=False
     )
     service = forms.ModelChoiceField(queryset=Service.objects.all(), required=False)
     pin_code = forms.CharField(max_length=12, required=False)
@@ -90,7 +92,7 @@ class ReviewFilters(_CreatedRangeForm):
 
 
 class EarningsFilters(_CreatedRangeForm):
-    professional = forms.IntegerField(required=False, min_value=1, help_text="A professional's user id.")
+    professional = forms.IntegerField(required=False, min_value=1, help_text=_("A professional's user id."))
     ids = IdListField(required=False, widget=forms.HiddenInput)
 
 

@@ -1,6 +1,7 @@
 """Reads of export jobs. Exports are an admin tool: admins see every job, anyone else none."""
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from exports.models import ExportJob
 from householdsvc.core.errors import NotFound
@@ -19,4 +20,4 @@ def export_job_get(*, user, job_id) -> ExportJob:
     try:
         return export_job_list(user=user).get(pk=int(job_id))
     except (ExportJob.DoesNotExist, TypeError, ValueError) as exc:
-        raise NotFound("No such export.") from exc
+        raise NotFound(gettext("No such export.")) from exc

@@ -21,6 +21,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from exports.models import ExportJob, ExportKind, ExportStatus
 from exports.outbox import export_job_publish
@@ -37,7 +38,7 @@ FINISHED_STATUSES = (ExportStatus.COMPLETED, ExportStatus.FAILED, ExportStatus.E
 
 def _require_admin(actor) -> None:
     if not is_admin(actor):
-        raise NotAllowed("Only admins may export data.")
+        raise NotAllowed(gettext("Only admins may export data."))
 
 
 def export_filters_validate(*, kind, filters) -> dict:
@@ -48,12 +49,17 @@ def export_filters_validate(*, kind, filters) -> dict:
     """
     if kind not in ExportKind.values:
         raise ValidationFailed(
-            "Invalid export.", errors={"kind": [f"Choose one of: {', '.join(ExportKind.values)}."]}
+            gettext("Invalid export."),
+            errors={
+                "kind": [gettext("Choose one of: %(choices)s.") % {"choices": ", ".join(ExportKind.values)}]
+            },
         )
     if filters is None:
         filters = {}
     if not isinstance(filters, dict):
-        raise ValidationFailed("Invalid export.", errors={"filters": ["Give the filters as an object."]})
+        raise ValidationFailed(
+            gettext("Invalid export."), errors={"filters": [gettext("Give the filters as an object.")]}
+        )
     form = FILTER_FORMS[kind](data=filters)
     errors = {
         f"filters.{name}": ["Not a filter of this kind of export."]
@@ -64,7 +70,7 @@ def export_filters_validate(*, kind, filters) -> dict:
         for name, messages in form.errors.items():
             errors["filters" if name == "__all__" else f"filters.{name}"] = list(messages)
     if errors:
-        raise ValidationFailed("Invalid export.", errors=errors)
+        raise ValidationFailed(gettext("Invalid export."), errors=errors)
     return filters_to_json(form.cleaned_data)
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from exports import evidence
@@ -23,7 +24,9 @@ def export_file_response(job) -> FileResponse:
     """The job's CSV streamed from private storage; ``Conflict`` when there is none to give."""
     if job.status != ExportStatus.COMPLETED or not job.file:
         raise Conflict(
-            f"Export #{job.pk} is {job.status}; only a completed export can be downloaded.", code="not_ready"
+            gettext("Export #%(number)s is %(status)s; only a completed export can be downloaded.")
+            % {"number": job.pk, "status": job.status},
+            code="not_ready",
         )
     filename = job.file.name.rsplit("/", 1)[-1]
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=filename, content_type="text/csv")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Service
 from householdsvc.core import admin as core_admin
@@ -25,7 +26,7 @@ class ServiceFilter(admin.SimpleListFilter):
     """Requests of one catalogue service. The choices come from the small catalogue table,
     not from a DISTINCT over the requests as RelatedOnlyFieldListFilter would do."""
 
-    title = "service"
+    title = _("service")
     parameter_name = "service"
 
     def lookups(self, request, model_admin):
@@ -44,8 +45,8 @@ class RequestEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     fields = ("created_at", "action", "from_status", "to_status", "actor", "note")
     readonly_fields = fields
     ordering = ("created_at", "id")
-    verbose_name = "event"
-    verbose_name_plural = "audit trail"
+    verbose_name = _("event")
+    verbose_name_plural = _("audit trail")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
@@ -92,7 +93,7 @@ class ServiceRequestAdmin(
     fieldsets = (
         (None, {"fields": ("service", "customer", "professional", "status", "location_points")}),
         (
-            "Where and when",
+            _("Where and when"),
             {
                 "fields": (
                     "description",
@@ -107,12 +108,12 @@ class ServiceRequestAdmin(
             },
         ),
         (
-            "Price and payment",
+            _("Price and payment"),
             {"fields": ("price_estimate", "final_price", "payment_status", "payment_reference")},
         ),
-        ("Dispatch", {"fields": ("dispatch_round", "unmatched_at", "start_code_failures")}),
+        (_("Dispatch"), {"fields": ("dispatch_round", "unmatched_at", "start_code_failures")}),
         (
-            "Timeline",
+            _("Timeline"),
             {
                 "fields": (
                     "created_at",
@@ -141,16 +142,18 @@ class ServiceRequestAdmin(
         found = core_admin.search_people_and_numbers(queryset, search_term, text_fields=("pin_code",))
         return found, False
 
-    @admin.display(description="location points")
+    @admin.display(description=_("location points"))
     def location_points(self, service_request):
         url = reverse("admin:tracking_locationupdate_changelist")
-        return format_html('<a href="{}?request__id__exact={}">Show the points</a>', url, service_request.pk)
+        return format_html(
+            '<a href="{}?request__id__exact={}">{}</a>', url, service_request.pk, _("Show the points")
+        )
 
-    @admin.action(description="Assign a professional to the selected requests…")
+    @admin.action(description=_("Assign a professional to the selected requests…"))
     def assign_professional(self, request, queryset):
         return admin_views.assign_action(self, request, queryset)
 
-    @admin.action(description="Cancel the selected requests, with a reason…")
+    @admin.action(description=_("Cancel the selected requests, with a reason…"))
     def cancel_requests(self, request, queryset):
         return admin_views.cancel_action(self, request, queryset)
 

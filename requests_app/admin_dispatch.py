@@ -5,6 +5,8 @@ service, like every admin action)."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from householdsvc.core.admin import ReadOnlyAdminMixin
 from householdsvc.core.errors import ServiceError
@@ -16,7 +18,7 @@ class UnmatchedFilter(admin.SimpleListFilter):
     """Open requests nobody took after every round of offers (or with nobody in range): they
     wait for an admin to assign them. On the partial dispatch index."""
 
-    title = "dispatch"
+    title = _("dispatch")
     parameter_name = "unmatched"
 
     def lookups(self, request, model_admin):
@@ -40,7 +42,7 @@ class OfferInline(ReadOnlyAdminMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("professional")
 
 
-@admin.action(description="Unlock arriving (reset wrong start codes)")
+@admin.action(description=_("Unlock arriving (reset wrong start codes)"))
 def reset_start_codes(modeladmin, request, queryset):
     done = 0
     for request_id in queryset.filter(start_code_failures__gt=0).values_list("pk", flat=True):
@@ -49,4 +51,9 @@ def reset_start_codes(modeladmin, request, queryset):
             done += 1
         except ServiceError as exc:
             modeladmin.message_user(request, f"#{request_id}: {exc.detail}", messages.ERROR)
-    modeladmin.message_user(request, f"Unlocked arriving on {done} request(s).", messages.SUCCESS)
+    modeladmin.message_user(
+        request,
+        ngettext("Unlocked arriving on %(count)s request.", "Unlocked arriving on %(count)s requests.", done)
+        % {"count": done},
+        messages.SUCCESS,
+    )

@@ -14,6 +14,8 @@ from django.contrib import messages
 from django.contrib.admin import helpers
 from django.forms.models import ModelChoiceIterator
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from householdsvc.core.errors import ServiceError
 from requests_app import services
@@ -37,7 +39,7 @@ def _selection(model_admin, request, queryset):
     if len(selection) > MAX_ACTION_SELECTION:
         model_admin.message_user(
             request,
-            f"Select at most {MAX_ACTION_SELECTION} requests for this action.",
+            _("Select at most %(count)s requests for this action.") % {"count": MAX_ACTION_SELECTION},
             level=messages.ERROR,
         )
         return None
@@ -50,7 +52,7 @@ def describe_error(error: ServiceError) -> str:
     return " ".join([error.detail, *details]) if details else error.detail
 
 
-def _apply(model_admin, request, work: list[tuple[int, Callable]], verb: str) -> None:
+def _apply(model_admin, request, work: list[tuple[int, Callable]], done_message: Callable) -> None:
     """Run each request's service call on its own, reporting every refusal and the successes."""
     done = 0
     for request_id, call in work:
@@ -58,13 +60,14 @@ def _apply(model_admin, request, work: list[tuple[int, Callable]], verb: str) ->
             call()
         except ServiceError as error:
             model_admin.message_user(
-                request, f"Request #{request_id}: {describe_error(error)}", messages.ERROR
+                request,
+                _("Request #%(number)s: %(error)s") % {"number": request_id, "error": describe_error(error)},
+                messages.ERROR,
             )
         else:
             done += 1
     if done:
-        noun = "request" if done == 1 else "requests"
-        model_admin.message_user(request, f"{verb} {done} {noun}.", messages.SUCCESS)
+        model_admin.message_user(request, done_message(done), messages.SUCCESS)
 
 
 def _intermediate_page(model_admin, request, selection, *, action, title, form, template):
@@ -130,8 +133,8 @@ class AssignForm(forms.Form):
             self.fields[f"professional_{service_request.pk}"] = SuitableProfessionalField(
                 queryset=professionals_suitable_for(service_request=service_request),
                 required=False,
-                empty_label="— leave as it is —",
-                label=f"Request #{service_request.pk}",
+                empty_label=_("— leave as it is —"),
+                label=_("Request #%(number)s") % {"number": service_request.pk},
             )
 
     def choices_made(self):
@@ -152,7 +155,7 @@ def assign_action(model_admin, request, queryset):
         choices = form.choices_made()
         if not choices:
             model_admin.message_user(
-                request, "No professional was chosen; nothing changed.", messages.WARNING
+                request, _("No professional was chosen; nothing changed."), messages.WARNING
             )
             return None
         work = [
@@ -164,7 +167,14 @@ def assign_action(model_admin, request, queryset):
             )
             for request_id, professional in choices
         ]
-        _apply(model_admin, request, work, "Assigned")
+        _apply(
+            model_admin,
+            request,
+            work,
+            lambda n: (
+                ngettext("Assigned %(count)s request.", "Assigned %(count)s requests.", n) % {"count": n}
+            ),
+        )
         return None
     return _intermediate_page(
         model_admin,
@@ -184,7 +194,7 @@ class CancelForm(forms.Form):
     reason = forms.CharField(
         max_length=255,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text="Shown to the customer and the professional, and kept in the audit trail.",
+        help_text=_("Shown to the customer and the professional, and kept in the audit trail."),
     )
 
 
@@ -205,7 +215,14 @@ def cancel_action(model_admin, request, queryset):
             )
             for service_request in selection
         ]
-        _apply(model_admin, request, work, "Cancelled")
+        _apply(
+            model_admin,
+            request,
+            work,
+            lambda n: (
+                ngettext("Cancelled %(count)s request.", "Cancelled %(count)s requests.", n) % {"count": n}
+            ),
+        )
         return None
     return _intermediate_page(
         model_admin,

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RequestsAppConfig(AppConfig):
     name = "requests_app"
-    verbose_name = "Service requests"
+    verbose_name = _("Service requests")
 
     def ready(self):
         from django.db.models.signals import post_delete, post_save

@@ -125,9 +125,9 @@ class CompleteForm(forms.Form):
         label=_("Final price"), max_digits=10, decimal_places=2, min_value=Decimal("0")
     )
     price_reason = forms.CharField(
-        label="Why the price is above the estimate",
+        label=_("Why the price is above the estimate"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Needed when it is well above the estimate: the customer is asked to approve it.",
+        help_text=_("Needed when it is well above the estimate: the customer is asked to approve it."),
     )

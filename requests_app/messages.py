@@ -18,6 +18,9 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 from django.urls import reverse
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import NotificationKind
 from accounts.notifications import notify, user_group_name
@@ -37,17 +40,17 @@ def _participant(user, service_request) -> bool:
 def thread_request_get(*, user, request_id) -> ServiceRequest:
     """The request whose thread ``user`` may read, or NotFound / Conflict."""
     if not user.is_authenticated or not user.is_active:
-        raise NotFound("No such service request.")
+        raise NotFound(gettext("No such service request."))
     try:
         service_request = ServiceRequest.objects.select_related("customer", "professional").get(
             pk=int(request_id)
         )
     except (ServiceRequest.DoesNotExist, TypeError, ValueError):
-        raise NotFound("No such service request.") from None
+        raise NotFound(gettext("No such service request.")) from None
     if not (user.is_admin or _participant(user, service_request)):
-        raise NotFound("No such service request.")
+        raise NotFound(gettext("No such service request."))
     if service_request.professional_id is None:
-        raise Conflict("Messages start once a professional has the job.", code="not_assigned")
+        raise Conflict(gettext("Messages start once a professional has the job."), code="not_assigned")
     return service_request
 
 
@@ -64,16 +67,23 @@ def message_is_writable(user, service_request) -> bool:
 def request_message_send(*, user, request_id, body) -> RequestMessage:
     service_request = thread_request_get(user=user, request_id=request_id)
     if not _participant(user, service_request):
-        raise NotAllowed("Admins read the thread; only the customer and the professional write in it.")
+        raise NotAllowed(
+            gettext("Admins read the thread; only the customer and the professional write in it.")
+        )
     if service_request.status in READ_ONLY_STATUSES:
-        raise Conflict("This request is over: its messages are read-only.", code="thread_closed")
+        raise Conflict(gettext("This request is over: its messages are read-only."), code="thread_closed")
     text = (body if isinstance(body, str) else "").strip()
     if not text:
-        raise ValidationFailed("Invalid input.", errors={"body": ["Write something."]})
+        raise ValidationFailed(gettext("Invalid input."), errors={"body": [gettext("Write something.")]})
     if len(text) > MESSAGE_MAX_LENGTH:
         raise ValidationFailed(
-            "Invalid input.",
-            errors={"body": [f"At most {MESSAGE_MAX_LENGTH} characters ({len(text)} given)."]},
+            gettext("Invalid input."),
+            errors={
+                "body": [
+                    gettext("At most %(count)s characters (%(given)s given).")
+                    % {"count": MESSAGE_MAX_LENGTH, "given": len(text)}
+                ]
+            },
         )
     with transaction.atomic():
         message = RequestMessage.objects.create(request=service_request, sender=user, body=text)
@@ -86,7 +96,11 @@ def request_message_send(*, user, request_id, body) -> RequestMessage:
             recipient=other,
             kind=NotificationKind.MESSAGE,
             key=f"message:{message.pk}",
-            title=f"New message on request #{service_request.pk} from {user.get_short_name()}",
+            title=format_lazy(
+                _("New message on request #{number} from {name}"),
+                number=service_request.pk,
+                name=user.get_short_name(),
+            ),
             body=text[:160],
             request_id=service_request.pk,
             url=reverse("requests_app:detail", args=[service_request.pk]),

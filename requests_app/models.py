@@ -26,26 +26,26 @@ class Status(models.TextChoices):
 
 
 class Action(models.TextChoices):
-    CREATE = "create", "Create"
-    EDIT = "edit", "Edit"
-    ACCEPT = "accept", "Accept"
-    REJECT = "reject", "Reject"
-    ASSIGN = "assign", "Assign"
-    START = "start", "Start"
-    ARRIVE = "arrive", "Arrive"
-    COMPLETE = "complete", "Complete"
-    CLOSE = "close", "Close"
-    CANCEL = "cancel", "Cancel"
-    RELEASE = "release", "Release"
+    CREATE = "create", _("Create")
+    EDIT = "edit", _("Edit")
+    ACCEPT = "accept", _("Accept")
+    REJECT = "reject", _("Reject")
+    ASSIGN = "assign", _("Assign")
+    START = "start", _("Start")
+    ARRIVE = "arrive", _("Arrive")
+    COMPLETE = "complete", _("Complete")
+    CLOSE = "close", _("Close")
+    CANCEL = "cancel", _("Cancel")
+    RELEASE = "release", _("Release")
     # Not a transition: a note in the trail when a payment starts, succeeds, fails or is refunded.
-    PAYMENT = "payment", "Payment"
+    PAYMENT = "payment", _("Payment")
     # Not a transition either: a price change proposed, approved, declined or settled.
-    PRICE = "price", "Price"
+    PRICE = "price", _("Price")
     # Not transitions either: a round of offers went out; nobody could be matched.
-    OFFER = "offer", "Offer round"
-    UNMATCHED = "unmatched", "Unmatched"
+    OFFER = "offer", _("Offer round")
+    UNMATCHED = "unmatched", _("Unmatched")
     # Arriving locked by wrong start codes, or unlocked by an admin.
-    START_CODE = "start_code", "Start code"
+    START_CODE = "start_code", _("Start code")
 
 
 # The status machine: for each action, the states it may start from and the state it leads
@@ -137,7 +137,7 @@ class ServiceRequest(models.Model):
         max_digits=9, decimal_places=6, null=True, blank=True, validators=LONGITUDE_VALIDATORS
     )
     vehicle_type = models.CharField(max_length=16, choices=VehicleType.choices, blank=True)
-    scheduled_for = models.DateTimeField(null=True, blank=True, help_text="Preferred date and time.")
+    scheduled_for = models.DateTimeField(null=True, blank=True, help_text=_("Preferred date and time."))
     remarks = models.TextField(blank=True)
 
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.REQUESTED)
@@ -155,7 +155,7 @@ class ServiceRequest(models.Model):
     payment_status = models.CharField(
         max_length=16, choices=PaymentStatus.choices, default=PaymentStatus.UNPAID
     )
-    payment_reference = models.CharField(max_length=255, blank=True, help_text="Stripe payment id.")
+    payment_reference = models.CharField(max_length=255, blank=True, help_text=_("Stripe payment id."))
     cancel_reason = models.CharField(max_length=255, blank=True)
     # Dispatch (requests_app.offers): the last round of offers sent, and when the request was
     # given up as unmatched (no taker after DISPATCH_MAX_ROUNDS, or nobody in range).
@@ -295,7 +295,7 @@ class StripeEvent(models.Model):
     type = models.CharField(max_length=100)
     received_at = models.DateTimeField(auto_now_add=True)
     processed = models.BooleanField(
-        default=False, help_text="Whether the event changed a request; if not, the outcome says why."
+        default=False, help_text=_("Whether the event changed a request; if not, the outcome says why.")
     )
     outcome = models.CharField(max_length=255, blank=True)
     service_request = models.ForeignKey(
@@ -324,11 +324,11 @@ from requests_app.money.models import (  # noqa: E402, F401
 
 
 class OfferState(models.TextChoices):
-    OPEN = "open", "Open"
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
-    EXPIRED = "expired", "Expired"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    OPEN = "open", _("Open")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    EXPIRED = "expired", _("Expired")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class Offer(models.Model):
@@ -345,7 +345,7 @@ class Offer(models.Model):
     round = models.PositiveSmallIntegerField()
     distance_km = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
     offered_at = models.DateTimeField()
-    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: open until taken.")
+    expires_at = models.DateTimeField(null=True, blank=True, help_text=_("Empty: open until taken."))
     state = models.CharField(max_length=16, choices=OfferState.choices, default=OfferState.OPEN)
     closed_at = models.DateTimeField(null=True, blank=True)
 

@@ -21,6 +21,8 @@ the transitions: each professional offered a request
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import NotificationKind
 from accounts.notifications import notify
@@ -29,7 +31,8 @@ from requests_app.models import Action, Offer, ServiceRequest
 
 
 def _who_hears(service_request, action) -> list[tuple]:
-    """(recipient, title, body, e-mail template or None) for each side told of the action."""
+    """(recipient, title, body, e-mail template or None) for each side told of the action. The
+    words are lazy: ``notify`` renders them in each recipient's own language."""
     number = f"#{service_request.pk}"
     customer, professional = service_request.customer, service_request.professional
     pro_name = professional.full_name if professional else ""
@@ -38,8 +41,8 @@ def _who_hears(service_request, action) -> list[tuple]:
         return [
             (
                 customer,
-                f"Your request {number} has been accepted",
-                f"{pro_name} will do it.",
+                format_lazy(_("Your request {number} has been accepted"), number=number),
+                format_lazy(_("{name} will do it."), name=pro_name),
                 "request_accepted",
             )
         ]
@@ -47,45 +50,73 @@ def _who_hears(service_request, action) -> list[tuple]:
         return [
             (
                 customer,
-                f"Your request {number} has been accepted",
-                f"{pro_name} will do it.",
+                format_lazy(_("Your request {number} has been accepted"), number=number),
+                format_lazy(_("{name} will do it."), name=pro_name),
                 "request_accepted",
             ),
-            (professional, f"You have been assigned request {number}", f"{service_name}.", "job_assigned"),
+            (
+                professional,
+                format_lazy(_("You have been assigned request {number}"), number=number),
+                f"{service_name}.",
+                "job_assigned",
+            ),
         ]
     if action == Action.START:
         return [
             (
                 customer,
-                f"Request {number}: {pro_name} is on the way",
-                "Follow them on the request page.",
+                format_lazy(_("Request {number}: {name} is on the way"), number=number, name=pro_name),
+                _("Follow them on the request page."),
                 None,
             )
         ]
     if action == Action.ARRIVE:
-        return [(customer, f"Request {number}: {pro_name} has arrived", "The job is starting.", None)]
-    if action == Action.COMPLETE:
-        body = f"Final price: {service_request.final_price}."
-        return [(customer, f"Your request {number} is completed", body, "request_completed")]
-    if action == Action.CLOSE and getattr(service_request, "closed_automatically", False):
-        body = f"It closed by itself {settings.CLOSE_AFTER_DAYS} days after completion."
         return [
-            (customer, f"Your request {number} is closed", body, None),
-            (professional, f"Request {number} is closed", body, None),
+            (
+                customer,
+                format_lazy(_("Request {number}: {name} has arrived"), number=number, name=pro_name),
+                _("The job is starting."),
+                None,
+            )
+        ]
+    if action == Action.COMPLETE:
+        body = format_lazy(_("Final price: {price}."), price=service_request.final_price)
+        return [
+            (
+                customer,
+                format_lazy(_("Your request {number} is completed"), number=number),
+                body,
+                "request_completed",
+            )
+        ]
+    if action == Action.CLOSE and getattr(service_request, "closed_automatically", False):
+        body = format_lazy(
+            _("It closed by itself {days} days after completion."), days=settings.CLOSE_AFTER_DAYS
+        )
+        return [
+            (customer, format_lazy(_("Your request {number} is closed"), number=number), body, None),
+            (professional, format_lazy(_("Request {number} is closed"), number=number), body, None),
         ]
     if action == Action.CLOSE:
-        return [(professional, f"Request {number} is closed", "The customer confirmed the job.", None)]
+        return [
+            (
+                professional,
+                format_lazy(_("Request {number} is closed"), number=number),
+                _("The customer confirmed the job."),
+                None,
+            )
+        ]
     if action == Action.RELEASE:
         return [
             (
                 customer,
-                f"Your request {number} is looking for a new professional",
-                "The professional gave the job back; it is being offered anew.",
+                format_lazy(_("Your request {number} is looking for a new professional"), number=number),
+                _("The professional gave the job back; it is being offered anew."),
                 "request_released",
             )
         ]
     if action == Action.CANCEL:
-        title = f"Request {number} has been cancelled"
+        title = format_lazy(_("Request {number} has been cancelled"), number=number)
         body = service_request.cancel_reason or ""
         return [(customer, title, body, "request_cancelled"), (professional, title, body, "job_cancelled")]
     return []
@@ -123,7 +154,7 @@ def offers_notify(offer_ids) -> None:
             recipient=offer.professional,
             kind=NotificationKind.OFFER,
             key=f"offer:{offer.pk}",
-            title=f"New job offered: request #{service_request.pk}",
+            title=format_lazy(_("New job offered: request #{number}"), number=service_request.pk),
             body=f"{service_request.service.name}.",
             request_id=service_request.pk,
             url=reverse("requests_app:offers"),
@@ -141,8 +172,10 @@ def unmatched_notify(request_id) -> None:
         recipient=customer,
         kind=NotificationKind.REQUEST_STATUS,
         key=f"request:{service_request.pk}:unmatched:{service_request.unmatched_at:%Y%m%dT%H%M%S}",
-        title=f"We are still looking for someone for request #{service_request.pk}",
-        body="Our team has been told and will find a professional for you.",
+        title=format_lazy(
+            _("We are still looking for someone for request #{number}"), number=service_request.pk
+        ),
+        body=_("Our team has been told and will find a professional for you."),
         request_id=service_request.pk,
         url=reverse("requests_app:detail", args=[service_request.pk]),
         email_text=email_text,
@@ -160,7 +193,9 @@ def time_proposed_notify(request_id, proposal_id) -> None:
         recipient=customer,
         kind=NotificationKind.RESCHEDULE,
         key=f"proposal:{proposal.pk}:made",
-        title=f"Your professional proposes another time for request #{service_request.pk}",
+        title=format_lazy(
+            _("Your professional proposes another time for request #{number}"), number=service_request.pk
+        ),
         request_id=service_request.pk,
         url=reverse("requests_app:detail", args=[service_request.pk]),
         email_text=email_text,
@@ -180,7 +215,12 @@ def proposal_answered_notify(request_id, proposal_id) -> None:
         recipient=professional,
         kind=NotificationKind.RESCHEDULE,
         key=f"proposal:{proposal.pk}:{proposal.status}",
-        title=f"The customer {proposal.status} the new time for request #{service_request.pk}",
+        title=format_lazy(
+            _("The customer accepted the new time for request #{number}")
+            if proposal.status == "accepted"
+            else _("The customer declined the new time for request #{number}"),
+            number=service_request.pk,
+        ),
         request_id=service_request.pk,
         url=reverse("requests_app:detail", args=[service_request.pk]),
         email_text=email_text,
@@ -199,7 +239,7 @@ def price_notify(*, service_request, event) -> None:
             recipient=recipient,
             kind=NotificationKind.PRICE_CHANGE,
             key=f"request:{service_request.pk}:event:{event.pk}",
-            title=f"Price update on request #{service_request.pk}",
+            title=format_lazy(_("Price update on request #{number}"), number=service_request.pk),
             body=event.note,
             request_id=service_request.pk,
             url=url,
@@ -217,8 +257,10 @@ def payment_notify(*, service_request, attempt) -> None:
         recipient=professional,
         kind=NotificationKind.PAYMENT,
         key=f"request:{service_request.pk}:paid:{attempt.pk}",
-        title=f"Request #{service_request.pk} is paid ({amount})",
-        body=f"Paid {amount}; your earnings are credited.",
+        title=format_lazy(
+            _("Request #{number} is paid ({amount})"), number=service_request.pk, amount=amount
+        ),
+        body=format_lazy(_("Paid {amount}; your earnings are credited."), amount=amount),
         request_id=service_request.pk,
         url=reverse("requests_app:detail", args=[service_request.pk]),
     )

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from householdsvc.core.errors import Conflict, NotAllowed
 from householdsvc.core.transactions import on_commit_robust
@@ -221,13 +222,13 @@ def offers_sweep(*, now=None) -> int:
 
 def _ensure_live(offer: Offer | None, now) -> None:
     if offer is None or offer.state == OfferState.DECLINED:
-        raise NotAllowed("This request is not offered to you.", code="not_offered")
+        raise NotAllowed(gettext("This request is not offered to you."), code="not_offered")
     if offer.state == OfferState.EXPIRED or (
         offer.state == OfferState.OPEN and offer.expires_at is not None and offer.expires_at <= now
     ):
-        raise Conflict("Your offer for this request has expired.", code="offer_expired")
+        raise Conflict(gettext("Your offer for this request has expired."), code="offer_expired")
     if offer.state != OfferState.OPEN:
-        raise Conflict("Your offer for this request was withdrawn.", code="offer_withdrawn")
+        raise Conflict(gettext("Your offer for this request was withdrawn."), code="offer_withdrawn")
 
 
 def _withdraw_open(service_request: ServiceRequest, now, *, keep=None) -> None:
@@ -246,7 +247,9 @@ def offer_take(*, service_request: ServiceRequest, professional) -> Offer:
     _ensure_live(offer, now)
     profile = getattr(professional, "professional_profile", None)
     if profile is not None and not profile.is_available:
-        raise Conflict("You are not available for work: switch availability on first.", code="not_available")
+        raise Conflict(
+            gettext("You are not available for work: switch availability on first."), code="not_available"
+        )
     offer.state, offer.closed_at = OfferState.ACCEPTED, now
     offer.save(update_fields=["state", "closed_at"])
     _withdraw_open(service_request, now, keep=offer)

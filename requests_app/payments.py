@@ -19,6 +19,7 @@ from functools import lru_cache
 import stripe
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext
 
 from accounts.validation import ensure_active
 from householdsvc.core.errors import Conflict, NotAllowed, ServiceError
@@ -31,6 +32,7 @@ from requests_app.models import (
 )
 from requests_app.money import card_on_file, hooks, pricing
 from requests_app.services import service_request_lock
+from requests_app.status_words import status_word
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +95,7 @@ def _stripe_client(api_key: str, api_base: str, timeout: int) -> stripe.StripeCl
 
 def stripe_client() -> stripe.StripeClient:
     if not settings.STRIPE_SECRET_KEY:
-        raise PaymentsUnavailable("Payments are not available on this site at the moment.")
+        raise PaymentsUnavailable(gettext("Payments are not available on this site at the moment."))
     return _stripe_client(
         settings.STRIPE_SECRET_KEY, settings.STRIPE_API_BASE, settings.STRIPE_TIMEOUT_SECONDS
     )
@@ -144,19 +146,24 @@ def payment_start(*, request_id, customer) -> PaymentStart:
         # and reuses its PaymentIntent instead of creating a second one.
         service_request = service_request_lock(request_id=request_id, visible_to=customer)
         if service_request.customer_id != customer.pk:
-            raise NotAllowed("Only the customer who made the request may pay for it.")
+            raise NotAllowed(gettext("Only the customer who made the request may pay for it."))
         if service_request.status not in PAYABLE_STATUSES:
             raise Conflict(
-                f"Only a completed or closed request can be paid: it is {service_request.status}.",
+                gettext("Only a completed or closed request can be paid: it is %(status)s.")
+                % {"status": status_word(service_request.status)},
                 code="not_payable",
             )
         if service_request.payment_status in (PaymentStatus.PAID, PaymentStatus.REFUNDED):
-            raise Conflict(f"This request is already {service_request.payment_status}.", code="already_paid")
+            raise Conflict(
+                gettext("This request is already %(payment_status)s.")
+                % {"payment_status": service_request.payment_status},
+                code="already_paid",
+            )
         pricing.ensure_price_decided(service_request)
         hooks.ensure_no_open_checkout(service_request)
         amount = to_minor_units(service_request.final_price, currency)
         if amount <= 0:
-            raise Conflict("There is nothing to pay: the final price is 0.", code="nothing_to_pay")
+            raise Conflict(gettext("There is nothing to pay: the final price is 0."), code="nothing_to_pay")
 
         intent = _reusable_intent(client, service_request, amount, currency)
         if intent is None:
@@ -192,7 +199,9 @@ def _reusable_intent(client, service_request, amount, currency):
         raise provider_error(exc, service_request) from exc
     if intent.status == "succeeded":
         # Paid, and Stripe's event is on its way: a new intent now could charge twice.
-        raise Conflict("This request is already paid; the confirmation is on its way.", code="already_paid")
+        raise Conflict(
+            gettext("This request is already paid; the confirmation is on its way."), code="already_paid"
+        )
     if intent.status in REUSABLE_INTENT_STATUSES and (intent.amount, intent.currency) == (amount, currency):
         return intent
     return None
@@ -229,4 +238,6 @@ def _create_intent(client, service_request, amount, currency):
 def provider_error(exc: stripe.StripeError, service_request) -> PaymentProviderError:
     logger.error("Stripe refused or failed a call for request %s: %s", service_request.pk, exc)
     message = getattr(exc, "user_message", None) or "The payment provider could not be reached."
-    return PaymentProviderError(f"The payment could not be started: {message}")
+    return PaymentProviderError(
+        gettext("The payment could not be started: %(message)s") % {"message": message}
+    )

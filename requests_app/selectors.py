@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db.models import Case, Exists, F, FloatField, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import ProfessionalProfile, Role, working_professional_q
 from accounts.validation import is_working_professional
@@ -156,7 +157,7 @@ def service_request_get(*, user, request_id) -> ServiceRequest:
     try:
         return service_request_list(user=user).get(pk=int(request_id))
     except (ServiceRequest.DoesNotExist, TypeError, ValueError) as exc:
-        raise NotFound("No such service request.") from exc
+        raise NotFound(gettext("No such service request.")) from exc
 
 
 def service_request_events(*, user, request_id) -> QuerySet[RequestEvent]:
@@ -164,7 +165,7 @@ def service_request_events(*, user, request_id) -> QuerySet[RequestEvent]:
     is only offered to: the trail names the customer and what they changed (their address)."""
     service_request = service_request_get(user=user, request_id=request_id)
     if details_hidden_from(user, service_request):
-        raise NotFound("This request's history is shown once the job is yours.")
+        raise NotFound(gettext("This request's history is shown once the job is yours."))
     return (
         RequestEvent.objects.filter(request_id=service_request.pk)
         .select_related("actor")

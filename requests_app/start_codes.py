@@ -12,6 +12,7 @@ import secrets
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext
 
 from householdsvc.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from requests_app.models import Action, RequestEvent, ServiceRequest, Status
@@ -25,14 +26,14 @@ def check(service_request: ServiceRequest, start_code) -> tuple[str, ...]:
     """On the locked request, before it moves to on_site: raise unless the code is right."""
     if service_request.start_code_failures >= settings.START_CODE_MAX_ATTEMPTS:
         raise Conflict(
-            "Too many wrong start codes: an admin must unlock arriving for this request.",
+            gettext("Too many wrong start codes: an admin must unlock arriving for this request."),
             code="start_code_locked",
         )
     given = str(start_code or "").strip()
     if not secrets.compare_digest(given, service_request.start_code):
         raise WrongStartCode(
-            "That is not the customer's start code.",
-            errors={"start_code": ["Ask the customer for the 4-digit code on their request page."]},
+            gettext("That is not the customer's start code."),
+            errors={"start_code": [gettext("Ask the customer for the 4-digit code on their request page.")]},
         )
     return ()
 
@@ -61,11 +62,11 @@ def record_failure(*, request_id) -> None:
 def start_code_reset(*, request_id, actor) -> ServiceRequest:
     """An admin unlocks arriving: the count of wrong codes starts again from zero."""
     if not actor.is_admin:
-        raise NotAllowed("Only admins may unlock the start code.")
+        raise NotAllowed(gettext("Only admins may unlock the start code."))
     with transaction.atomic():
         service_request = ServiceRequest.objects.select_for_update().filter(pk=request_id).first()
         if service_request is None:
-            raise NotFound("No such service request.")
+            raise NotFound(gettext("No such service request."))
         if service_request.start_code_failures:
             service_request.start_code_failures = 0
             service_request.save(update_fields=["start_code_failures", "updated_at"])
@@ -83,5 +84,5 @@ def start_code_reset(*, request_id, actor) -> ServiceRequest:
 def start_code_for(*, user, service_request: ServiceRequest) -> str:
     """The code, for the request's customer only (everyone else: 404, as if there were none)."""
     if not (user.is_authenticated and user.is_active and service_request.customer_id == user.pk):
-        raise NotFound("No start code for you here.")
+        raise NotFound(gettext("No start code for you here."))
     return service_request.start_code

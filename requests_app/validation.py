@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import Role
 from catalog.models import Service
@@ -32,24 +33,26 @@ def check_scheduled_for(scheduled_for, errors: dict) -> datetime | None:
     if scheduled_for is None:
         return None
     if not isinstance(scheduled_for, datetime):
-        errors["scheduled_for"] = ["Enter a date and time."]
+        errors["scheduled_for"] = [gettext("Enter a date and time.")]
         return None
     if timezone.is_naive(scheduled_for):
         scheduled_for = timezone.make_aware(scheduled_for)
     if scheduled_for < timezone.now() - SCHEDULE_GRACE:
-        errors["scheduled_for"] = ["The preferred time is in the past."]
+        errors["scheduled_for"] = [gettext("The preferred time is in the past.")]
     elif scheduled_for > timezone.now() + timedelta(days=settings.BOOKING_HORIZON_DAYS):
         # No professional's calendar reaches the year 9999; a far date is a typo or a probe.
-        errors["scheduled_for"] = [f"Bookings open at most {settings.BOOKING_HORIZON_DAYS} days ahead."]
+        errors["scheduled_for"] = [
+            gettext("Bookings open at most %(days)s days ahead.") % {"days": settings.BOOKING_HORIZON_DAYS}
+        ]
     return scheduled_for
 
 
 def check_text(value, field: str, errors: dict, *, required=False, max_length=None) -> str:
     text = (value or "").strip()
     if required and not text:
-        errors[field] = ["This field is required."]
+        errors[field] = [gettext("This field is required.")]
     elif max_length and len(text) > max_length:
-        errors[field] = [f"At most {max_length} characters."]
+        errors[field] = [gettext("At most %(count)s characters.") % {"count": max_length}]
     return text
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from householdsvc.core import admin as core_admin
 from householdsvc.core.admin import ReadOnlyAdminMixin
@@ -17,7 +18,7 @@ class RatingFilter(admin.SimpleListFilter):
     """One to five stars, listed without asking the database (the default field filter runs a
     SELECT DISTINCT over every review)."""
 
-    title = "rating"
+    title = _("rating")
     parameter_name = "rating"
 
     def lookups(self, request, model_admin):
@@ -57,12 +58,12 @@ class ReviewAdmin(ReadOnlyAdminMixin, core_admin.ScalableChangelistMixin, admin.
         )
         return found, False
 
-    @admin.display(description="request", ordering="request_id")
+    @admin.display(description=_("request"), ordering="request_id")
     def request_link(self, review):
         url = reverse("admin:requests_app_servicerequest_change", args=[review.request_id])
         return format_html('<a href="{}">#{}</a>', url, review.request_id)
 
-    @admin.display(description="comment")
+    @admin.display(description=_("comment"))
     def short_comment(self, review):
         return review.comment if len(review.comment) <= 80 else review.comment[:79] + "…"
 

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from accounts.models import Role, working_professional_q
 from householdsvc.core.errors import NotFound
@@ -70,7 +71,7 @@ def profile_reviews(*, user, professional_id) -> QuerySet[Review]:
 def review_get(*, user, review_id) -> Review:
     """One review the user may see (their own, or a public one); ``NotFound`` otherwise."""
     if not _signed_in(user):
-        raise NotFound("No such review.")
+        raise NotFound(gettext("No such review."))
     queryset = _base()
     own = _own_q(user)
     if own is not None:
@@ -78,7 +79,7 @@ def review_get(*, user, review_id) -> Review:
     try:
         return queryset.get(pk=int(review_id))
     except (Review.DoesNotExist, TypeError, ValueError) as exc:
-        raise NotFound("No such review.") from exc
+        raise NotFound(gettext("No such review.")) from exc
 
 
 def review_for_request(*, user, request_id) -> Review:
@@ -88,4 +89,4 @@ def review_for_request(*, user, request_id) -> Review:
     try:
         return _base().get(request_id=service_request.pk)
     except Review.DoesNotExist as exc:
-        raise NotFound("This request has not been reviewed yet.", code="not_reviewed") from exc
+        raise NotFound(gettext("This request has not been reviewed yet."), code="not_reviewed") from exc

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import ProfessionalProfile
 from accounts.validation import ensure_active
@@ -41,8 +42,13 @@ def _clean_rating(rating) -> int:
     # bool is an int in Python; True is not a rating.
     if isinstance(rating, bool) or not isinstance(rating, int) or not RATING_MIN <= rating <= RATING_MAX:
         raise ValidationFailed(
-            "Invalid rating.",
-            errors={"rating": [f"A whole number from {RATING_MIN} to {RATING_MAX} is required."]},
+            gettext("Invalid rating."),
+            errors={
+                "rating": [
+                    gettext("A whole number from %(minimum)s to %(maximum)s is required.")
+                    % {"minimum": RATING_MIN, "maximum": RATING_MAX}
+                ]
+            },
         )
     return rating
 
@@ -51,15 +57,17 @@ def _clean_comment(comment) -> str:
     comment = (comment or "").strip()
     if len(comment) > REVIEW_COMMENT_MAX_LENGTH:
         raise ValidationFailed(
-            "Comment too long.",
-            errors={"comment": [f"At most {REVIEW_COMMENT_MAX_LENGTH} characters."]},
+            gettext("Comment too long."),
+            errors={
+                "comment": [gettext("At most %(count)s characters.") % {"count": REVIEW_COMMENT_MAX_LENGTH}]
+            },
         )
     return comment
 
 
 def _ensure_not_reviewed(service_request: ServiceRequest) -> None:
     if Review.objects.filter(request_id=service_request.pk).exists():
-        raise Conflict("This request has already been reviewed.", code="already_reviewed")
+        raise Conflict(gettext("This request has already been reviewed."), code="already_reviewed")
 
 
 def _lock_profile(professional_id) -> None:
@@ -93,11 +101,11 @@ def review_create(*, request_id, customer, rating, comment: str = "") -> Review:
     with transaction.atomic():
         service_request = service_request_lock(request_id=request_id, visible_to=customer)
         if service_request.customer_id != customer.pk:
-            raise NotAllowed("Only the request's customer may review it.")
+            raise NotAllowed(gettext("Only the request's customer may review it."))
         if service_request.status not in REVIEWABLE_STATUSES:
             raise InvalidTransition(
-                f"A {service_request.get_status_display().lower()} request cannot be reviewed; "
-                "only a completed or closed one can."
+                gettext("A %(status)s request cannot be reviewed; only a completed or closed one can.")
+                % {"status": service_request.get_status_display().lower()}
             )
         _ensure_not_reviewed(service_request)
         rating = _clean_rating(rating)
@@ -116,7 +124,9 @@ def review_create(*, request_id, customer, rating, comment: str = "") -> Review:
                 )
         except IntegrityError as exc:
             # The one-per-request constraint, should a second review get past the check.
-            raise Conflict("This request has already been reviewed.", code="already_reviewed") from exc
+            raise Conflict(
+                gettext("This request has already been reviewed."), code="already_reviewed"
+            ) from exc
         _refresh_rating(service_request.professional_id)
         bump_public_on_commit()  # the professional's public profile shows it
     return review
@@ -130,12 +140,13 @@ def review_update(*, review_id, customer, rating=None, comment=None) -> Review:
     with transaction.atomic():
         review = review_get(user=customer, review_id=review_id)
         if review.customer_id != customer.pk:
-            raise NotAllowed("Only its author may change a review.")
+            raise NotAllowed(gettext("Only its author may change a review."))
         _lock_profile(review.professional_id)
         review = Review.objects.select_for_update().get(pk=review.pk)
         if timezone.now() > review.editable_until:
             raise Conflict(
-                f"A review can be changed only within {settings.REVIEW_EDIT_WINDOW_DAYS} days of writing it.",
+                gettext("A review can be changed only within %(days)s days of writing it.")
+                % {"days": settings.REVIEW_EDIT_WINDOW_DAYS},
                 code="edit_window_closed",
             )
         changed = []

@@ -5,6 +5,7 @@ Thin: the reviews service decides who may review what and when; a refusal become
 message on the request page, like the request's own actions (``requests_app.views.common``).
 """
 
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from requests_app.views.common import invalid_form, member_required, perform, require_role
@@ -22,7 +23,7 @@ def review_create(request, pk: int):
     return perform(
         request,
         pk,
-        "Thank you for your review.",
+        _("Thank you for your review."),
         services.review_create,
         customer=request.user,
         rating=form.cleaned_data["rating"],

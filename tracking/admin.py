@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from householdsvc.core.admin import EstimatedCountPaginator, ReadOnlyAdminMixin
 from tracking import admin_board
@@ -44,7 +45,7 @@ class LocationUpdateAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             return ("-recorded_at", "-id")
         return ("-id",)
 
-    @admin.display(description="request", ordering="request_id")
+    @admin.display(description=_("request"), ordering="request_id")
     def request_link(self, point):
         # The id is on the row itself: linking needs no join with the requests.
         url = reverse("admin:requests_app_servicerequest_change", args=[point.request_id])

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.api.throttling import ScopedRateThrottle
@@ -68,7 +69,7 @@ def link_create(request, request_id):
         messages.error(request, str(error))
     else:
         url = request.build_absolute_uri(reverse("tracking:shared", args=[links.link_token(link)]))
-        messages.success(request, f"Tracking link made: {url}")
+        messages.success(request, _("Tracking link made: %(url)s") % {"url": url})
     return redirect("requests_app:detail", request_id)
 
 
@@ -80,5 +81,5 @@ def link_revoke(request, request_id, link_id):
     except ServiceError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "Tracking link revoked.")
+        messages.success(request, _("Tracking link revoked."))
     return redirect("requests_app:detail", request_id)

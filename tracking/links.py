@@ -13,10 +13,12 @@ from __future__ import annotations
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from householdsvc.core.errors import Conflict, NotAllowed, NotFound
 from requests_app.models import TRACKABLE_STATUSES, WATCHED_STATUSES, Status
 from requests_app.selectors import service_request_get
+from requests_app.status_words import status_word
 from tracking import selectors
 from tracking.eta import eta_for
 from tracking.models import TrackingLink
@@ -37,7 +39,7 @@ def link_token(link: TrackingLink) -> str:
 def _own_request(user, request_id):
     service_request = service_request_get(user=user, request_id=request_id)
     if service_request.customer_id != user.pk:
-        raise NotAllowed("Only the request's customer may share its tracking.")
+        raise NotAllowed(gettext("Only the request's customer may share its tracking."))
     return service_request
 
 
@@ -47,7 +49,9 @@ def tracking_link_create(*, user, request_id) -> TrackingLink:
         service_request = _own_request(user, request_id)
         if service_request.status not in WATCHED_STATUSES or service_request.status in OVER_STATUSES:
             raise Conflict(
-                f"A request that is {service_request.status} cannot be shared.", code="not_shareable"
+                gettext("A request that is %(status)s cannot be shared.")
+                % {"status": status_word(service_request.status)},
+                code="not_shareable",
             )
         return TrackingLink.objects.create(request=service_request)
 
@@ -57,7 +61,7 @@ def tracking_link_revoke(*, user, request_id, link_id) -> TrackingLink:
         service_request = _own_request(user, request_id)
         link = TrackingLink.objects.select_for_update().filter(pk=link_id, request=service_request).first()
         if link is None:
-            raise NotFound("No such tracking link.")
+            raise NotFound(gettext("No such tracking link."))
         if link.revoked_at is None:
             link.revoked_at = timezone.now()
             link.save(update_fields=["revoked_at"])
@@ -77,7 +81,7 @@ def shared_view(token: str) -> dict:
     try:
         link_id = signing.loads(token, salt=SALT)["link"]
     except (signing.BadSignature, KeyError, TypeError):
-        raise NotFound("No such tracking link.") from None
+        raise NotFound(gettext("No such tracking link.")) from None
     link = (
         TrackingLink.objects.select_related(
             "request__professional__professional_profile", "request__customer"
@@ -86,7 +90,7 @@ def shared_view(token: str) -> dict:
         .first()
     )
     if link is None:
-        raise NotFound("No such tracking link.")
+        raise NotFound(gettext("No such tracking link."))
     service_request = link.request
     if link.revoked_at is not None or service_request.status in OVER_STATUSES:
         raise LinkGone()

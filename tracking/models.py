@@ -1,13 +1,14 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from householdsvc.core.geo import position_constraints
 
 
 class LocationSource(models.TextChoices):
-    PROFESSIONAL = "professional", "Professional"
-    CUSTOMER = "customer", "Customer"
+    PROFESSIONAL = "professional", _("Professional")
+    CUSTOMER = "customer", _("Customer")
 
 
 class LocationUpdate(models.Model):
@@ -30,7 +31,7 @@ class LocationUpdate(models.Model):
     source = models.CharField(max_length=16, choices=LocationSource.choices)
     latitude = models.DecimalField(max_digits=9, decimal_places=6)
     longitude = models.DecimalField(max_digits=9, decimal_places=6)
-    accuracy = models.PositiveIntegerField(null=True, blank=True, help_text="Metres.")
+    accuracy = models.PositiveIntegerField(null=True, blank=True, help_text=_("Metres."))
     recorded_at = models.DateTimeField()
     received_at = models.DateTimeField(auto_now_add=True)
     client_id = models.CharField(

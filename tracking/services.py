@@ -28,12 +28,14 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import ProfessionalProfile, Role
 from accounts.validation import ensure_active
 from householdsvc.core.errors import Conflict, NotAllowed
 from householdsvc.core.transactions import on_commit_robust
 from requests_app.models import REPORTING_STATUSES
+from requests_app.status_words import status_word
 from tracking import events, ingest, partitions
 from tracking.models import LocationUpdate
 from tracking.validation import clean_points
@@ -62,10 +64,13 @@ def location_batch_record(*, request_id, user, points) -> RecordedBatch:
     with transaction.atomic():
         service_request = ingest.request_share_lock(request_id=request_id, visible_to=user)
         if user.role != Role.PROFESSIONAL or service_request.professional_id != user.pk:
-            raise NotAllowed("Only the professional assigned to this request may report its position.")
+            raise NotAllowed(
+                gettext("Only the professional assigned to this request may report its position.")
+            )
         if service_request.status not in REPORTING_STATUSES:
             raise Conflict(
-                f"Positions are not taken on a request that is {service_request.status}.",
+                gettext("Positions are not taken on a request that is %(status)s.")
+                % {"status": status_word(service_request.status)},
                 code="not_trackable",
             )
         cleaned = clean_points(points, now=now)

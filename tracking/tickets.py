@@ -7,6 +7,7 @@ import logging
 import secrets
 
 from django.core.cache import cache
+from django.utils.translation import gettext
 
 from householdsvc.core.errors import ServiceError
 
@@ -29,7 +30,9 @@ def ws_ticket_issue(*, user) -> str:
         cache.set(f"{_PREFIX}{ticket}", user.pk, timeout=WS_TICKET_SECONDS)
     except Exception as exc:  # the cache client's connection errors
         logger.warning("WebSocket ticket not issued, the cache is down: %r", exc)
-        raise LiveUpdatesUnavailable("Live updates are briefly unavailable. Try again shortly.") from exc
+        raise LiveUpdatesUnavailable(
+            gettext("Live updates are briefly unavailable. Try again shortly.")
+        ) from exc
     return ticket
 
 

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
 
 from householdsvc.core.validation import REQUIRED, invalid, required_position
 
@@ -42,15 +43,18 @@ def _accuracy(value, field: str, errors: dict) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        errors[field] = ["Enter a number of metres."]
+        errors[field] = [gettext("Enter a number of metres.")]
         return None
     try:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        errors[field] = ["Enter a number of metres."]
+        errors[field] = [gettext("Enter a number of metres.")]
         return None
     if not number.is_finite() or not 0 <= number <= MAX_ACCURACY_METRES:
-        errors[field] = [f"Must be between 0 and {MAX_ACCURACY_METRES} metres."]
+        errors[field] = [
+            gettext("Must be between 0 and %(max_accuracy_metres)s metres.")
+            % {"max_accuracy_metres": MAX_ACCURACY_METRES}
+        ]
         return None
     return int(number.to_integral_value())
 
@@ -69,7 +73,7 @@ def _client_id(value, field: str, errors: dict) -> str | None:
 
 def _recorded_at(value, field: str, errors: dict, *, now: datetime) -> datetime | None:
     if value is None or value == "":
-        errors[field] = [REQUIRED]
+        errors[field] = [gettext(REQUIRED)]
         return None
     moment = value if isinstance(value, datetime) else None
     if moment is None and isinstance(value, str):
@@ -78,21 +82,23 @@ def _recorded_at(value, field: str, errors: dict, *, now: datetime) -> datetime 
         except ValueError:
             moment = None
     if moment is None:
-        errors[field] = ["Enter an ISO 8601 date and time, e.g. 2026-01-31T09:15:00Z."]
+        errors[field] = [gettext("Enter an ISO 8601 date and time, e.g. 2026-01-31T09:15:00Z.")]
         return None
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     if moment > now + MAX_CLOCK_SKEW:
-        errors[field] = ["This time is in the future."]
+        errors[field] = [gettext("This time is in the future.")]
     elif moment < now - MAX_POINT_AGE:
-        errors[field] = [f"Older than {MAX_POINT_AGE.total_seconds() / 3600:g} hours."]
+        errors[field] = [
+            gettext("Older than %(hours)g hours.") % {"hours": MAX_POINT_AGE.total_seconds() / 3600}
+        ]
     return moment
 
 
 def _point(raw, index: int, errors: dict, *, now: datetime) -> CleanPoint | None:
     prefix = f"points[{index}]"
     if not isinstance(raw, Mapping):
-        errors[prefix] = ["Each point is an object with latitude, longitude and recorded_at."]
+        errors[prefix] = [gettext("Each point is an object with latitude, longitude and recorded_at.")]
         return None
     before = len(errors)
     latitude, longitude = required_position(raw, errors, prefix=prefix)

@@ -1,6 +1,7 @@
 """Accounts API: sign-up, tokens, own account, professionals and their verification, blocking.
 Thin: parse, call a service or a selector, render."""
 
+from django.utils.translation import gettext
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -113,8 +114,8 @@ class MeView(APIView):
         not_editable = {name for name in request.data if name not in serializer.fields}
         if not_editable:
             raise service_errors.ValidationFailed(
-                "Invalid input.",
-                errors={name: ["This field cannot be changed."] for name in sorted(not_editable)},
+                gettext("Invalid input."),
+                errors={name: [gettext("This field cannot be changed.")] for name in sorted(not_editable)},
             )
         services.profile_update(user=request.user, **serializer.validated_data)
         return Response(MeSerializer(selectors.me_get(user=request.user)).data)

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.translation import gettext
 from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
@@ -36,7 +37,11 @@ def exception_handler(exc, context):
         return Response(body, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         return Response(
-            {"code": "invalid", "detail": "Invalid input.", "errors": _django_validation_errors(exc)},
+            {
+                "code": "invalid",
+                "detail": gettext("Invalid input."),
+                "errors": _django_validation_errors(exc),
+            },
             status=status.HTTP_400_BAD_REQUEST,
         )
     if isinstance(exc, Http404):
@@ -49,7 +54,7 @@ def exception_handler(exc, context):
         return None
     if isinstance(exc, exceptions.ValidationError):
         errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
-        response.data = {"code": "invalid", "detail": "Invalid input.", "errors": errors}
+        response.data = {"code": "invalid", "detail": gettext("Invalid input."), "errors": errors}
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
         code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
@@ -142,14 +147,14 @@ class Pagination(PageNumberPagination):
         except (TypeError, ValueError):  # also a string of more digits than int() takes
             self.page_number = 0
         if self.page_number < 1:
-            raise exceptions.NotFound("Invalid page.")
+            raise exceptions.NotFound(gettext("Invalid page."))
         offset = (self.page_number - 1) * page_size
         if offset + page_size + 1 > MAX_ROW_OFFSET:
-            raise exceptions.NotFound("Invalid page.")
+            raise exceptions.NotFound(gettext("Invalid page."))
         rows = list(queryset[offset : offset + page_size + 1])
         self.has_next = len(rows) > page_size
         if not rows and self.page_number > 1:
-            raise exceptions.NotFound("Invalid page.")
+            raise exceptions.NotFound(gettext("Invalid page."))
         return rows[:page_size]
 
     def get_next_link(self):

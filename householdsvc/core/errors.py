@@ -2,7 +2,17 @@
 
 Services raise these; the API's exception handler (householdsvc.api) renders them as
 ``{"code", "detail"}`` with the HTTP status below, and web views show ``detail`` as a message.
+
+``detail`` and the field messages are a person's words, translated when the error is raised
+(``gettext`` at the raise site); a lazy text (``gettext_lazy``) is rendered here, in the language
+active then, so ``detail`` is always a ``str`` (``" ".join``, logs, JSON). Codes stay English.
 """
+
+from django.utils.functional import Promise
+
+
+def _text(message):
+    return str(message) if isinstance(message, Promise) else message
 
 
 class ServiceError(Exception):
@@ -10,11 +20,15 @@ class ServiceError(Exception):
     code = "invalid"
 
     def __init__(self, detail: str, *, code: str | None = None, errors: dict | None = None):
+        detail = _text(detail)
         super().__init__(detail)
         self.detail = detail
         if code:
             self.code = code
-        self.errors = errors or {}
+        self.errors = {
+            field: [_text(m) for m in messages] if isinstance(messages, list) else _text(messages)
+            for field, messages in (errors or {}).items()
+        }
 
 
 class ValidationFailed(ServiceError):

@@ -4,6 +4,7 @@ import datetime as dt
 
 import django_filters
 from django import forms
+from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 
 
@@ -11,7 +12,7 @@ class UtcIsoDateTimeField(IsoDateTimeField):
     """An ISO 8601 date-time turned to UTC. Python accepts offsets up to ±23:59, PostgreSQL
     only up to ±15:59: sent as given, ``…T00:00+20:00`` made the query fail with a 500."""
 
-    default_error_messages = {"out_of_range": "Enter a date and time between the years 1 and 9999."}
+    default_error_messages = {"out_of_range": _("Enter a date and time between the years 1 and 9999.")}
 
     def to_python(self, value):
         value = super().to_python(value)

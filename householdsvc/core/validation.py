@@ -13,16 +13,18 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import NoReturn
 
+from django.utils.translation import gettext, gettext_noop
+
 from householdsvc.core.errors import ValidationFailed
 from householdsvc.core.geo import MAX_LATITUDE, MAX_LONGITUDE
 
-REQUIRED = "This field is required."
+REQUIRED = gettext_noop("This field is required.")
 # Positions are stored with six decimals (about 11 cm): what a phone's GPS knows, and more.
 MICRO_DEGREE = Decimal("0.000001")
 
 
 def invalid(errors: dict[str, list[str]]) -> NoReturn:
-    raise ValidationFailed("Invalid input.", errors=errors)
+    raise ValidationFailed(gettext("Invalid input."), errors=errors)
 
 
 def raise_if_invalid(errors: dict[str, list[str]]) -> None:
@@ -42,10 +44,10 @@ def coordinate(value, field: str, limit: int, errors: dict) -> Decimal | None:
     try:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        errors[field] = ["Enter a number."]
+        errors[field] = [gettext("Enter a number.")]
         return None
     if not number.is_finite() or not -limit <= number <= limit:
-        errors[field] = [f"Must be between -{limit} and {limit}."]
+        errors[field] = [gettext("Must be between -%(limit)s and %(limit)s.") % {"limit": limit}]
         return None
     return number.quantize(MICRO_DEGREE)
 
@@ -59,7 +61,9 @@ def position(
     if _absent(latitude) and _absent(longitude):
         return None, None
     if _absent(latitude) or _absent(longitude):
-        errors[lat_field if _absent(latitude) else lng_field] = ["Give latitude and longitude together."]
+        errors[lat_field if _absent(latitude) else lng_field] = [
+            gettext("Give latitude and longitude together.")
+        ]
         return None, None
     return (
         coordinate(latitude, lat_field, MAX_LATITUDE, errors),
@@ -74,7 +78,7 @@ def required_position(raw, errors: dict, *, prefix: str) -> tuple[Decimal | None
     for name, limit in (("latitude", MAX_LATITUDE), ("longitude", MAX_LONGITUDE)):
         field = f"{prefix}.{name}"
         if raw.get(name) is None:
-            errors[field] = [REQUIRED]
+            errors[field] = [gettext(REQUIRED)]
             values.append(None)
         else:
             values.append(coordinate(raw[name], field, limit, errors))

@@ -5,6 +5,7 @@ Answers like every request route: 404 for a request the caller may not see, 403
 ``not_allowed`` for one they see but may not act on, 409 with a code for a wrong state.
 """
 
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -118,7 +119,7 @@ class EstimateView(APIView):
             request.query_params.get("latitude"), request.query_params.get("longitude"), errors
         )
         if errors:
-            raise ValidationFailed("Invalid input.", errors=errors)
+            raise ValidationFailed(gettext("Invalid input."), errors=errors)
         estimate = pricing.estimate_for(service=service, latitude=latitude, longitude=longitude)
         body = {
             "service": service.pk,
@@ -154,7 +155,7 @@ class SettleSerializer(serializers.Serializer):
 def _input(serializer_class, request) -> dict:
     serializer = serializer_class(data=request.data)
     if not serializer.is_valid():
-        raise ValidationFailed("Invalid input.", errors=serializer.errors)
+        raise ValidationFailed(gettext("Invalid input."), errors=serializer.errors)
     return serializer.validated_data
 
 

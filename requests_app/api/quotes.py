@@ -1,6 +1,7 @@
 """``POST /api/v1/requests/quote/``: the estimate and ETA before booking (requests_app.quotes)."""
 
 from django.conf import settings
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -59,8 +60,8 @@ class QuoteView(APIView):
         latitude, longitude = values.get("latitude"), values.get("longitude")
         if service.is_dispatch and (latitude is None or longitude is None):
             raise ValidationFailed(
-                "Roadside help needs the position.",
-                errors={"latitude": ["Roadside help needs the position to be dispatched to."]},
+                gettext("Roadside help needs the position."),
+                errors={"latitude": [gettext("Roadside help needs the position to be dispatched to.")]},
             )
         quote = quote_for(
             service=service,

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
 
 from householdsvc.core.admin import ReadOnlyAdminMixin
 from householdsvc.core.errors import ServiceError
@@ -17,13 +18,13 @@ from requests_app.money.models import EarningsEntry, PaymentAttempt, PriceChange
 
 
 class SettleForm(forms.Form):
-    price = forms.DecimalField(max_digits=10, decimal_places=2, min_value=0, help_text="The final price.")
+    price = forms.DecimalField(max_digits=10, decimal_places=2, min_value=0, help_text=_("The final price."))
     note = forms.CharField(required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class RefundForm(forms.Form):
     amount = forms.DecimalField(
-        max_digits=10, decimal_places=2, required=False, help_text="Leave empty to refund everything left."
+        max_digits=10, decimal_places=2, required=False, help_text=_("Leave empty to refund everything left.")
     )
     reason = forms.CharField(required=False, max_length=255)
 
@@ -31,7 +32,7 @@ class RefundForm(forms.Form):
 def _one(model_admin, request, queryset):
     selected = list(queryset[:2])
     if len(selected) != 1:
-        model_admin.message_user(request, "Select exactly one row for this action.", messages.ERROR)
+        model_admin.message_user(request, _("Select exactly one row for this action."), messages.ERROR)
         return None
     return selected[0]
 
@@ -72,7 +73,7 @@ class PriceChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     raw_id_fields = ("request", "decided_by")
     actions = ("settle",)
 
-    @admin.action(description="Settle the declined price change…")
+    @admin.action(description=_("Settle the declined price change…"))
     def settle(self, request, queryset):
         def apply(change, data):
             price_changes.price_change_settle(
@@ -109,7 +110,7 @@ class PaymentAttemptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     raw_id_fields = ("request", "recorded_by")
     actions = ("refund", "record_cash_refund")
 
-    @admin.action(description="Refund the payment, in full or in part…")
+    @admin.action(description=_("Refund the payment, in full or in part…"))
     def refund(self, request, queryset):
         def apply(attempt, data):
             made = refunds.refund_create(

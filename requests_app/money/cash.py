@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.validation import ensure_active
 from householdsvc.core.errors import Conflict, NotAllowed
@@ -23,14 +24,14 @@ def cash_record(*, request_id, professional, tip=None) -> PaymentAttempt:
     with transaction.atomic():
         service_request = service_request_lock(request_id=request_id, visible_to=professional)
         if service_request.professional_id != professional.pk:
-            raise NotAllowed("Only the professional who did the job records a cash payment.")
+            raise NotAllowed(gettext("Only the professional who did the job records a cash payment."))
         # The customer's rules, checked as the customer: paid, unapproved, already recorded.
         ensure_payable(service_request, service_request.customer)
         if PaymentAttempt.objects.filter(
             request=service_request, method=PaymentMethod.CARD, status=PaymentAttemptStatus.OPEN
         ).exists():
             raise Conflict(
-                "The customer has a card payment open on Stripe; wait for it to finish or expire.",
+                gettext("The customer has a card payment open on Stripe; wait for it to finish or expire."),
                 code="card_payment_open",
             )
         attempt = PaymentAttempt.objects.create(
@@ -56,14 +57,14 @@ def cash_confirm(*, request_id, customer) -> PaymentAttempt:
     with transaction.atomic():
         service_request = service_request_lock(request_id=request_id, visible_to=customer)
         if service_request.customer_id != customer.pk:
-            raise NotAllowed("Only the customer confirms a cash payment.")
+            raise NotAllowed(gettext("Only the customer confirms a cash payment."))
         attempt = (
             PaymentAttempt.objects.select_for_update()
             .filter(request=service_request, status=PaymentAttemptStatus.AWAITING_CONFIRMATION)
             .first()
         )
         if attempt is None:
-            raise Conflict("No cash payment waits for your confirmation.", code="no_cash_pending")
+            raise Conflict(gettext("No cash payment waits for your confirmation."), code="no_cash_pending")
         attempt.status = PaymentAttemptStatus.PAID
         attempt.paid_at = timezone.now()
         attempt.save(update_fields=["status", "paid_at"])

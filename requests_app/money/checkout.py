@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.validation import ensure_active
 from householdsvc.core.errors import Conflict, NotAllowed, NotFound
@@ -33,6 +34,7 @@ from requests_app.money.models import PaymentAttempt, PaymentAttemptStatus, Paym
 from requests_app.money.pricing import ensure_price_decided, money
 from requests_app.selectors import can_see
 from requests_app.services import service_request_lock
+from requests_app.status_words import status_word
 
 logger = logging.getLogger(__name__)
 
@@ -64,26 +66,33 @@ def clean_tip(tip) -> Decimal:
 def ensure_payable(service_request, customer) -> None:
     """The checks every way of paying shares, on the locked request."""
     if not can_see(customer, service_request):
-        raise NotFound("No such service request.")
+        raise NotFound(gettext("No such service request."))
     if service_request.customer_id != customer.pk:
-        raise NotAllowed("Only the customer who made the request may pay for it.")
+        raise NotAllowed(gettext("Only the customer who made the request may pay for it."))
     if service_request.status not in PAYABLE_STATUSES and fees.fee_pending(service_request):
-        raise Conflict("The fee is being charged to your card on file.", code="fee_pending")
+        raise Conflict(gettext("The fee is being charged to your card on file."), code="fee_pending")
     if service_request.status not in PAYABLE_STATUSES and fees.fee_due(service_request) is None:
         raise Conflict(
-            f"Only a completed or closed request can be paid: it is {service_request.status}.",
+            gettext("Only a completed or closed request can be paid: it is %(status)s.")
+            % {"status": status_word(service_request.status)},
             code="not_payable",
         )
     if service_request.payment_status in (PaymentStatus.PAID, PaymentStatus.REFUNDED):
-        raise Conflict(f"This request is already {service_request.payment_status}.", code="already_paid")
+        raise Conflict(
+            gettext("This request is already %(payment_status)s.")
+            % {"payment_status": service_request.payment_status},
+            code="already_paid",
+        )
     ensure_price_decided(service_request)
     if PaymentAttempt.objects.filter(
         request=service_request, status=PaymentAttemptStatus.AWAITING_CONFIRMATION
     ).exists():
-        raise Conflict("The professional recorded a cash payment: confirm it instead.", code="cash_pending")
+        raise Conflict(
+            gettext("The professional recorded a cash payment: confirm it instead."), code="cash_pending"
+        )
     due = fees.amount_due(service_request)
     if not due or due <= 0:
-        raise Conflict("There is nothing to pay: the final price is 0.", code="nothing_to_pay")
+        raise Conflict(gettext("There is nothing to pay: the final price is 0."), code="nothing_to_pay")
 
 
 def checkout_start(*, request_id, customer, tip=None, return_url: str = "") -> CheckoutStart:
@@ -105,7 +114,8 @@ def checkout_start(*, request_id, customer, tip=None, return_url: str = "") -> C
             session = _retrieve(client, attempt.stripe_session_id, service_request)
             if session is not None and session.status == "complete":
                 raise Conflict(
-                    "This request is already paid; the confirmation is on its way.", code="already_paid"
+                    gettext("This request is already paid; the confirmation is on its way."),
+                    code="already_paid",
                 )
             if session is not None and session.status == "open":
                 if (attempt.price, attempt.tip) == (price, tip):
@@ -150,7 +160,7 @@ def _cancel_app_intent(client, service_request) -> None:
             return
         if intent.status in ("succeeded", "processing"):
             raise Conflict(
-                "This request is already paid; the confirmation is on its way.", code="already_paid"
+                gettext("This request is already paid; the confirmation is on its way."), code="already_paid"
             ) from exc
     except stripe.StripeError as exc:
         raise payments.provider_error(exc, service_request) from exc
@@ -173,7 +183,7 @@ def _expire(client, session_id, service_request) -> None:
         session = _retrieve(client, session_id, service_request)
         if session is not None and session.status == "complete":
             raise Conflict(
-                "This request is already paid; the confirmation is on its way.", code="already_paid"
+                gettext("This request is already paid; the confirmation is on its way."), code="already_paid"
             ) from exc
     except stripe.StripeError as exc:
         raise payments.provider_error(exc, service_request) from exc

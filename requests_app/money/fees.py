@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from householdsvc.core.errors import Conflict
 from householdsvc.core.validation import invalid
@@ -39,7 +40,7 @@ def cancellation_fee_charge(*, request_id, amount, actor=None, note=True) -> Can
     with transaction.atomic():
         service_request = service_request_lock(request_id=request_id)
         if service_request.status != Status.CANCELLED:
-            raise Conflict("Only a cancelled request has a cancellation fee.", code="not_cancelled")
+            raise Conflict(gettext("Only a cancelled request has a cancellation fee."), code="not_cancelled")
         fee, created = CancellationFee.objects.get_or_create(
             request=service_request, defaults={"amount": value}
         )

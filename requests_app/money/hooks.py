@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from householdsvc.core.errors import Conflict
 from requests_app.money import paid
@@ -30,6 +31,9 @@ def ensure_no_open_checkout(service_request) -> None:
         request=service_request, method=PaymentMethod.CARD, status=PaymentAttemptStatus.OPEN
     ).exists():
         raise Conflict(
-            "A card payment is open on Stripe Checkout (the web); finish it there or wait for it to expire.",
+            gettext(
+                "A card payment is open on Stripe Checkout (the web); "
+                "finish it there or wait for it to expire."
+            ),
             code="checkout_open",
         )

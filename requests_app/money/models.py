@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
 
@@ -16,10 +17,10 @@ def _money(**options):
 
 
 class PriceChangeStatus(models.TextChoices):
-    PENDING = "pending", "Waiting for the customer"
-    APPROVED = "approved", "Approved by the customer"
-    DECLINED = "declined", "Declined, with an admin"
-    SETTLED = "settled", "Settled by an admin"
+    PENDING = "pending", _("Waiting for the customer")
+    APPROVED = "approved", _("Approved by the customer")
+    DECLINED = "declined", _("Declined, with an admin")
+    SETTLED = "settled", _("Settled by an admin")
 
 
 # A price change in these states is decided: the final price on the request may be paid.
@@ -45,7 +46,7 @@ class PriceChange(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     settled_price = _money(null=True, blank=True)
-    note = models.TextField(blank=True, help_text="The customer's or the admin's words.")
+    note = models.TextField(blank=True, help_text=_("The customer's or the admin's words."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -70,16 +71,16 @@ class PriceChange(models.Model):
 
 
 class PaymentMethod(models.TextChoices):
-    CARD = "card", "Card (Stripe)"
-    CASH = "cash", "Cash"
+    CARD = "card", _("Card (Stripe)")
+    CASH = "cash", _("Cash")
 
 
 class PaymentAttemptStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    AWAITING_CONFIRMATION = "awaiting_confirmation", "Waiting for the customer to confirm"
-    PAID = "paid", "Paid"
-    EXPIRED = "expired", "Expired"
-    REPLACED = "replaced", "Replaced by a newer one"
+    OPEN = "open", _("Open")
+    AWAITING_CONFIRMATION = "awaiting_confirmation", _("Waiting for the customer to confirm")
+    PAID = "paid", _("Paid")
+    EXPIRED = "expired", _("Expired")
+    REPLACED = "replaced", _("Replaced by a newer one")
 
 
 class PaymentAttempt(models.Model):
@@ -165,8 +166,8 @@ class Receipt(models.Model):
 
 
 class EarningsKind(models.TextChoices):
-    CREDIT = "credit", "Credit"
-    REVERSAL = "reversal", "Reversal"
+    CREDIT = "credit", _("Credit")
+    REVERSAL = "reversal", _("Reversal")
 
 
 class EarningsEntry(models.Model):
@@ -184,7 +185,7 @@ class EarningsEntry(models.Model):
     price = models.DecimalField(max_digits=10, decimal_places=2)
     commission = models.DecimalField(max_digits=10, decimal_places=2)
     tip = models.DecimalField(max_digits=10, decimal_places=2)
-    amount = models.DecimalField(max_digits=10, decimal_places=2, help_text="price - commission + tip")
+    amount = models.DecimalField(max_digits=10, decimal_places=2, help_text=_("price - commission + tip"))
     note = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -204,9 +205,9 @@ class EarningsEntry(models.Model):
 
 
 class RefundStatus(models.TextChoices):
-    PENDING = "pending", "Asked of Stripe"
-    SUCCEEDED = "succeeded", "Refunded"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", _("Asked of Stripe")
+    SUCCEEDED = "succeeded", _("Refunded")
+    FAILED = "failed", _("Failed")
 
 
 class Refund(models.Model):
@@ -244,9 +245,9 @@ class Refund(models.Model):
 
 
 class CancellationFeeStatus(models.TextChoices):
-    DUE = "due", "Due"
-    PENDING = "pending", "Being charged to the card on file"
-    PAID = "paid", "Paid"
+    DUE = "due", _("Due")
+    PENDING = "pending", _("Being charged to the card on file")
+    PAID = "paid", _("Paid")
 
 
 class CancellationFee(models.Model):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.validation import ensure_active
 from householdsvc.core.errors import Conflict, NotAllowed, NotFound
@@ -24,7 +25,7 @@ def _locked_change(request_id, actor):
     try:
         change = PriceChange.objects.select_for_update().get(request=service_request)
     except PriceChange.DoesNotExist as exc:
-        raise NotFound("This request has no price change.") from exc
+        raise NotFound(gettext("This request has no price change.")) from exc
     return service_request, change
 
 
@@ -42,9 +43,12 @@ def price_change_approve(*, request_id, customer) -> PriceChange:
     with transaction.atomic():
         service_request, change = _locked_change(request_id, customer)
         if service_request.customer_id != customer.pk:
-            raise NotAllowed("Only the customer who made the request may approve its price.")
+            raise NotAllowed(gettext("Only the customer who made the request may approve its price."))
         if change.status != PriceChangeStatus.PENDING:
-            raise Conflict(f"This price change is already {change.status}.", code="price_change_decided")
+            raise Conflict(
+                gettext("This price change is already %(status)s.") % {"status": change.status},
+                code="price_change_decided",
+            )
         _decide(change, customer, PriceChangeStatus.APPROVED)
         price_event(
             service_request, customer, f"Price change approved: {change.proposed_price} {settings.CURRENCY}."
@@ -62,9 +66,12 @@ def price_change_decline(*, request_id, customer, note="") -> PriceChange:
     with transaction.atomic():
         service_request, change = _locked_change(request_id, customer)
         if service_request.customer_id != customer.pk:
-            raise NotAllowed("Only the customer who made the request may decline its price.")
+            raise NotAllowed(gettext("Only the customer who made the request may decline its price."))
         if change.status != PriceChangeStatus.PENDING:
-            raise Conflict(f"This price change is already {change.status}.", code="price_change_decided")
+            raise Conflict(
+                gettext("This price change is already %(status)s.") % {"status": change.status},
+                code="price_change_decided",
+            )
         _decide(change, customer, PriceChangeStatus.DECLINED, note)
         price_event(
             service_request,
@@ -79,7 +86,7 @@ def price_change_settle(*, request_id, actor, price, note="") -> PriceChange:
     price): it becomes the final price, which may then be paid."""
     ensure_active(actor)
     if not actor.is_admin:
-        raise NotAllowed("Only admins settle a disputed price.")
+        raise NotAllowed(gettext("Only admins settle a disputed price."))
     errors: dict = {}
     note = validation.check_text(note, "note", errors, max_length=1000)
     if errors:
@@ -88,7 +95,8 @@ def price_change_settle(*, request_id, actor, price, note="") -> PriceChange:
         service_request, change = _locked_change(request_id, actor)
         if change.status != PriceChangeStatus.DECLINED:
             raise Conflict(
-                f"Only a declined price change is settled by an admin: this one is {change.status}.",
+                gettext("Only a declined price change is settled by an admin: this one is %(status)s.")
+                % {"status": change.status},
                 code="price_change_not_declined",
             )
         settled = validation.clean_final_price(price, service_request.service)

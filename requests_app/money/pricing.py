@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from householdsvc.core.errors import Conflict
 from householdsvc.core.validation import invalid
@@ -132,10 +133,12 @@ def ensure_price_decided(service_request) -> None:
         return
     if change.status == PriceChangeStatus.PENDING:
         raise Conflict(
-            "The final price is above the estimate and waits for the customer's approval.",
+            gettext("The final price is above the estimate and waits for the customer's approval."),
             code="price_not_approved",
         )
-    raise Conflict("The customer declined the final price; an admin will settle it.", code="price_disputed")
+    raise Conflict(
+        gettext("The customer declined the final price; an admin will settle it."), code="price_disputed"
+    )
 
 
 def currency() -> str:

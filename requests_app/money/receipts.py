@@ -12,9 +12,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from fpdf import FPDF
 
+from accounts.language import language_of
 from requests_app.models import Action, RequestEvent, ServiceRequest, Status
 from requests_app.money.models import (
     CancellationFee,
@@ -165,14 +167,16 @@ def receipt_email(request_id) -> None:
     if not customer.email:
         return
     receipt = service_request.receipt
-    message = EmailMessage(
-        subject=f"Your receipt {receipt.code} for {service_request.service.name}",
-        body=(
-            f"Hello {customer.full_name},\n\nThank you for your payment for request "
-            f"#{service_request.pk} ({service_request.service.name}). Your receipt {receipt.code} "
-            "is attached.\n"
-        ),
-        to=[customer.email],
-    )
+    words = {"code": receipt.code, "service": service_request.service.name}
+    with translation.override(language_of(customer)):
+        message = EmailMessage(
+            subject=_("Your receipt %(code)s for %(service)s") % words,
+            body=_(
+                "Hello %(name)s,\n\nThank you for your payment for request #%(number)s (%(service)s). "
+                "Your receipt %(code)s is attached.\n"
+            )
+            % {**words, "name": customer.full_name, "number": service_request.pk},
+            to=[customer.email],
+        )
     message.attach(receipt_filename(service_request), receipt_pdf(service_request), "application/pdf")
     message.send()

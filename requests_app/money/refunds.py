@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.validation import ensure_active
 from householdsvc.core.errors import Conflict, NotAllowed
@@ -69,7 +70,7 @@ def refund_create(*, request_id, actor, amount=None, reason="") -> Refund:
     """An admin refunds ``amount`` (everything left when not given) of a card payment."""
     ensure_active(actor)
     if not actor.is_admin:
-        raise NotAllowed("Only admins refund payments.")
+        raise NotAllowed(gettext("Only admins refund payments."))
     client = payments.stripe_client()
     errors: dict = {}
     reason = validation.check_text(reason, "reason", errors, max_length=255)
@@ -83,10 +84,10 @@ def refund_create(*, request_id, actor, amount=None, reason="") -> Refund:
             PaymentStatus.PAID,
             PaymentStatus.REFUNDED,
         ):
-            raise Conflict("Only a paid request can be refunded.", code="not_paid")
+            raise Conflict(gettext("Only a paid request can be refunded."), code="not_paid")
         if attempt.method != PaymentMethod.CARD or not attempt.stripe_payment_intent:
             raise Conflict(
-                "A cash payment is refunded in cash, outside the site: record it as a cash refund.",
+                gettext("A cash payment is refunded in cash, outside the site: record it as a cash refund."),
                 code="not_card_payment",
             )
         left = refundable(service_request)
@@ -107,7 +108,8 @@ def refund_create(*, request_id, actor, amount=None, reason="") -> Refund:
             logger.error("Stripe refused or failed a refund for request %s: %s", service_request.pk, exc)
             message = getattr(exc, "user_message", None) or "the payment provider could not be reached"
             raise payments.PaymentProviderError(
-                f"The refund could not be made, and nothing was recorded: {message}"
+                gettext("The refund could not be made, and nothing was recorded: %(message)s")
+                % {"message": message}
             ) from exc
         refund = Refund.objects.create(
             request=service_request,
@@ -132,7 +134,7 @@ def refund_record_cash(*, request_id, actor, amount=None, reason="") -> Refund:
     so it is made (succeeded) at once, with the receipt and the earnings' reversal."""
     ensure_active(actor)
     if not actor.is_admin:
-        raise NotAllowed("Only admins record refunds.")
+        raise NotAllowed(gettext("Only admins record refunds."))
     errors: dict = {}
     reason = validation.check_text(reason, "reason", errors, max_length=255)
     if errors:
@@ -144,9 +146,9 @@ def refund_record_cash(*, request_id, actor, amount=None, reason="") -> Refund:
             PaymentStatus.PAID,
             PaymentStatus.REFUNDED,
         ):
-            raise Conflict("Only a paid request can be refunded.", code="not_paid")
+            raise Conflict(gettext("Only a paid request can be refunded."), code="not_paid")
         if attempt.method != PaymentMethod.CASH:
-            raise Conflict("A card payment is refunded through Stripe.", code="not_cash_payment")
+            raise Conflict(gettext("A card payment is refunded through Stripe."), code="not_cash_payment")
         value = _clean_amount(amount, refundable(service_request))
         number = Refund.objects.filter(request=service_request).count() + 1
         refund = Refund.objects.create(
@@ -169,7 +171,7 @@ def refund_record_cash(*, request_id, actor, amount=None, reason="") -> Refund:
 
 def _clean_amount(amount, left: Decimal) -> Decimal:
     if left <= 0:
-        raise Conflict("Everything paid has already been refunded.", code="nothing_to_refund")
+        raise Conflict(gettext("Everything paid has already been refunded."), code="nothing_to_refund")
     if amount in (None, ""):
         return left
     try:

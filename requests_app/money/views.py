@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from householdsvc.core import errors
@@ -19,7 +20,11 @@ from requests_app.views.common import member_required, perform
 @member_required
 def price_approve(request, pk: int):
     return perform(
-        request, pk, "You approved the new price.", price_changes.price_change_approve, customer=request.user
+        request,
+        pk,
+        _("You approved the new price."),
+        price_changes.price_change_approve,
+        customer=request.user,
     )
 
 
@@ -29,7 +34,7 @@ def price_decline(request, pk: int):
     return perform(
         request,
         pk,
-        "You declined the new price: an admin will settle it.",
+        _("You declined the new price: an admin will settle it."),
         price_changes.price_change_decline,
         customer=request.user,
         note=request.POST.get("note", ""),
@@ -59,7 +64,7 @@ def cash_record(request, pk: int):
     return perform(
         request,
         pk,
-        "Cash payment recorded: the customer is asked to confirm it.",
+        _("Cash payment recorded: the customer is asked to confirm it."),
         cash.cash_record,
         professional=request.user,
         tip=request.POST.get("tip"),
@@ -70,7 +75,7 @@ def cash_record(request, pk: int):
 @member_required
 def cash_confirm(request, pk: int):
     return perform(
-        request, pk, "Thank you: the cash payment is confirmed.", cash.cash_confirm, customer=request.user
+        request, pk, _("Thank you: the cash payment is confirmed."), cash.cash_confirm, customer=request.user
     )
 
 

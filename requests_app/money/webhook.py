@@ -15,6 +15,7 @@ import time
 import stripe
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext
 
 from householdsvc.core.errors import ValidationFailed
 from requests_app.models import (
@@ -58,22 +59,23 @@ def stripe_webhook_receive(*, payload: bytes, signature: str | None) -> WebhookO
     and apply the event it carries, once."""
     secret = settings.STRIPE_WEBHOOK_SECRET
     if not secret:
-        raise PaymentsUnavailable("Stripe events are not accepted on this site at the moment.")
+        raise PaymentsUnavailable(gettext("Stripe events are not accepted on this site at the moment."))
     try:
         _check_not_signed_in_the_future(signature)
         event = stripe.Webhook.construct_event(payload, signature, secret).to_dict()
         event_id, event_type, data_object = event["id"], event["type"], event["data"]["object"]
     except stripe.SignatureVerificationError as exc:
         raise ValidationFailed(
-            f"Invalid Stripe signature: {exc.user_message}", code="invalid_signature"
+            gettext("Invalid Stripe signature: %(user_message)s") % {"user_message": exc.user_message},
+            code="invalid_signature",
         ) from exc
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         # Not UTF-8, not JSON, not an event. Only ever seen with a valid signature.
-        raise ValidationFailed("Not a Stripe event.", code="invalid_payload") from exc
+        raise ValidationFailed(gettext("Not a Stripe event."), code="invalid_payload") from exc
     if not (isinstance(event_id, str) and event_id and isinstance(event_type, str)):
-        raise ValidationFailed("Not a Stripe event.", code="invalid_payload")
+        raise ValidationFailed(gettext("Not a Stripe event."), code="invalid_payload")
     if not isinstance(data_object, dict):
-        raise ValidationFailed("Not a Stripe event.", code="invalid_payload")
+        raise ValidationFailed(gettext("Not a Stripe event."), code="invalid_payload")
     return stripe_event_apply(event_id=event_id, event_type=event_type, data_object=data_object)
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -156,7 +157,7 @@ class SlotsView(APIView):
     def get(self, request, id):
         service = Service.objects.filter(pk=id, is_active=True).first()
         if service is None or service.is_dispatch:
-            raise NotFound("No such household service.")
+            raise NotFound(gettext("No such household service."))
         query = SlotQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         today = timezone.localdate()
@@ -167,16 +168,19 @@ class SlotsView(APIView):
             try:
                 first_day = serializers.DateField().to_internal_value(raw_from)
             except serializers.ValidationError:
-                problems["from"] = ["Enter a date, YYYY-MM-DD."]
+                problems["from"] = [gettext("Enter a date, YYYY-MM-DD.")]
             else:
                 if first_day < today:
-                    problems["from"] = ["That day is in the past."]
+                    problems["from"] = [gettext("That day is in the past.")]
                 elif first_day > today + timedelta(days=settings.BOOKING_HORIZON_DAYS):
-                    problems["from"] = [f"Bookings open at most {settings.BOOKING_HORIZON_DAYS} days ahead."]
+                    problems["from"] = [
+                        gettext("Bookings open at most %(days)s days ahead.")
+                        % {"days": settings.BOOKING_HORIZON_DAYS}
+                    ]
         if days > settings.BOOKING_HORIZON_DAYS + 1:
-            problems["days"] = [f"At most {settings.BOOKING_HORIZON_DAYS + 1}."]
+            problems["days"] = [gettext("At most %(days)s.") % {"days": settings.BOOKING_HORIZON_DAYS + 1}]
         if problems:
-            raise ValidationFailed("Invalid input.", errors=problems)
+            raise ValidationFailed(gettext("Invalid input."), errors=problems)
         pin_code = query.validated_data["pin_code"].strip()
         found = slots.slots_for(service=service, pin_code=pin_code, first_day=first_day, days=days)
         body = {

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from icalendar import Calendar, Event
 
 from householdsvc.core.errors import NotFound
@@ -48,9 +49,9 @@ def feed_owner(token: str):
         professional_id, key = signing.Signer(salt=SALT).unsign(token).split(".", 1)
         feed = CalendarFeed.objects.select_related("professional").get(professional_id=int(professional_id))
     except (signing.BadSignature, ValueError, CalendarFeed.DoesNotExist) as exc:
-        raise NotFound("No such calendar.") from exc
+        raise NotFound(gettext("No such calendar.")) from exc
     if not secrets.compare_digest(feed.key, key) or not feed.professional.is_active:
-        raise NotFound("No such calendar.")
+        raise NotFound(gettext("No such calendar."))
     return feed.professional
 
 

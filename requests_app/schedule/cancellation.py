@@ -11,10 +11,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from householdsvc.core.errors import InvalidTransition, NotAllowed
 from requests_app.models import TRANSITIONS, Action, ServiceRequest, Status
 from requests_app.selectors import service_request_get
+from requests_app.status_words import status_word
 
 CENT = Decimal("0.01")
 
@@ -57,7 +59,10 @@ def preview(*, user, request_id) -> CancellationTerms:
     """The terms the customer (or an admin) would cancel ``request_id`` on, right now."""
     service_request = service_request_get(user=user, request_id=request_id)
     if not (user.is_admin or service_request.customer_id == user.pk):
-        raise NotAllowed("Only the customer who made the request, or an admin, may cancel it.")
+        raise NotAllowed(gettext("Only the customer who made the request, or an admin, may cancel it."))
     if service_request.status not in TRANSITIONS[Action.CANCEL][0]:
-        raise InvalidTransition(f"Cannot cancel this request: it is {service_request.status}.")
+        raise InvalidTransition(
+            gettext("Cannot cancel this request: it is %(status)s.")
+            % {"status": status_word(service_request.status)}
+        )
     return terms_for(service_request)

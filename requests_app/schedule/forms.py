@@ -3,6 +3,7 @@
 from datetime import time
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from requests_app.schedule.models import Weekday
 
@@ -19,7 +20,7 @@ def _parse_ranges(text: str) -> list[tuple[time, time]]:
             start, end = (time.fromisoformat(value.strip()) for value in bounds)
         except ValueError as exc:
             raise forms.ValidationError(
-                f"Write ranges as 09:00-13:00, separated by commas (not {part!r})."
+                _("Write ranges as 09:00-13:00, separated by commas (not %(part)s).") % {"part": repr(part)}
             ) from exc
         ranges.append((start, end))
     return ranges
@@ -38,9 +39,9 @@ class WorkingWeekForm(forms.Form):
             self.fields[f"day_{weekday.value}"] = forms.CharField(
                 label=weekday.label, required=False, initial=initial, max_length=200
             )
-        self.fields[
-            "day_0"
-        ].help_text = "For example 09:00-13:00, 14:00-18:00. Leave a day empty to have it off."
+        self.fields["day_0"].help_text = _(
+            "For example 09:00-13:00, 14:00-18:00. Leave a day empty to have it off."
+        )
 
     def ranges(self) -> list[tuple[int, time, time]]:
         found = []
@@ -62,9 +63,10 @@ class WorkingWeekForm(forms.Form):
 
 class TimeOffForm(forms.Form):
     starts_at = forms.DateTimeField(
-        label="From", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        label=_("From"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
     ends_at = forms.DateTimeField(
-        label="Until", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        label=_("Until"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     reason = forms.CharField(required=False, max_length=120)

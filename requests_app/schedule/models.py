@@ -3,16 +3,17 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Weekday(models.IntegerChoices):
-    MONDAY = 0, "Monday"
-    TUESDAY = 1, "Tuesday"
-    WEDNESDAY = 2, "Wednesday"
-    THURSDAY = 3, "Thursday"
-    FRIDAY = 4, "Friday"
-    SATURDAY = 5, "Saturday"
-    SUNDAY = 6, "Sunday"
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
 
 
 class WorkingHours(models.Model):
@@ -29,7 +30,7 @@ class WorkingHours(models.Model):
 
     class Meta:
         ordering = ["professional", "weekday", "starts_at"]
-        verbose_name_plural = "working hours"
+        verbose_name_plural = _("working hours")
         constraints = [
             models.CheckConstraint(condition=Q(weekday__gte=0, weekday__lte=6), name="hours_weekday_valid"),
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="hours_end_after_start"),
@@ -54,7 +55,7 @@ class TimeOff(models.Model):
 
     class Meta:
         ordering = ["starts_at", "id"]
-        verbose_name_plural = "time off"
+        verbose_name_plural = _("time off")
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="time_off_end_after_start"),
         ]
@@ -79,10 +80,10 @@ class CalendarFeed(models.Model):
 
 
 class ProposalStatus(models.TextChoices):
-    PENDING = "pending", "Waiting for the customer"
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
-    WITHDRAWN = "withdrawn", "Replaced or no longer possible"
+    PENDING = "pending", _("Waiting for the customer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Replaced or no longer possible")
 
 
 class TimeProposal(models.Model):
@@ -117,9 +118,9 @@ class TimeProposal(models.Model):
 
 
 class Frequency(models.TextChoices):
-    WEEKLY = "weekly", "Every week"
-    FORTNIGHTLY = "fortnightly", "Every two weeks"
-    MONTHLY = "monthly", "Every month"
+    WEEKLY = "weekly", _("Every week")
+    FORTNIGHTLY = "fortnightly", _("Every two weeks")
+    MONTHLY = "monthly", _("Every month")
 
 
 class Series(models.Model):
@@ -129,14 +130,14 @@ class Series(models.Model):
 
     customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="series")
     frequency = models.CharField(max_length=16, choices=Frequency.choices)
-    starts_at = models.DateTimeField(help_text="The first occurrence's start.")
+    starts_at = models.DateTimeField(help_text=_("The first occurrence's start."))
     until = models.DateField(null=True, blank=True)
     count = models.PositiveSmallIntegerField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name_plural = "series"
+        verbose_name_plural = _("series")
         constraints = [
             models.CheckConstraint(
                 condition=Q(until__isnull=False) | Q(count__isnull=False), name="series_has_an_end"
@@ -165,8 +166,10 @@ class SeriesOccurrence(models.Model):
         related_name="series_occurrence",
     )
     skipped = models.BooleanField(default=False)
-    moved_to = models.DateTimeField(null=True, blank=True, help_text="Changed time, before it was created.")
-    problem = models.CharField(max_length=255, blank=True, help_text="Why it could not be booked.")
+    moved_to = models.DateTimeField(
+        null=True, blank=True, help_text=_("Changed time, before it was created.")
+    )
+    problem = models.CharField(max_length=255, blank=True, help_text=_("Why it could not be booked."))
 
     class Meta:
         ordering = ["series", "index"]

@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.validation import ensure_active
 from householdsvc.core.errors import Conflict, InvalidTransition, NotAllowed, NotFound, ValidationFailed
@@ -19,6 +20,7 @@ from requests_app.schedule import services as schedule
 from requests_app.schedule import slots
 from requests_app.schedule.models import ProposalStatus, TimeProposal
 from requests_app.services import service_request_lock
+from requests_app.status_words import status_word
 
 NOTE_MAX_LENGTH = TimeProposal._meta.get_field("note").max_length
 
@@ -52,10 +54,10 @@ def _lock_pending(service_request: ServiceRequest) -> TimeProposal:
         latest = TimeProposal.objects.filter(request=service_request).order_by("-created_at", "-id").first()
         if latest is not None and latest.status == ProposalStatus.WITHDRAWN:
             raise Conflict(
-                "The proposed time was withdrawn: the booking was moved or a new time proposed.",
+                gettext("The proposed time was withdrawn: the booking was moved or a new time proposed."),
                 code="proposal_withdrawn",
             )
-        raise NotFound("No proposed time waits for an answer on this request.")
+        raise NotFound(gettext("No proposed time waits for an answer on this request."))
     return proposal
 
 
@@ -64,7 +66,7 @@ def _ensure_free(professional_id, service_request: ServiceRequest, start) -> Non
     # As in hold_for: one change of this professional's held time at a time.
     get_user_model().objects.select_for_update().filter(pk=professional_id).first()
     if not slots.is_free(professional_id, start=start, end=end, exclude_request_id=service_request.pk):
-        raise Conflict("The professional is not free at that time.", code="professional_busy")
+        raise Conflict(gettext("The professional is not free at that time."), code="professional_busy")
 
 
 def time_propose(*, request_id, professional, scheduled_for, note="") -> TimeProposal:
@@ -74,21 +76,26 @@ def time_propose(*, request_id, professional, scheduled_for, note="") -> TimePro
     with transaction.atomic():
         service_request = service_request_lock(request_id=request_id, visible_to=professional)
         if service_request.professional_id != professional.pk:
-            raise NotAllowed("Only the professional assigned to this booking may propose another time.")
+            raise NotAllowed(
+                gettext("Only the professional assigned to this booking may propose another time.")
+            )
         if service_request.service.is_dispatch or service_request.status != Status.ASSIGNED:
-            raise InvalidTransition(f"Cannot propose another time: the request is {service_request.status}.")
+            raise InvalidTransition(
+                gettext("Cannot propose another time: the request is %(status)s.")
+                % {"status": status_word(service_request.status)}
+            )
         errors: dict[str, list[str]] = {}
         if scheduled_for is None:
-            errors["scheduled_for"] = ["Choose the new time."]
+            errors["scheduled_for"] = [gettext("Choose the new time.")]
         else:
             if timezone.is_naive(scheduled_for):
                 scheduled_for = timezone.make_aware(scheduled_for)
             schedule.check_slot_time(scheduled_for, errors)
             if not errors and scheduled_for == service_request.scheduled_for:
-                errors["scheduled_for"] = ["That is the booking's time already."]
+                errors["scheduled_for"] = [gettext("That is the booking's time already.")]
         note = validation.check_text(note, "note", errors, max_length=NOTE_MAX_LENGTH)
         if errors:
-            raise ValidationFailed("Invalid input.", errors=errors)
+            raise ValidationFailed(gettext("Invalid input."), errors=errors)
         _ensure_free(professional.pk, service_request, scheduled_for)
         TimeProposal.objects.filter(request=service_request, status=ProposalStatus.PENDING).update(
             status=ProposalStatus.WITHDRAWN, decided_at=timezone.now()
@@ -105,7 +112,7 @@ def _answer(request_id, customer):
     ensure_active(customer)
     service_request = service_request_lock(request_id=request_id, visible_to=customer)
     if service_request.customer_id != customer.pk:
-        raise NotAllowed("Only the customer who booked it may answer a proposed time.")
+        raise NotAllowed(gettext("Only the customer who booked it may answer a proposed time."))
     return service_request, _lock_pending(service_request)
 
 
@@ -117,9 +124,9 @@ def time_proposal_accept(*, request_id, customer) -> ServiceRequest:
             service_request.status != Status.ASSIGNED
             or service_request.professional_id != proposal.proposed_by_id
         ):
-            raise InvalidTransition("The proposal no longer applies: the booking changed meanwhile.")
+            raise InvalidTransition(gettext("The proposal no longer applies: the booking changed meanwhile."))
         if proposal.scheduled_for <= timezone.now():
-            raise Conflict("The proposed time has passed.", code="proposal_expired")
+            raise Conflict(gettext("The proposed time has passed."), code="proposal_expired")
         _ensure_free(service_request.professional_id, service_request, proposal.scheduled_for)
         duration = timedelta(minutes=service_request.service.time_required_minutes)
         service_request.scheduled_for = proposal.scheduled_for

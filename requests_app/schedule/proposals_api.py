@@ -3,6 +3,7 @@
 Thin: parse, call ``requests_app.schedule.proposals``, render.
 """
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -55,7 +56,7 @@ class ProposalView(APIView):
     def get(self, request, id):
         proposal = proposals.pending_for(service_request_get(user=request.user, request_id=id))
         if proposal is None:
-            raise NotFound("No proposed time waits for an answer on this request.")
+            raise NotFound(gettext("No proposed time waits for an answer on this request."))
         return Response(TimeProposalSerializer(proposal).data)
 
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import ProfessionalProfile
 from accounts.validation import ensure_active
@@ -47,7 +48,7 @@ def service_request_release(*, request_id, professional, note="") -> ServiceRequ
         errors: dict[str, list[str]] = {}
         note = validation.check_text(note, "note", errors, max_length=CANCEL_REASON_MAX_LENGTH)
         if errors:
-            raise ValidationFailed("Invalid input.", errors=errors)
+            raise ValidationFailed(gettext("Invalid input."), errors=errors)
         late = is_late(service_request)
         service_request.professional = None
         service_request.busy_from = service_request.busy_until = None

@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from householdsvc.core import errors
@@ -14,8 +15,8 @@ from requests_app.views.common import invalid_form, member_required, perform
 
 
 class SlotChoiceForm(forms.Form):
-    scheduled_for = forms.DateTimeField(label="New time")
-    note = forms.CharField(max_length=255, required=False, label="Why? (optional)")
+    scheduled_for = forms.DateTimeField(label=_("New time"))
+    note = forms.CharField(max_length=255, required=False, label=_("Why? (optional)"))
 
 
 def _slot_write(request, pk: int, success: str, write, *, with_note=False, **kwargs):
@@ -31,7 +32,7 @@ def _slot_write(request, pk: int, success: str, write, *, with_note=False, **kwa
 @member_required
 def request_reschedule(request, pk: int):
     return _slot_write(
-        request, pk, "Your booking was moved.", reschedule.service_request_reschedule, actor=request.user
+        request, pk, _("Your booking was moved."), reschedule.service_request_reschedule, actor=request.user
     )
 
 
@@ -41,7 +42,7 @@ def request_propose_time(request, pk: int):
     return _slot_write(
         request,
         pk,
-        "You proposed another time; the customer will accept or decline it.",
+        _("You proposed another time; the customer will accept or decline it."),
         proposals.time_propose,
         with_note=True,
         professional=request.user,
@@ -54,7 +55,7 @@ def proposal_accept(request, pk: int):
     return perform(
         request,
         pk,
-        "The booking moved to the proposed time.",
+        _("The booking moved to the proposed time."),
         proposals.time_proposal_accept,
         customer=request.user,
     )
@@ -64,14 +65,16 @@ def proposal_accept(request, pk: int):
 @member_required
 def proposal_decline(request, pk: int):
     return perform(
-        request, pk, "You kept the booked time.", proposals.time_proposal_decline, customer=request.user
+        request, pk, _("You kept the booked time."), proposals.time_proposal_decline, customer=request.user
     )
 
 
 class RepeatForm(forms.Form):
     frequency = forms.ChoiceField(choices=Frequency.choices)
-    count = forms.IntegerField(required=False, min_value=2, max_value=52, label="Times in all")
-    until = forms.DateField(required=False, label="…or until", widget=forms.DateInput(attrs={"type": "date"}))
+    count = forms.IntegerField(required=False, min_value=2, max_value=52, label=_("Times in all"))
+    until = forms.DateField(
+        required=False, label=_("…or until"), widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 def _series_write(request, pk: int, success: str, write, **kwargs):

@@ -13,8 +13,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from accounts.language import language_of
 from householdsvc.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
 from householdsvc.core.transactions import on_commit_robust
 from requests_app import offers
@@ -23,20 +27,27 @@ from requests_app.schedule import services as schedule
 from requests_app.schedule import slots
 from requests_app.schedule.models import ProposalStatus, TimeProposal
 from requests_app.services import service_request_lock
+from requests_app.status_words import status_word
 
 RESCHEDULABLE = (Status.REQUESTED, Status.ASSIGNED)
 
 
 def _notify_professional(professional_id, request_id, text) -> None:
+    """``text`` may be lazy: the e-mail is written in the professional's language."""
     professional = get_user_model().objects.filter(pk=professional_id).first()
     if professional is not None and professional.email:
-        send_mail(f"Job #{request_id} was moved", text, None, [professional.email])
+        with translation.override(language_of(professional)):
+            subject = _("Job #%(number)s was moved") % {"number": request_id}
+            send_mail(subject, str(text), None, [professional.email])
 
 
 def _notify_customer(customer_id, request_id, text) -> None:
+    """``text`` may be lazy: the e-mail is written in the customer's language."""
     customer = get_user_model().objects.filter(pk=customer_id).first()
     if customer is not None and customer.email:
-        send_mail(f"Your booking #{request_id} was moved", text, None, [customer.email])
+        with translation.override(language_of(customer)):
+            subject = _("Your booking #%(number)s was moved") % {"number": request_id}
+            send_mail(subject, str(text), None, [customer.email])
 
 
 def _local(moment) -> str:
@@ -68,10 +79,10 @@ def _withdraw_proposal(service_request: ServiceRequest, actor) -> TimeProposal |
 
 def service_request_reschedule(*, request_id, actor, scheduled_for) -> ServiceRequest:
     if not actor.is_active:
-        raise NotAllowed("This account is blocked.", code="account_blocked")
+        raise NotAllowed(gettext("This account is blocked."), code="account_blocked")
     errors: dict[str, list[str]] = {}
     if scheduled_for is None:
-        errors["scheduled_for"] = ["Choose the new time."]
+        errors["scheduled_for"] = [gettext("Choose the new time.")]
     else:
         if timezone.is_naive(scheduled_for):
             scheduled_for = timezone.make_aware(scheduled_for)
@@ -79,16 +90,20 @@ def service_request_reschedule(*, request_id, actor, scheduled_for) -> ServiceRe
     with transaction.atomic():
         service_request = service_request_lock(request_id=request_id, visible_to=actor)
         if service_request.customer_id != actor.pk and not actor.is_admin:
-            raise NotAllowed("Only the customer who booked it, or an admin, may move this booking.")
+            raise NotAllowed(gettext("Only the customer who booked it, or an admin, may move this booking."))
         if service_request.service.is_dispatch or service_request.status not in RESCHEDULABLE:
-            raise InvalidTransition(f"Cannot move this request: it is {service_request.status}.")
+            raise InvalidTransition(
+                gettext("Cannot move this request: it is %(status)s.")
+                % {"status": status_word(service_request.status)}
+            )
         if errors:
-            raise ValidationFailed("Invalid input.", errors=errors)
+            raise ValidationFailed(gettext("Invalid input."), errors=errors)
         current = service_request.scheduled_for
         cutoff = timedelta(hours=settings.RESCHEDULE_CUTOFF_HOURS)
         if current is not None and current - timezone.now() < cutoff:
             raise Conflict(
-                f"A booking can be moved until {settings.RESCHEDULE_CUTOFF_HOURS} hours before it.",
+                gettext("A booking can be moved until %(hours)s hours before it.")
+                % {"hours": settings.RESCHEDULE_CUTOFF_HOURS},
                 code="reschedule_too_late",
             )
         if scheduled_for == current:
@@ -116,46 +131,64 @@ def service_request_reschedule(*, request_id, actor, scheduled_for) -> ServiceRe
         fields = ["scheduled_for", "updated_at"]
         if kept:
             service_request.busy_from, service_request.busy_until = scheduled_for, scheduled_for + duration
-            note = "Moved; the same professional keeps it."
+            note = _("Moved; the same professional keeps it.")
         elif professional_id is not None:
             service_request.status = Status.REQUESTED
             service_request.professional = None
             service_request.busy_from = service_request.busy_until = None
             service_request.assigned_at = None
-            note = "Moved; the professional is not free then, so it is offered anew."
+            note = _("Moved; the professional is not free then, so it is offered anew.")
         else:
-            note = "Moved."
+            note = _("Moved.")
         fields += ["busy_from", "busy_until", "status", "professional", "assigned_at"]
         service_request.save(update_fields=fields)
         when = timezone.localtime(scheduled_for).strftime("%Y-%m-%d %H:%M")
+        with translation.override(None):  # the request's history keeps the words as written
+            event_note = f"Rescheduled to {when}. {note}"
         RequestEvent.objects.create(
             request=service_request,
             action=Action.EDIT,
             from_status=from_status,
             to_status=service_request.status,
             actor=actor,
-            note=f"Rescheduled to {when}. {note}",
+            note=event_note,
         )
         withdrawn = _withdraw_proposal(service_request, actor)
         to_professional = note
         if withdrawn is not None:
-            to_professional += f" The time you proposed ({_local(withdrawn.scheduled_for)}) is withdrawn."
+            to_professional = format_lazy(
+                "{} {}",
+                note,
+                format_lazy(
+                    _("The time you proposed ({time}) is withdrawn."), time=_local(withdrawn.scheduled_for)
+                ),
+            )
         if service_request.status == Status.REQUESTED and not kept:
             offers.offers_redispatch(service_request=service_request)
-        mover = "The customer" if actor.pk == service_request.customer_id else "An admin"
-        if actor.pk != service_request.customer_id:
+        by_customer = actor.pk == service_request.customer_id
+        if not by_customer:
             # An admin moved it: the customer is the other side too.
             on_commit_robust(
                 _notify_customer,
                 service_request.customer_id,
                 service_request.pk,
-                f"Your booking #{service_request.pk} was moved to {when}. {note}",
+                format_lazy(
+                    _("Your booking #{number} was moved to {when}. {note}"),
+                    number=service_request.pk,
+                    when=when,
+                    note=note,
+                ),
             )
         if professional_id is not None:
+            moved = (
+                _("The customer moved job #{number} to {when}. {note}")
+                if by_customer
+                else _("An admin moved job #{number} to {when}. {note}")
+            )
             on_commit_robust(
                 _notify_professional,
                 professional_id,
                 service_request.pk,
-                f"{mover} moved job #{service_request.pk} to {when}. {to_professional}",
+                format_lazy(moved, number=service_request.pk, when=when, note=to_professional),
             )
     return service_request

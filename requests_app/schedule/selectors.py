@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import Role
 from householdsvc.core.errors import NotFound
@@ -20,17 +21,17 @@ from requests_app.schedule.models import TimeOff, WorkingHours
 def schedule_owner(*, user, professional_id=None):
     """The professional whose schedule ``user`` asks for: themself by default; an admin names one."""
     if not user.is_authenticated or not user.is_active:
-        raise NotFound("No such professional.")
+        raise NotFound(gettext("No such professional."))
     if professional_id in (None, "") and user.role == Role.PROFESSIONAL:
         return user
     if not user.is_admin:
         if str(professional_id) == str(user.pk) and user.role == Role.PROFESSIONAL:
             return user
-        raise NotFound("No such professional.")
+        raise NotFound(gettext("No such professional."))
     try:
         return get_user_model().objects.get(pk=int(professional_id), role=Role.PROFESSIONAL)
     except (get_user_model().DoesNotExist, TypeError, ValueError) as exc:
-        raise NotFound("No such professional.") from exc
+        raise NotFound(gettext("No such professional.")) from exc
 
 
 def working_hours_list(*, user, professional_id=None) -> QuerySet[WorkingHours]:

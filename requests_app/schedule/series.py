@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.validation import ensure_active
 from householdsvc.core.errors import (
@@ -34,6 +35,7 @@ from requests_app.schedule.models import Frequency, Series, SeriesOccurrence
 from requests_app.schedule.reschedule import service_request_reschedule
 from requests_app.schedule.slots import is_aligned, site_zone
 from requests_app.services import service_request_cancel, service_request_create, service_request_lock
+from requests_app.status_words import status_word
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +76,7 @@ def series_get(*, user, series_id) -> Series:
     """A series its customer (or an admin) may see; 404 otherwise."""
     series = Series.objects.filter(pk=series_id).first()
     if series is None or not (user.is_admin or series.customer_id == user.pk):
-        raise NotFound("No such series.")
+        raise NotFound(gettext("No such series."))
     return series
 
 
@@ -82,7 +84,7 @@ def _lock(series_id, actor) -> Series:
     ensure_active(actor)
     series = Series.objects.select_for_update().filter(pk=series_id).first()
     if series is None or not (actor.is_admin or series.customer_id == actor.pk):
-        raise NotFound("No such series.")
+        raise NotFound(gettext("No such series."))
     return series
 
 
@@ -95,30 +97,37 @@ def series_create(*, customer, request_id, frequency, until=None, count=None) ->
     with transaction.atomic():
         first = service_request_lock(request_id=request_id, visible_to=customer)
         if first.customer_id != customer.pk:
-            raise NotAllowed("Only the customer who booked it may repeat this booking.")
+            raise NotAllowed(gettext("Only the customer who booked it may repeat this booking."))
         if first.service.is_dispatch or first.scheduled_for is None or first.status not in SERIES_STATUSES:
-            raise InvalidTransition(f"Cannot repeat this request: it is {first.status} or has no time.")
+            raise InvalidTransition(
+                gettext("Cannot repeat this request: it is %(status)s or has no time.")
+                % {"status": status_word(first.status)}
+            )
         if SeriesOccurrence.objects.filter(request=first).exists():
-            raise Conflict("This booking already repeats.", code="already_in_series")
+            raise Conflict(gettext("This booking already repeats."), code="already_in_series")
         errors: dict[str, list[str]] = {}
         if frequency not in Frequency.values:
-            errors["frequency"] = [f"Choose one of: {', '.join(Frequency.values)}."]
+            errors["frequency"] = [
+                gettext("Choose one of: %(choices)s.") % {"choices": ", ".join(Frequency.values)}
+            ]
         if until is None and count is None:
-            errors["until"] = ["Give an end: a date (until) or a number of times (count)."]
+            errors["until"] = [gettext("Give an end: a date (until) or a number of times (count).")]
         elif until is not None and count is not None:
-            errors["until"] = ["Give either a date (until) or a number of times (count), not both."]
+            errors["until"] = [gettext("Give either a date (until) or a number of times (count), not both.")]
         elif count is not None and not 2 <= count <= MAX_OCCURRENCES:
-            errors["count"] = [f"From 2 to {MAX_OCCURRENCES} times."]
+            errors["count"] = [gettext("From 2 to %(count)s times.") % {"count": MAX_OCCURRENCES}]
         elif until is not None and until <= timezone.localtime(first.scheduled_for).date():
-            errors["until"] = ["The end must be after the first booking."]
+            errors["until"] = [gettext("The end must be after the first booking.")]
         elif (
             until is not None
             and not errors
             and _last_index(frequency, first.scheduled_for, until=until) >= (MAX_OCCURRENCES)
         ):
-            errors["until"] = [f"At most {MAX_OCCURRENCES} times: choose an earlier end."]
+            errors["until"] = [
+                gettext("At most %(count)s times: choose an earlier end.") % {"count": MAX_OCCURRENCES}
+            ]
         if errors:
-            raise ValidationFailed("Invalid input.", errors=errors)
+            raise ValidationFailed(gettext("Invalid input."), errors=errors)
         series = Series.objects.create(
             customer=customer, frequency=frequency, starts_at=first.scheduled_for, until=until, count=count
         )
@@ -204,12 +213,12 @@ def _future_index(series: Series, index) -> int:
     try:
         index = int(index)
     except (TypeError, ValueError) as exc:
-        raise NotFound("No such occurrence.") from exc
+        raise NotFound(gettext("No such occurrence.")) from exc
     last = _last_index(series.frequency, series.starts_at, until=series.until, count=series.count)
     if not 1 <= index <= last:
-        raise NotFound("No such occurrence.")
+        raise NotFound(gettext("No such occurrence."))
     if series.ended_at is not None:
-        raise Conflict("The series has ended.", code="series_ended")
+        raise Conflict(gettext("The series has ended."), code="series_ended")
     return index
 
 
@@ -235,7 +244,7 @@ def series_change(*, series_id, index, actor, scheduled_for) -> SeriesOccurrence
         index = _future_index(series, index)
         occurrence, _ = SeriesOccurrence.objects.get_or_create(series=series, index=index)
         if occurrence.skipped:
-            raise Conflict("That occurrence is skipped.", code="occurrence_skipped")
+            raise Conflict(gettext("That occurrence is skipped."), code="occurrence_skipped")
         if occurrence.request_id:
             service_request_reschedule(
                 request_id=occurrence.request_id, actor=actor, scheduled_for=scheduled_for
@@ -243,13 +252,16 @@ def series_change(*, series_id, index, actor, scheduled_for) -> SeriesOccurrence
             return occurrence
         errors: dict[str, list[str]] = {}
         if scheduled_for is None:
-            errors["scheduled_for"] = ["Choose the new time."]
+            errors["scheduled_for"] = [gettext("Choose the new time.")]
         elif scheduled_for <= timezone.now():
-            errors["scheduled_for"] = ["That time is in the past."]
+            errors["scheduled_for"] = [gettext("That time is in the past.")]
         elif not is_aligned(scheduled_for):
-            errors["scheduled_for"] = [f"Choose a start on the {settings.SLOT_STEP_MINUTES}-minute grid."]
+            errors["scheduled_for"] = [
+                gettext("Choose a start on the %(minutes)s-minute grid.")
+                % {"minutes": settings.SLOT_STEP_MINUTES}
+            ]
         if errors:
-            raise ValidationFailed("Invalid input.", errors=errors)
+            raise ValidationFailed(gettext("Invalid input."), errors=errors)
         occurrence.moved_to, occurrence.problem = scheduled_for, ""
         occurrence.save(update_fields=["moved_to", "problem"])
     return occurrence

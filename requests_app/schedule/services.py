@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 from rest_framework.fields import DateTimeField
 
 from accounts.models import Role
@@ -33,15 +34,16 @@ MAX_RANGES = 7 * 6
 
 def _ensure_may_manage(actor, professional) -> None:
     if not actor.is_active:
-        raise NotAllowed("This account is blocked.", code="account_blocked")
+        raise NotAllowed(gettext("This account is blocked."), code="account_blocked")
     if actor.is_admin:
         if professional.role != Role.PROFESSIONAL:
             raise ValidationFailed(
-                "Invalid input.", errors={"professional": ["This user is not a professional."]}
+                gettext("Invalid input."),
+                errors={"professional": [gettext("This user is not a professional.")]},
             )
         return
     if actor.pk != professional.pk or actor.role != Role.PROFESSIONAL:
-        raise NotAllowed("Only the professional, or an admin, may change these working hours.")
+        raise NotAllowed(gettext("Only the professional, or an admin, may change these working hours."))
 
 
 def _hhmm(value: time) -> str:
@@ -54,22 +56,37 @@ def check_week(ranges) -> list[tuple[int, time, time]]:
     cleaned: list[tuple[int, time, time]] = []
     ranges = list(ranges)
     if len(ranges) > MAX_RANGES:
-        raise ValidationFailed("Invalid input.", errors={"ranges": [f"At most {MAX_RANGES} ranges a week."]})
+        raise ValidationFailed(
+            gettext("Invalid input."),
+            errors={"ranges": [gettext("At most %(count)s ranges a week.") % {"count": MAX_RANGES}]},
+        )
     for entry in ranges:
         weekday, starts_at, ends_at = (
             (entry["weekday"], entry["starts_at"], entry["ends_at"]) if isinstance(entry, dict) else entry
         )
         if weekday not in Weekday.values:
-            problems.append(f"Unknown weekday {weekday!r}: 0 (Monday) to 6 (Sunday).")
+            problems.append(
+                gettext("Unknown weekday %(weekday)s: 0 (Monday) to 6 (Sunday).") % {"weekday": repr(weekday)}
+            )
             continue
         if not isinstance(starts_at, time) or not isinstance(ends_at, time):
-            problems.append(f"{Weekday(weekday).label}: give the start and end as times of day.")
+            problems.append(
+                gettext("%(weekday)s: give the start and end as times of day.")
+                % {"weekday": Weekday(weekday).label}
+            )
             continue
         starts_at, ends_at = starts_at.replace(tzinfo=None), ends_at.replace(tzinfo=None)
         if ends_at <= starts_at:
             problems.append(
-                f"{Weekday(weekday).label}: {_hhmm(starts_at)}-{_hhmm(ends_at)} ends before it starts "
-                "(a range cannot run past midnight)."
+                gettext(
+                    "%(weekday)s: %(starts_at)s-%(ends_at)s ends before it starts "
+                    "(a range cannot run past midnight)."
+                )
+                % {
+                    "weekday": Weekday(weekday).label,
+                    "starts_at": _hhmm(starts_at),
+                    "ends_at": _hhmm(ends_at),
+                }
             )
             continue
         cleaned.append((weekday, starts_at, ends_at))
@@ -77,11 +94,17 @@ def check_week(ranges) -> list[tuple[int, time, time]]:
     for (day_a, start_a, end_a), (day_b, start_b, end_b) in pairwise(cleaned):
         if day_a == day_b and start_b < end_a:
             problems.append(
-                f"{Weekday(day_a).label}: {_hhmm(start_a)}-{_hhmm(end_a)} overlaps "
-                f"{_hhmm(start_b)}-{_hhmm(end_b)}."
+                gettext("%(day_a)s: %(start_a)s-%(end_a)s overlaps %(start_b)s-%(end_b)s.")
+                % {
+                    "day_a": Weekday(day_a).label,
+                    "start_a": _hhmm(start_a),
+                    "end_a": _hhmm(end_a),
+                    "start_b": _hhmm(start_b),
+                    "end_b": _hhmm(end_b),
+                }
             )
     if problems:
-        raise ValidationFailed("Invalid input.", errors={"ranges": problems})
+        raise ValidationFailed(gettext("Invalid input."), errors={"ranges": problems})
     return cleaned
 
 
@@ -106,18 +129,18 @@ def check_time_off(starts_at, ends_at, reason="") -> tuple[dict, str]:
     values = {}
     for field, value in (("starts_at", starts_at), ("ends_at", ends_at)):
         if not isinstance(value, datetime):
-            errors[field] = ["Enter a date and time."]
+            errors[field] = [gettext("Enter a date and time.")]
             continue
         values[field] = timezone.make_aware(value) if timezone.is_naive(value) else value
     reason = (reason or "").strip()
     if len(reason) > REASON_MAX_LENGTH:
-        errors["reason"] = [f"At most {REASON_MAX_LENGTH} characters."]
+        errors["reason"] = [gettext("At most %(count)s characters.") % {"count": REASON_MAX_LENGTH}]
     if "starts_at" in values and values["starts_at"] < timezone.now() - PAST_GRACE:
-        errors["starts_at"] = ["Time off cannot start in the past."]
+        errors["starts_at"] = [gettext("Time off cannot start in the past.")]
     if len(values) == 2 and values["ends_at"] <= values["starts_at"]:
-        errors["ends_at"] = ["The end must come after the start."]
+        errors["ends_at"] = [gettext("The end must come after the start.")]
     if errors:
-        raise ValidationFailed("Invalid input.", errors=errors)
+        raise ValidationFailed(gettext("Invalid input."), errors=errors)
     return values, reason
 
 
@@ -132,9 +155,9 @@ def time_off_delete(*, time_off_id, actor) -> None:
     try:
         time_off = TimeOff.objects.select_related("professional").get(pk=int(time_off_id))
     except (TimeOff.DoesNotExist, TypeError, ValueError) as exc:
-        raise NotFound("No such time off.") from exc
+        raise NotFound(gettext("No such time off.")) from exc
     if not (actor.is_admin or time_off.professional_id == actor.pk):
-        raise NotFound("No such time off.")
+        raise NotFound(gettext("No such time off."))
     _ensure_may_manage(actor, time_off.professional)
     time_off.delete()
 
@@ -180,12 +203,12 @@ def hold_for(*, service_request: ServiceRequest, professional) -> list[str]:
     )
     if overlapping:
         raise Conflict(
-            "The professional already holds a job at that time.",
+            gettext("The professional already holds a job at that time."),
             code="overlapping_job",
         )
     if not service_request.service.is_dispatch and not slots.is_free(professional.pk, start=start, end=end):
         raise Conflict(
-            "The professional does not work at that time (working hours or time off).",
+            gettext("The professional does not work at that time (working hours or time off)."),
             code="not_available",
         )
     service_request.busy_from, service_request.busy_until = start, end
@@ -220,12 +243,15 @@ def check_slot_time(scheduled_for: datetime, errors: dict, *, now=None) -> None:
     """A household job's time must be a slot: on the grid, not past, within the horizon."""
     now = now or timezone.now()
     if scheduled_for < now:
-        errors["scheduled_for"] = ["That time is in the past."]
+        errors["scheduled_for"] = [gettext("That time is in the past.")]
     elif scheduled_for >= slots.horizon_end(now):
-        errors["scheduled_for"] = [f"Bookings open at most {settings.BOOKING_HORIZON_DAYS} days ahead."]
+        errors["scheduled_for"] = [
+            gettext("Bookings open at most %(days)s days ahead.") % {"days": settings.BOOKING_HORIZON_DAYS}
+        ]
     elif not slots.is_aligned(scheduled_for):
         errors["scheduled_for"] = [
-            f"Choose a start on the {settings.SLOT_STEP_MINUTES}-minute grid (e.g. 10:00, 10:30)."
+            gettext("Choose a start on the %(minutes)s-minute grid (e.g. 10:00, 10:30).")
+            % {"minutes": settings.SLOT_STEP_MINUTES}
         ]
 
 
@@ -283,7 +309,7 @@ def ensure_bookable(*, service, pin_code: str, start: datetime, exclude_request_
     free_count = free.count()
     if not free_count:
         raise SlotTaken(
-            "Nobody is free at that time any more; choose another slot.",
+            gettext("Nobody is free at that time any more; choose another slot."),
             next_slots=slots.next_free_slots(service=service, pin_code=pin_code, after=start),
         )
     waiting = pending_bookings(
@@ -291,7 +317,9 @@ def ensure_bookable(*, service, pin_code: str, start: datetime, exclude_request_
     )
     if waiting >= free_count:
         raise SlotFull(
-            "Every professional free at that time is already asked for by other bookings; "
-            "choose another slot.",
+            gettext(
+                "Every professional free at that time is already asked for by other bookings; "
+                "choose another slot."
+            ),
             next_slots=slots.next_free_slots(service=service, pin_code=pin_code, after=start),
         )

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from householdsvc.core import errors
@@ -40,7 +41,7 @@ def schedule_page(request):
             except errors.ServiceError as exc:
                 _apply(week_form, exc)
             else:
-                messages.success(request, "Your working hours were saved.")
+                messages.success(request, _("Your working hours were saved."))
                 return redirect("requests_app:schedule")
     elif request.method == "POST" and "add_time_off" in request.POST:
         time_off_form = TimeOffForm(request.POST)
@@ -50,7 +51,7 @@ def schedule_page(request):
             except errors.ServiceError as exc:
                 _apply(time_off_form, exc)
             else:
-                messages.success(request, "Your time off was added.")
+                messages.success(request, _("Your time off was added."))
                 return redirect("requests_app:schedule")
     context = {
         "week_form": week_form,
@@ -70,7 +71,7 @@ def time_off_delete(request, pk: int):
     except errors.ServiceError as exc:
         messages.error(request, exc.detail)
     else:
-        messages.success(request, "The time off was removed.")
+        messages.success(request, _("The time off was removed."))
     return redirect("requests_app:schedule")
 
 
@@ -108,5 +109,5 @@ def calendar_feed_new(request):
     if not request.user.is_professional:
         raise PermissionDenied
     calendar.calendar_feed_revoke(professional=request.user)
-    messages.success(request, "A new calendar link was made; the old one no longer works.")
+    messages.success(request, _("A new calendar link was made; the old one no longer works."))
     return redirect("requests_app:schedule")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
+from django.utils.translation import gettext
 
 from accounts.models import Role
 from accounts.passwords import ensure_email_confirmed
@@ -52,7 +53,7 @@ def service_request_create(
     a series' next occurrence is offered first to that professional alone (``offers``)."""
     ensure_active(customer)
     if customer.role != Role.CUSTOMER:
-        raise NotAllowed("Only customers may request a service.")
+        raise NotAllowed(gettext("Only customers may request a service."))
     ensure_email_confirmed(customer, "book")
     errors: dict[str, list[str]] = {}
     service = bookable_service(service, errors)
@@ -66,12 +67,14 @@ def service_request_create(
         schedule.check_slot_time(scheduled_for, errors)
     vehicle_type = vehicle_type or ""
     if vehicle_type and vehicle_type not in VehicleType.values:
-        errors["vehicle_type"] = [f"Choose one of: {', '.join(VehicleType.values)}."]
+        errors["vehicle_type"] = [
+            gettext("Choose one of: %(choices)s.") % {"choices": ", ".join(VehicleType.values)}
+        ]
 
     if service is not None and service.is_dispatch:
         for field in ("latitude", "longitude"):
             if latitude is None and longitude is None and field not in errors:
-                errors[field] = ["Roadside help needs the position to be dispatched to."]
+                errors[field] = [gettext("Roadside help needs the position to be dispatched to.")]
     elif service is not None:
         try:
             home = customer.customer_profile
@@ -84,9 +87,9 @@ def service_request_create(
             # a position has none, rather than being offered by distance around the home.
             latitude, longitude = home.latitude, home.longitude
         if not address:
-            errors.setdefault("address", ["A household job needs the address to come to."])
+            errors.setdefault("address", [gettext("A household job needs the address to come to.")])
         if not pin_code:
-            errors.setdefault("pin_code", ["A household job needs the pin code."])
+            errors.setdefault("pin_code", [gettext("A household job needs the pin code.")])
     raise_if_invalid(errors)
     estimate = pricing.estimate_for(
         service=service, latitude=latitude, longitude=longitude, vehicle_type=vehicle_type
@@ -148,7 +151,7 @@ def service_request_edit(
     with transaction.atomic():
         service_request = service_request_lock(request_id=request_id, visible_to=actor)
         if service_request.customer_id != actor.pk:
-            raise NotAllowed("Only the customer who made the request may edit it.")
+            raise NotAllowed(gettext("Only the customer who made the request may edit it."))
         ensure_state(service_request, Action.EDIT)
 
         errors: dict[str, list[str]] = {}

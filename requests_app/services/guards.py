@@ -6,6 +6,7 @@ broadcast queued after commit."""
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from householdsvc.core.errors import InvalidTransition, NotAllowed, NotFound
 from householdsvc.core.transactions import on_commit_robust
@@ -17,6 +18,7 @@ from requests_app.models import (
 )
 from requests_app.notifications import transition_notify
 from requests_app.selectors import can_see, professional_may_take
+from requests_app.status_words import action_word, status_word
 
 # --- Guards -------------------------------------------------------------------------------
 
@@ -30,9 +32,9 @@ def service_request_lock(*, request_id, visible_to=None, no_key: bool = False) -
     try:
         service_request = ServiceRequest.objects.select_for_update(no_key=no_key).get(pk=int(request_id))
     except (ServiceRequest.DoesNotExist, TypeError, ValueError) as exc:
-        raise NotFound("No such service request.") from exc
+        raise NotFound(gettext("No such service request.")) from exc
     if visible_to is not None and not can_see(visible_to, service_request):
-        raise NotFound("No such service request.")
+        raise NotFound(gettext("No such service request."))
     return service_request
 
 
@@ -44,25 +46,29 @@ def ensure_visible(actor, service_request: ServiceRequest, *, offer: bool = Fals
         return
     if offer and (professional_may_take(actor, service_request) or offers.has_offer(actor, service_request)):
         return
-    raise NotFound("No such service request.")
+    raise NotFound(gettext("No such service request."))
 
 
 def ensure_state(service_request: ServiceRequest, action: str) -> None:
     allowed_from, _ = TRANSITIONS[action]
     if service_request.status not in allowed_from:
         raise InvalidTransition(
-            f"Cannot {action} this request: it is {service_request.status}.",
+            gettext("Cannot %(action)s this request: it is %(status)s.")
+            % {"action": action_word(action), "status": status_word(service_request.status)},
         )
 
 
 def ensure_assigned_professional(actor, service_request: ServiceRequest) -> None:
     if service_request.professional_id != actor.pk:
-        raise NotAllowed("Only the professional assigned to this request may do this.")
+        raise NotAllowed(gettext("Only the professional assigned to this request may do this."))
 
 
 def ensure_owner_or_admin(actor, service_request: ServiceRequest, what: str) -> None:
     if not (actor.is_admin or service_request.customer_id == actor.pk):
-        raise NotAllowed(f"Only the customer who made the request, or an admin, may {what} it.")
+        raise NotAllowed(
+            gettext("Only the customer who made the request, or an admin, may %(what)s it.")
+            % {"what": action_word(what)}
+        )
 
 
 def move(service_request, action, actor, *, note="", stamp=None, extra_fields=()) -> ServiceRequest:

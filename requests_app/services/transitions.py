@@ -6,6 +6,7 @@ that the actor may see it (404), may do this (403) and that its state allows it 
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from accounts.models import Role
 from accounts.passwords import ensure_email_confirmed
@@ -43,10 +44,10 @@ def service_request_accept(*, request_id, professional) -> ServiceRequest:
         service_request = service_request_lock(request_id=request_id)
         ensure_visible(professional, service_request, offer=True)
         if professional.role != Role.PROFESSIONAL:
-            raise NotAllowed("Only professionals may accept requests.")
+            raise NotAllowed(gettext("Only professionals may accept requests."))
         ensure_email_confirmed(professional, "take a job")
         if has_rejected(professional, service_request):
-            raise NotAllowed("You turned this request down.")
+            raise NotAllowed(gettext("You turned this request down."))
         ensure_state(service_request, Action.ACCEPT)
         offers.offer_take(service_request=service_request, professional=professional)
         held = schedule.hold_for(service_request=service_request, professional=professional)
@@ -69,10 +70,10 @@ def service_request_reject(*, request_id, professional, note="") -> ServiceReque
         service_request = service_request_lock(request_id=request_id)
         ensure_visible(professional, service_request, offer=True)
         if professional.role != Role.PROFESSIONAL:
-            raise NotAllowed("Only a professional this request is offered to may turn it down.")
+            raise NotAllowed(gettext("Only a professional this request is offered to may turn it down."))
         ensure_state(service_request, Action.REJECT)
         if has_rejected(professional, service_request):
-            raise Conflict("You have already turned this request down.", code="already_rejected")
+            raise Conflict(gettext("You have already turned this request down."), code="already_rejected")
         service_request.rejected_by.add(professional)
         move(service_request, Action.REJECT, professional, note=(note or "").strip())
         offers.offer_decline(service_request=service_request, professional=professional)
@@ -86,7 +87,7 @@ def service_request_assign(*, request_id, professional, actor) -> ServiceRequest
     with transaction.atomic():
         service_request = service_request_lock(request_id=request_id, visible_to=actor)
         if not actor.is_admin:
-            raise NotAllowed("Only admins may assign requests.")
+            raise NotAllowed(gettext("Only admins may assign requests."))
         ensure_state(service_request, Action.ASSIGN)
         professional = validation.assignable_professional(professional, service_request)
         held = schedule.hold_for(service_request=service_request, professional=professional)

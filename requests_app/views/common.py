@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 from householdsvc.core import errors
 from requests_app import selectors
@@ -144,7 +145,7 @@ def filtered(request, queryset):
     filterset = ServiceRequestFilter(request.GET, queryset=queryset)
     form = filterset.form
     status_field = form.fields["status"]
-    status_field.empty_label = "All"
+    status_field.empty_label = _("All")
     status_field.choices = Status.choices  # rebuilt with the label above
     queryset = filterset.qs
     status = form.cleaned_data.get("status", "")

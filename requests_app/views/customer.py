@@ -4,6 +4,7 @@ cancelling and closing a request."""
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from catalog.models import Service
@@ -64,7 +65,7 @@ def request_create(request):
                 apply_service_errors(form, exc)
                 messages.error(request, exc.detail)
             else:
-                messages.success(request, "Your request was sent to professionals nearby.")
+                messages.success(request, _("Your request was sent to professionals nearby."))
                 return redirect("requests_app:detail", pk=service_request.pk)
     else:
         form = ServiceRequestForm(initial=_profile_defaults(request), services=bookable)
@@ -92,7 +93,8 @@ def request_edit(request, pk: int):
     if service_request.status not in TRANSITIONS[Action.EDIT][0]:
         messages.error(
             request,
-            f"This request is {service_request.get_status_display().lower()}: it can no longer be edited.",
+            _("This request is %(status)s: it can no longer be edited.")
+            % {"status": service_request.get_status_display().lower()},
         )
         return redirect("requests_app:detail", pk=pk)
     form = ServiceRequestEditForm.for_request(service_request, data=request.POST or None)
@@ -108,7 +110,7 @@ def request_edit(request, pk: int):
             apply_service_errors(form, exc)
             messages.error(request, exc.detail)
         else:
-            messages.success(request, "Your request was updated.")
+            messages.success(request, _("Your request was updated."))
             return redirect("requests_app:detail", pk=pk)
     return render(request, "requests_app/edit.html", {"form": form, "service_request": service_request})
 
@@ -122,7 +124,7 @@ def request_cancel(request, pk: int):
     return perform(
         request,
         pk,
-        "The request was cancelled.",
+        _("The request was cancelled."),
         services.service_request_cancel,
         actor=request.user,
         reason=form.cleaned_data["reason"],
@@ -133,5 +135,9 @@ def request_cancel(request, pk: int):
 @member_required
 def request_close(request, pk: int):
     return perform(
-        request, pk, "The request is closed. Thank you!", services.service_request_close, actor=request.user
+        request,
+        pk,
+        _("The request is closed. Thank you!"),
+        services.service_request_close,
+        actor=request.user,
     )

@@ -2,6 +2,7 @@
 make from the request page."""
 
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from requests_app import selectors, services
@@ -44,8 +45,8 @@ def _professional_action(action_name: str, success: str):
     return require_POST(member_required(view))
 
 
-request_accept = _professional_action("accept", "You accepted the job. The customer's details are below.")
-request_start = _professional_action("start", "On your way: the customer can follow you.")
+request_accept = _professional_action("accept", _("You accepted the job. The customer's details are below."))
+request_start = _professional_action("start", _("On your way: the customer can follow you."))
 
 
 @require_POST
@@ -56,7 +57,7 @@ def request_arrive(request, pk: int):
     return perform(
         request,
         pk,
-        "Marked as arrived.",
+        _("Marked as arrived."),
         services.service_request_arrive,
         professional=request.user,
         start_code=request.POST.get("start_code", ""),
@@ -74,7 +75,7 @@ def request_reject(request, pk: int):
     return perform(
         request,
         pk,
-        "You turned the offer down; it will not be offered to you again.",
+        _("You turned the offer down; it will not be offered to you again."),
         services.service_request_reject,
         then="requests_app:offers",
         professional=request.user,
@@ -92,7 +93,7 @@ def request_complete(request, pk: int):
     return perform(
         request,
         pk,
-        "The job is complete.",
+        _("The job is complete."),
         services.service_request_complete,
         professional=request.user,
         final_price=form.cleaned_data["final_price"],
@@ -111,7 +112,7 @@ def request_release(request, pk: int):
     return perform(
         request,
         pk,
-        "You gave the job back; it is offered to other professionals.",
+        _("You gave the job back; it is offered to other professionals."),
         service_request_release,
         then="requests_app:jobs",
         professional=request.user,
