@@ -92,7 +92,7 @@ def professional_public_get(*, professional_id) -> ProfessionalProfile:
     try:
         professional_id = int(professional_id)
     except (TypeError, ValueError):
-        raise errors.NotFound("No such professional.") from None
+        raise errors.NotFound(gettext("No such professional.")) from None
     profile = (
         ProfessionalProfile.objects.working()
         .select_related("user", "service")
@@ -100,7 +100,7 @@ def professional_public_get(*, professional_id) -> ProfessionalProfile:
         .first()
     )
     if profile is None:
-        raise errors.NotFound("No such professional.")
+        raise errors.NotFound(gettext("No such professional."))
     return profile
 
 

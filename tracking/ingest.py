@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 from django.db import connection
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
 
 from householdsvc.core.errors import NotFound
 from requests_app.models import ServiceRequest
@@ -42,12 +43,12 @@ def request_share_lock(*, request_id, visible_to) -> ServiceRequest:
     try:
         pk = int(request_id)
     except (TypeError, ValueError) as exc:
-        raise NotFound("No such service request.") from exc
+        raise NotFound(gettext("No such service request.")) from exc
     lock = " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
     table = ServiceRequest._meta.db_table
     found = list(ServiceRequest.objects.raw(f'SELECT * FROM "{table}" WHERE "id" = %s{lock}', [pk]))
     if not found or not can_see(visible_to, found[0]):
-        raise NotFound("No such service request.")
+        raise NotFound(gettext("No such service request."))
     return found[0]
 
 

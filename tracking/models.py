@@ -35,7 +35,7 @@ class LocationUpdate(models.Model):
     recorded_at = models.DateTimeField()
     received_at = models.DateTimeField(auto_now_add=True)
     client_id = models.CharField(
-        max_length=64, null=True, blank=True, help_text="The reporting phone's own id for the point."
+        max_length=64, null=True, blank=True, help_text=_("The reporting phone's own id for the point.")
     )
 
     class Meta:

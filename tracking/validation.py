@@ -63,10 +63,10 @@ def _client_id(value, field: str, errors: dict) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or not value.strip():
-        errors[field] = ["Enter the point's id as a non-empty text."]
+        errors[field] = [gettext("Enter the point's id as a non-empty text.")]
         return None
     if len(value) > MAX_CLIENT_ID_LENGTH:
-        errors[field] = [f"At most {MAX_CLIENT_ID_LENGTH} characters."]
+        errors[field] = [gettext("At most %(count)s characters.") % {"count": MAX_CLIENT_ID_LENGTH}]
         return None
     return value
 

@@ -134,7 +134,7 @@ class PaymentAttemptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             apply=apply,
         )
 
-    @admin.action(description="Record a cash refund made outside the site…")
+    @admin.action(description=_("Record a cash refund made outside the site…"))
     def record_cash_refund(self, request, queryset):
         def apply(attempt, data):
             made = refunds.refund_record_cash(

@@ -19,6 +19,8 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import NotificationKind
 from accounts.notifications import notify
@@ -152,8 +154,12 @@ def _fall_back(fee, service_request, reason: str, intent_id: str = "") -> None:
         recipient=service_request.customer,
         kind=NotificationKind.PAYMENT,
         key=f"request:{service_request.pk}:fee:{fee.pk}:due:{intent_id or 'none'}",
-        title=f"Your cancellation fee for request #{service_request.pk} is due",
-        body=f"We could not charge {amount} to your card on file ({reason}). Pay it on the request page.",
+        title=format_lazy(_("Your cancellation fee for request #{number} is due"), number=service_request.pk),
+        body=format_lazy(
+            _("We could not charge {amount} to your card on file ({reason}). Pay it on the request page."),
+            amount=amount,
+            reason=reason,
+        ),
         request_id=service_request.pk,
         url=reverse("requests_app:detail", args=[service_request.pk]),
     )

@@ -225,7 +225,7 @@ class Refund(models.Model):
     method = models.CharField(max_length=8, choices=PaymentMethod.choices, default=PaymentMethod.CARD)
     reason = models.CharField(max_length=255, blank=True)
     stripe_refund_id = models.CharField(
-        max_length=255, unique=True, help_text="Stripe's refund id; cash-… for cash an admin recorded."
+        max_length=255, unique=True, help_text=_("Stripe's refund id; cash-… for cash an admin recorded.")
     )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -265,7 +265,7 @@ class CancellationFee(models.Model):
         max_length=8, choices=CancellationFeeStatus.choices, default=CancellationFeeStatus.DUE
     )
     stripe_payment_intent = models.CharField(
-        max_length=255, blank=True, help_text="The off-session charge of the card on file, if any."
+        max_length=255, blank=True, help_text=_("The off-session charge of the card on file, if any.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
     paid_at = models.DateTimeField(null=True, blank=True)
