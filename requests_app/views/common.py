@@ -19,7 +19,7 @@ from requests_app.filters import ServiceRequestFilter
 from requests_app.models import Status
 
 PAGE_SIZE = 20
-# What a card of a list shows (templates/requests_app/_request_cards.html), and nothing more.
+# What a card of a list shows (requests_app/templatetags/request_cards.py), and nothing more.
 CARD_FIELDS = (
     "id",
     "status",
