@@ -71,7 +71,9 @@ def _post_batch(url: str, token: str, newest: datetime) -> float:
     with urllib.request.urlopen(request, timeout=30) as response:
         if response.status != 201:
             raise RuntimeError(f"POST answered {response.status}")
-    return started
+    # Timed here, in the posting thread: read back in the event loop, the time would include
+    # the loop's turn through every watcher's message, which the POST does not wait for.
+    return started, time.perf_counter()
 
 
 async def _fan_out(server: Server, request_id: int, watcher_token: str, poster_token: str, watchers: int):
@@ -79,7 +81,7 @@ async def _fan_out(server: Server, request_id: int, watcher_token: str, poster_t
 
     ws_url = f"ws://127.0.0.1:{server.port}/ws/requests/{request_id}/?token={watcher_token}"
     post_url = f"{server.base_url}/api/v1/requests/{request_id}/locations/"
-    arrivals: list[dict[datetime, float]] = [{} for _ in range(watchers)]
+    arrivals: list[list[tuple[float, str | bytes]]] = [[] for _ in range(watchers)]
     sockets = []
     for _ in range(watchers):
         sockets.append(
@@ -87,12 +89,12 @@ async def _fan_out(server: Server, request_id: int, watcher_token: str, poster_t
         )
 
     async def listen(index, socket):
+        # The moment first, the reading after the run: one process plays every watcher, and
+        # decoding each message before stamping the next would bill the later watchers for
+        # the earlier ones' JSON.
+        received = arrivals[index]
         async for raw in socket:
-            message = json.loads(raw)
-            if message.get("type") == "location":
-                # By the instant: the server writes times in its own time zone (+05:30).
-                recorded_at = datetime.fromisoformat(message["point"]["recorded_at"]).astimezone(UTC)
-                arrivals[index].setdefault(recorded_at, time.perf_counter())
+            received.append((time.perf_counter(), raw))
 
     listeners = [asyncio.create_task(listen(i, s)) for i, s in enumerate(sockets)]
     base = datetime.now(UTC) - timedelta(seconds=BATCHES + WARMUP_BATCHES)
@@ -107,8 +109,8 @@ async def _fan_out(server: Server, request_id: int, watcher_token: str, poster_t
     sent, post_times = {}, []
     for batch in range(BATCHES):
         newest = base + timedelta(seconds=WARMUP_BATCHES + batch)
-        started = await asyncio.to_thread(_post_batch, post_url, poster_token, newest)
-        post_times.append((time.perf_counter() - started) * 1000)
+        started, answered = await asyncio.to_thread(_post_batch, post_url, poster_token, newest)
+        post_times.append((answered - started) * 1000)
         sent[newest] = started
         await asyncio.sleep(PAUSE_SECONDS)
     await asyncio.sleep(LOST_AFTER)
@@ -117,7 +119,14 @@ async def _fan_out(server: Server, request_id: int, watcher_token: str, poster_t
     for socket in sockets:
         await socket.close()
     latencies, lost = [], 0
-    for received in arrivals:
+    for stamped in arrivals:
+        received = {}
+        for moment, raw in stamped:
+            message = json.loads(raw)
+            if message.get("type") == "location":
+                # By the instant: the server writes times in its own time zone (+05:30).
+                recorded_at = datetime.fromisoformat(message["point"]["recorded_at"]).astimezone(UTC)
+                received.setdefault(recorded_at, moment)
         for recorded_at, started in sent.items():
             if recorded_at in received:
                 latencies.append((received[recorded_at] - started) * 1000)
