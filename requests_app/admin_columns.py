@@ -1,11 +1,34 @@
 """The request changelist's short columns: status, service, customer, professional, price and
-payment fit a 1280 px screen beside the filters (names, not "Name <email>"; one price)."""
+payment fit a 1280 px screen beside the filters (names, not "Name <email>"; one price).
+
+Each runs once per row, a hundred times a page: the status and payment labels come from a table
+made once per language (``get_FOO_display`` rebuilds the field's choices as a dict and hashes,
+so translates, every label on each call), and a price is formatted by Babel once per amount.
+"""
+
+from functools import lru_cache
 
 from django.contrib import admin
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from catalog.templatetags.money import money
+from requests_app.models import PaymentStatus, Status
+
+
+@lru_cache(maxsize=16)
+def _labels(choices, language: str | None) -> dict[str, str]:
+    return {value: str(label) for value, label in choices.choices}
+
+
+def _label(choices, value) -> str:
+    return _labels(choices, get_language()).get(value, value)
+
+
+@lru_cache(maxsize=4096)
+def _money(amount, language: str | None) -> str:
+    return money(amount)
 
 
 class RequestColumnsMixin:
@@ -14,7 +37,7 @@ class RequestColumnsMixin:
         return format_html(
             '<span class="status-badge status-{}">{}</span>',
             service_request.status,
-            service_request.get_status_display(),
+            _label(Status, service_request.status),
         )
 
     @admin.display(description=_("customer"))
@@ -29,12 +52,12 @@ class RequestColumnsMixin:
     @admin.display(description=_("price"))
     def price(self, service_request):
         """The final price once the job is done, else the estimate."""
+        language = get_language()
         if service_request.final_price is not None:
-            return money(service_request.final_price)
-        return format_html(
-            '{} <span class="quiet">{}</span>', money(service_request.price_estimate), _("est.")
-        )
+            return _money(service_request.final_price, language)
+        estimate = _money(service_request.price_estimate, language)
+        return format_html('{} <span class="quiet">{}</span>', estimate, _("est."))
 
     @admin.display(description=_("payment"), ordering="payment_status")
     def payment(self, service_request):
-        return service_request.get_payment_status_display()
+        return _label(PaymentStatus, service_request.payment_status)

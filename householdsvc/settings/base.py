@@ -34,8 +34,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    # Icons (inline SVG template tag) and the favicon: the Lucide set from PyPI, no CDN.
-    "lucide",
+    # Icons (inline SVG) and the favicon: the Lucide set from PyPI, no CDN. Not an app here:
+    # its template tag is registered memoised as the library "lucide" (TEMPLATES below).
     "rest_framework",
     "rest_framework_simplejwt",
     # Refresh tokens that can be revoked: logout, rotation, a changed password.
@@ -95,6 +95,12 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # The Lucide icons memoised (the package's tag rebuilds each SVG on every use), and
+            # the scalable changelists' table (householdsvc.core.admin_rows).
+            "libraries": {
+                "lucide": "householdsvc.core.icons",
+                "admin_rows": "householdsvc.core.admin_rows",
+            },
         },
     },
 ]

@@ -20,7 +20,7 @@ from requests_app.filters import ServiceRequestFilter
 from requests_app.models import Status
 
 PAGE_SIZE = 20
-# What a card of a list shows (templates/requests_app/_request_cards.html), and nothing more.
+# What a card of a list shows (requests_app/templatetags/request_cards.py), and nothing more.
 CARD_FIELDS = (
     "id",
     "status",
@@ -127,8 +127,19 @@ def page(request, queryset):
     except (TypeError, ValueError):
         number = 1
     offset = (number - 1) * PAGE_SIZE
-    cards = queryset.select_related(None).select_related("service", "professional").only(*CARD_FIELDS)
-    rows = list(cards[offset : offset + PAGE_SIZE + 1])
+    # The page's ids first, in a subquery of the same query: PostgreSQL then takes them off an
+    # index and joins the service and the professional to those 21 rows only. Asked in one go,
+    # it joined every request of a customer with hundreds before sorting (its estimate for one
+    # customer is a couple of dozen rows).
+    ordering = queryset.query.order_by or queryset.model._meta.ordering
+    window = queryset.select_related(None).order_by(*ordering).values("pk")[offset : offset + PAGE_SIZE + 1]
+    cards = (
+        queryset.model.objects.filter(pk__in=window)
+        .order_by(*ordering)
+        .select_related("service", "professional")
+        .only(*CARD_FIELDS)
+    )
+    rows = list(cards)
     return {
         "rows": rows[:PAGE_SIZE],
         "page_number": number,

@@ -1,6 +1,7 @@
 """Recording a batch of points: who may, in which states, what is checked, and what follows
 (the professional's current position, the broadcast after commit) — all or nothing."""
 
+import json
 from datetime import timedelta
 from decimal import Decimal
 
@@ -241,6 +242,8 @@ def test_watchers_hear_of_the_newest_point_only_after_commit(
     assert len(callbacks) == 1
 
     message = hear_in_group(f"request_{en_route_request.pk}", callbacks[0])
+    # The group message carries the text every watcher is sent, encoded once: the message itself.
+    assert json.loads(message.pop("text")) == message
     newest = LocationUpdate.objects.filter(request=en_route_request).first()
     # The ETA's own values are tests/tracking/test_eta.py's.
     assert sorted(message.pop("eta")) == [
