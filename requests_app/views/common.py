@@ -75,8 +75,12 @@ def perform(request, pk: int, success: str, write, *, then: str = "", **kwargs):
     except errors.NotFound as exc:
         raise Http404(exc.detail) from exc
     except errors.ServiceError as exc:
-        # A 400's field messages say what to fix ("say why…"); its detail alone would not.
-        for message in field_messages(exc) or [exc.detail]:
+        # A 400's field messages say what to fix ("say why…"); its detail says what went wrong,
+        # unless it is only the generic "Invalid input.".
+        shown = field_messages(exc)
+        if not shown or str(exc.detail) != _("Invalid input."):
+            shown.insert(0, str(exc.detail))
+        for message in shown:
             messages.error(request, message)
         return back_to_request(request, pk)
     messages.success(request, success)
