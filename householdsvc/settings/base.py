@@ -218,10 +218,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
     # completed → closed by itself after CLOSE_AFTER_DAYS (requests_app.auto_close).
-    "requests-close-completed": {
-        "task": "requests_app.tasks.close_completed_requests",
-        "schedule": 3600.0,
-    },
+    "requests-close-completed": {"task": "requests_app.tasks.close_completed_requests", "schedule": 3600.0},
 }
 # A task acked late must outlive the visibility timeout, or Redis redelivers it mid-run; just
 # above the longest time limit, so a message of a worker that died whole comes back soon.
