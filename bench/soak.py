@@ -246,7 +246,7 @@ class Soak:
         lines = [
             f"# soak: {self.minutes:g} min, {sum(counts.values())} Locust users "
             f"({', '.join(f'{n} {c.__name__.lower()}' for c, n in counts.items())}), "
-            f"measured on the shared 2-core machine under other helpers' load",
+            f"load average at the end {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
             *(
                 f"# window {name}: {start - began:.0f} s to {end - began:.0f} s"
                 for name, start, end in self.windows
