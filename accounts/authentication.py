@@ -1,6 +1,7 @@
 """JWT authentication that tells a blocked user why their token stopped working, and refuses an
 access token ended by a log-out or a password change (accounts.tokens)."""
 
+from django.utils.translation import gettext
 from rest_framework import exceptions
 from rest_framework_simplejwt.authentication import JWTAuthentication as BaseJWTAuthentication
 from rest_framework_simplejwt.exceptions import AuthenticationFailed as JWTAuthenticationFailed
@@ -28,6 +29,6 @@ class JWTAuthentication(BaseJWTAuthentication):
         if token_ended(user, validated_token):
             # A log-out or a password change since it was issued (accounts.tokens).
             raise exceptions.AuthenticationFailed(
-                "This token was ended by a log-out or a password change.", code="token_not_valid"
+                gettext("This token was ended by a log-out or a password change."), code="token_not_valid"
             )
         return user

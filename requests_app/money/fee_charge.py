@@ -91,7 +91,7 @@ def fee_charge_off_session(*, fee_id: int) -> str:
             return f"fee is {fee.status}"
         card = card_on_file.card_on_file(service_request.customer_id)
         if card is None:
-            _fall_back(fee, service_request, "no card is on file")
+            _fall_back(fee, service_request, _("no card is on file"))
             return "no card"
         currency = settings.CURRENCY.lower()
         try:
@@ -113,17 +113,22 @@ def fee_charge_off_session(*, fee_id: int) -> str:
             failed = getattr(exc, "error", None)
             intent_id = getattr(getattr(failed, "payment_intent", None), "id", "") or ""
             _fall_back(
-                fee, service_request, exc.user_message or exc.code or "the card was declined", intent_id
+                fee, service_request, exc.user_message or exc.code or _("the card was declined"), intent_id
             )
             return f"card error: {exc.code}"
         except (stripe.StripeError, payments.PaymentsUnavailable) as exc:
             logger.error("Off-session charge of fee %s failed: %s", fee.pk, exc)
-            _fall_back(fee, service_request, "the payment provider could not be reached")
+            _fall_back(fee, service_request, _("the payment provider could not be reached"))
             return "stripe unavailable"
         fee.stripe_payment_intent = intent.id
         fee.save(update_fields=["stripe_payment_intent"])
         if intent.status not in ("succeeded", "processing"):
-            _fall_back(fee, service_request, f"Stripe left the charge {intent.status}", intent.id)
+            _fall_back(
+                fee,
+                service_request,
+                format_lazy(_("Stripe left the charge {status}"), status=intent.status),
+                intent.id,
+            )
             return f"intent {intent.status}"
         payments.set_payment(service_request, PaymentStatus.PENDING, intent.id)
         payments.payment_note(
@@ -235,6 +240,6 @@ def on_fee_intent_failed(intent: dict):
         return None, False, "Ignored: no cancellation fee of ours matches this payment."
     if fee.status != CancellationFeeStatus.PENDING:
         return service_request, False, f"Ignored: the fee is already {fee.status}."
-    reason = (intent.get("last_payment_error") or {}).get("message") or "the card was declined"
+    reason = (intent.get("last_payment_error") or {}).get("message") or _("the card was declined")
     _fall_back(fee, service_request, reason, intent["id"])
     return service_request, True, "Fee due: the card on file was declined."
