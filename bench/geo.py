@@ -67,16 +67,8 @@ def run() -> Iterator[str]:
             )
         )
 
-    limit = matching.nearest_cap() * matching.KNN_OVERFETCH
-
     def nearest(probe):
-        candidates = matching.suitable_professionals(service_request=probe).filter(
-            professional_profile__current_latitude__isnull=False,
-            professional_profile__position_updated_at__gte=matching.position_fresh_since(),
-        )
-        return [
-            (u.pk, round(u.distance_km, 6)) for u in matching._nearest_by_knn(candidates, probe)[:NEAREST]
-        ]
+        return [(u.pk, round(u.distance_km, 6)) for u in matching._nearest_by_knn(probe)[:NEAREST]]
 
     def portable(probe):
         candidates = matching.suitable_professionals(service_request=probe).filter(
@@ -90,13 +82,7 @@ def run() -> Iterator[str]:
         ]
 
     def nearest_database_ms(probe):
-        candidates = matching.suitable_professionals(service_request=probe).filter(
-            professional_profile__current_latitude__isnull=False,
-            professional_profile__position_updated_at__gte=matching.position_fresh_since(),
-        )
-        walk = matching.knn_walk(probe).values("user_id")[:limit]
-        ranked = matching._ranked(candidates.filter(pk__in=walk), probe)
-        return _execution_ms(ranked[: matching.nearest_cap()])
+        return _execution_ms(matching._nearest_by_knn(probe)[:NEAREST])
 
     def full_scan_database_ms(probe):
         candidates = matching.suitable_professionals(service_request=probe).filter(
@@ -119,7 +105,7 @@ def run() -> Iterator[str]:
             cursor.execute("SET LOCAL enable_bitmapscan = off")
             return [(u.pk, round(u.distance_km, 6)) for u in queryset]
 
-    plan = matching.knn_walk(probes[0]).values("user_id")[:limit].explain()
+    plan = matching._nearest_by_knn(probes[0])[:NEAREST].explain()
     for line in plan.splitlines():
         if "Scan" in line or "Order By" in line or "Index Cond" in line:
             yield "# KNN walk plan: " + line.strip()

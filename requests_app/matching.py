@@ -19,13 +19,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import BigIntegerField, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Cast
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from accounts.models import ProfessionalProfile, VerificationStatus, working_professional_q
-from householdsvc.core.earth import EarthDistance, earth_point, fixed_point
-from householdsvc.core.geo import bounding_box, distance_km_expression
+from accounts.models import ProfessionalProfile, Role, working_professional_q
+from householdsvc.core.geo import bounding_box, distance_km_expression, haversine_numbers, haversine_sql
 from requests_app.models import ServiceRequest
 from requests_app.selectors import needs_ev_certification
 
@@ -62,8 +61,8 @@ def dispatch_candidates(*, service_request: ServiceRequest, now=None) -> QuerySe
     The radius differs per professional: the exact haversine distance is compared with each
     professional's own. On PostgreSQL (DISPATCH_MATCHING_KNN, on by default) the partial GiST
     index on (service, ``ll_to_earth`` of the position) is walked nearest first by the ``<->``
-    order of ``cube`` + ``earthdistance`` for the few nearest (``_nearest_by_knn``), and only
-    those are filtered and ranked. Elsewhere (always on SQLite) a latitude/longitude box sized
+    order of ``cube`` + ``earthdistance`` for the few nearest, filtered and ranked in the same
+    statement (``knn_nearest_sql``). Elsewhere (always on SQLite) a latitude/longitude box sized
     by the widest radius of the service's professionals narrows the rows, then the haversine
     order. Both find the same professionals in the same order.
     """
@@ -78,7 +77,7 @@ def dispatch_candidates(*, service_request: ServiceRequest, now=None) -> QuerySe
         professional_profile__position_updated_at__gte=position_fresh_since(now),
     )
     if settings.DISPATCH_MATCHING_KNN and connection.vendor == "postgresql":
-        return _nearest_by_knn(candidates, service_request)
+        return _nearest_by_knn(service_request, now)
     widest = _widest_radius(service_request)
     if widest is None:
         return user_model.objects.none()
@@ -103,41 +102,15 @@ def _exact(candidates: QuerySet, service_request: ServiceRequest) -> QuerySet:
 # How many of the nearest the PostgreSQL path ranks, at least: more than the rounds ever offer
 # (see nearest_cap) or a quote reads (the first).
 NEAREST_CAP = 20
-# The KNN walk reads this many times nearest_cap() rows at first (some fail the filters applied
-# after it: stale position, out of their own radius, EV, turned it down), four times more on
-# each further try while too few pass.
+# The KNN walk goes on until this many times nearest_cap() rows have passed the filters applied
+# after it (stale position, out of their own radius, EV, blocked, turned it down): a margin for
+# the exact ranking (by the haversine distance, then rating and id) of the nearest_cap() first.
 KNN_OVERFETCH = 2
-KNN_GROWTH = 4
 
 
 def nearest_cap() -> int:
     """Enough for every round's batch even when all earlier rounds' offers are excluded."""
     return max(NEAREST_CAP, settings.DISPATCH_BATCH * (settings.DISPATCH_MAX_ROUNDS + 1))
-
-
-def knn_walk(service_request: ServiceRequest) -> QuerySet:
-    """PostgreSQL: the service's available, approved, positioned professionals' profiles
-    nearest first, each with ``distance_km``, read (once sliced) from the partial GiST index
-    pro_available_earth_idx (accounts migration 0009). Only the index's own conditions are here
-    (its predicate; the service cast to bigint, the type of the index's column, so that it is an
-    Index Cond): with nothing else to filter, the planner walks the index and stops at the LIMIT.
-    """
-    centre = fixed_point(service_request.latitude, service_request.longitude)
-    position = earth_point("current_latitude", "current_longitude")
-    return (
-        ProfessionalProfile.objects.filter(
-            service_id=Cast(Value(service_request.service_id), BigIntegerField()),
-            is_available=True,
-            verification_status=VerificationStatus.APPROVED,
-            current_latitude__isnull=False,
-        )
-        .annotate(
-            distance_km=distance_km_expression(
-                service_request.latitude, service_request.longitude, "current_latitude", "current_longitude"
-            )
-        )
-        .order_by(EarthDistance(position, centre))
-    )
 
 
 def _ranked(candidates: QuerySet, service_request: ServiceRequest) -> QuerySet:
@@ -146,34 +119,80 @@ def _ranked(candidates: QuerySet, service_request: ServiceRequest) -> QuerySet:
     )
 
 
-def _nearest_by_knn(candidates: QuerySet, service_request: ServiceRequest) -> QuerySet:
-    """PostgreSQL: walk the index for a few more than ``nearest_cap()`` nearest (``knn_walk``),
-    keep the candidates among them (every other filter, applied to those few rows only), and
-    walk further while fewer than ``nearest_cap()`` pass, unless the walk has read every row or
-    gone past the widest radius of the service (nobody farther can be in range). Anybody not
-    walked is farther than everybody walked, so the nearest ``nearest_cap()`` candidates are
-    exactly the portable path's first ones, ranked the same way (ties by rating and id).
-    One query for the walk and the filters together, one more whenever the walk goes on."""
+# The walk and every filter after it in one statement (the outer ORM query of
+# ``_nearest_by_knn`` reads the users it picks). The inner walk repeats the partial index's
+# predicate word for word (accounts migration 0009) and its expression, so the planner walks
+# pro_available_earth_idx nearest first; OFFSET 0 keeps it a walk of its own, which the LIMIT
+# above pulls from only as far as needed (the widening), and the box of the service's widest
+# radius (an Index Cond too, the same GiST index) ends the walk where nobody farther can be in
+# range. The radius is in earth() metres, a touch wider than the haversine kilometres.
+_KNN_SQL = """
+SELECT ranked.user_id FROM (
+  SELECT walk.user_id, walk.distance_km, walk.average_rating FROM (
+    SELECT p.user_id, p.service_radius_km, p.position_updated_at, p.ev_certified,
+           p.average_rating, {distance} AS distance_km
+    FROM accounts_professionalprofile p
+    WHERE p.service_id = %s::bigint
+      AND p.is_available AND p.verification_status = 'approved' AND p.current_latitude IS NOT NULL
+      AND earth_box(ll_to_earth(%s, %s), (SELECT max(w.service_radius_km)::double precision * 1002.0
+          FROM accounts_professionalprofile w WHERE w.service_id = %s))
+          @> ll_to_earth(p.current_latitude::double precision, p.current_longitude::double precision)
+    ORDER BY ll_to_earth(p.current_latitude::double precision, p.current_longitude::double precision)
+             <-> ll_to_earth(%s, %s)
+    OFFSET 0
+  ) walk
+  JOIN accounts_user u ON u.id = walk.user_id
+  WHERE u.role = %s AND u.is_active
+    AND walk.position_updated_at >= %s
+    AND walk.distance_km <= walk.service_radius_km::double precision
+    AND (walk.ev_certified OR NOT %s)
+    AND NOT EXISTS (SELECT 1 FROM requests_app_servicerequest_rejected_by r
+                    WHERE r.servicerequest_id = %s AND r.user_id = walk.user_id)
+  LIMIT %s
+) ranked
+ORDER BY ranked.distance_km, ranked.average_rating DESC, ranked.user_id
+LIMIT %s
+"""
+_POSITION_SQL = (
+    "p.current_latitude::double precision",
+    "p.current_longitude::double precision",
+)
+
+
+def knn_nearest_sql(service_request: ServiceRequest, now=None) -> tuple[str, list]:
+    """PostgreSQL: the ids of the ``nearest_cap()`` nearest candidates (``dispatch_candidates``'
+    rules), ranked as the portable path ranks them, in one statement: the index walk read
+    nearest first until ``nearest_cap() * KNN_OVERFETCH`` rows have passed every filter (or the
+    widest radius is passed), then ranked by the exact distance, rating and id. Anybody not
+    walked is farther than everybody walked, so these are the portable path's first ones."""
+    lat, lng = float(service_request.latitude), float(service_request.longitude)
+    distance, distance_params = haversine_sql(
+        haversine_numbers(lat, lng), _POSITION_SQL[0], [], _POSITION_SQL[1], []
+    )
     cap = nearest_cap()
-    limit = cap * KNN_OVERFETCH
-    walk = knn_walk(service_request)
-    widest = None
-    while True:
-        nearest = walk.values("user_id")[:limit]
-        found = list(
-            _ranked(candidates.filter(pk__in=nearest), service_request).values_list("pk", flat=True)[:cap]
-        )
-        if len(found) >= cap:
-            break
-        walked = list(walk.values_list("distance_km", flat=True)[:limit])
-        if len(walked) < limit:
-            break
-        if widest is None:
-            widest = _widest_radius(service_request)
-        if widest is None or walked[-1] > widest:
-            break
-        limit *= KNN_GROWTH
-    return _ranked(get_user_model().objects.filter(pk__in=found), service_request)
+    params = [
+        *distance_params,
+        service_request.service_id,
+        lat,
+        lng,
+        service_request.service_id,
+        lat,
+        lng,
+        Role.PROFESSIONAL,
+        position_fresh_since(now),
+        needs_ev_certification(service_request),
+        service_request.pk,
+        cap * KNN_OVERFETCH,
+        cap,
+    ]
+    return _KNN_SQL.format(distance=distance), params
+
+
+def _nearest_by_knn(service_request: ServiceRequest, now=None) -> QuerySet:
+    """PostgreSQL: the users ``knn_nearest_sql`` picks, ranked, with ``distance_km``: one query."""
+    sql, params = knn_nearest_sql(service_request, now)
+    chosen = get_user_model().objects.filter(pk__in=RawSQL(sql, params))
+    return _ranked(chosen, service_request)
 
 
 def _widest_radius(service_request: ServiceRequest):

@@ -67,33 +67,31 @@ class _HaversineKm(Func):
 
     def __init__(self, lat, lng, lat_field: str, lng_field: str):
         super().__init__(Cast(F(lat_field), FloatField()), Cast(F(lng_field), FloatField()))
-        lat0 = math.radians(float(lat))
-        self.numbers = (2 * EARTH_RADIUS_KM, lat0, math.cos(lat0), math.radians(float(lng)))
+        self.numbers = haversine_numbers(lat, lng)
 
     def as_sql(self, compiler, connection, **extra_context):
         lat_sql, lat_params = compiler.compile(self.source_expressions[0])
         lng_sql, lng_params = compiler.compile(self.source_expressions[1])
         least = "MIN" if connection.vendor == "sqlite" else "LEAST"  # Django's Least on SQLite
-        diameter, lat0, cos_lat0, lng0 = self.numbers
-        sql = (
-            f"(%s * ASIN({least}(SQRT((POWER(SIN(((RADIANS({lat_sql}) - %s) / %s)), %s) + "
-            f"((%s * COS(RADIANS({lat_sql}))) * POWER(SIN(((RADIANS({lng_sql}) - %s) / %s)), %s)))), %s)))"
-        )
-        params = [
-            diameter,
-            *lat_params,
-            lat0,
-            2.0,
-            2.0,
-            cos_lat0,
-            *lat_params,
-            *lng_params,
-            lng0,
-            2.0,
-            2.0,
-            1.0,
-        ]
-        return sql, params
+        return haversine_sql(self.numbers, lat_sql, lat_params, lng_sql, lng_params, least=least)
+
+
+def haversine_numbers(lat, lng) -> tuple[float, float, float, float]:
+    lat0 = math.radians(float(lat))
+    return (2 * EARTH_RADIUS_KM, lat0, math.cos(lat0), math.radians(float(lng)))
+
+
+def haversine_sql(numbers, lat_sql, lat_params, lng_sql, lng_params, *, least="LEAST"):
+    """The haversine distance's SQL from ``haversine_numbers`` of the fixed point to the row's
+    position in ``lat_sql``/``lng_sql`` (SQL of doubles): for raw queries too, the same
+    arithmetic to the last bit as the ORM's."""
+    diameter, lat0, cos_lat0, lng0 = numbers
+    sql = (
+        f"(%s * ASIN({least}(SQRT((POWER(SIN(((RADIANS({lat_sql}) - %s) / %s)), %s) + "
+        f"((%s * COS(RADIANS({lat_sql}))) * POWER(SIN(((RADIANS({lng_sql}) - %s) / %s)), %s)))), %s)))"
+    )
+    params = [diameter, *lat_params, lat0, 2.0, 2.0, cos_lat0, *lat_params, *lng_params, lng0, 2.0, 2.0, 1.0]
+    return sql, params
 
 
 def distance_km_expression(lat, lng, lat_field: str = "latitude", lng_field: str = "longitude"):

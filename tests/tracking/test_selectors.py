@@ -146,8 +146,11 @@ def test_postgresql_orders_by_the_earth_distance_the_gist_index_serves(breakdown
     operator(breakdown.service, 1, radius=25)
 
     with CaptureQueriesContext(connection) as queries:
-        nearest_available_professionals(service_request=breakdown)
+        found = list(nearest_available_professionals(service_request=breakdown))
 
+    assert len(found) == 1
+    # One statement: the walk, the filters after it and the users read.
+    assert len(queries.captured_queries) == 1
     walk = queries.captured_queries[0]["sql"]
     assert "ll_to_earth(12.9716, 77.5946)" in walk
     assert " <-> " in walk
