@@ -10,9 +10,10 @@ per *pattern*, not per professional:
    and there it counts ``n``;
 2. only the professionals holding something in the window (a job, time off) are looked at one
    by one, and only as index ranges: each block removes them from the indices whose job would
-   overlap it; their blocks are merged first, so they are removed at most once per index, and
-   summed per pattern as a difference array (one query; on PostgreSQL ``range_agg`` does the
-   merging and the result is a few hundred rows);
+   overlap it, at most once per index however their blocks overlap, summed per pattern as a
+   difference array (one query; on PostgreSQL each block, in order of its first index, keeps
+   only the part past the farthest reach of the professional's earlier blocks (a window
+   ``max``), and the result is a few hundred rows);
 3. at each index the count is the sum, over the patterns fitting there, of ``n`` minus those
    of the pattern blocked there.
 
@@ -63,6 +64,10 @@ SELECT pattern, count(*)::int, array_agg(pro) FROM (
 
 # Index range of a block [a, b): the starts k with origin + k*step < b and origin + k*step +
 # duration > a, i.e. floor((a - origin - duration) / step) + 1 <= k < ceil((b - origin) / step).
+# A professional's blocks in order of their first index: the earlier ones (all starting no
+# later) cover everything from this block's first index up to the farthest end among them, and
+# nothing past it, so the block adds exactly [max(first, that end), after): the pieces are
+# disjoint and together the union of the blocks (no range_agg, no multirange to unnest).
 _BLOCKED_SQL = """
 WITH pros AS MATERIALIZED (
     SELECT * FROM unnest(%(pros)s::bigint[], %(groups)s::int[]) AS p(id, grp)
@@ -75,17 +80,17 @@ WITH pros AS MATERIALIZED (
     FROM requests_app_servicerequest r JOIN pros ON pros.id = r.professional_id
     WHERE r.busy_from IS NOT NULL AND r.status = ANY(%(holding)s)
       AND r.busy_from < %(end)s AND r.busy_until > %(start)s
-), merged AS (
-    SELECT grp, unnest(range_agg(int4range(
+), bounds AS (
+    SELECT pro, grp,
         least(greatest(floor((date_part('epoch', a) - %(origin)s - %(duration)s) / %(step)s) + 1,
-                       -1), %(top)s)::int,
-        least(greatest(ceil((date_part('epoch', b) - %(origin)s) / %(step)s), -1), %(top)s)::int
-    ))) AS span
-    FROM spans GROUP BY pro, grp
+                       -1), %(top)s)::int AS first,
+        least(greatest(ceil((date_part('epoch', b) - %(origin)s) / %(step)s), -1), %(top)s)::int AS after
+    FROM spans
+), pieces AS (
+    SELECT grp, greatest(first, max(after) OVER earlier) AS lo, after AS hi FROM bounds
+    WINDOW earlier AS (PARTITION BY pro ORDER BY first ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
 )
-SELECT grp, lower(span), upper(span), count(*)::int FROM merged
-WHERE NOT isempty(span)
-GROUP BY grp, lower(span), upper(span)
+SELECT grp, lo, hi, count(*)::int FROM pieces WHERE hi > lo GROUP BY grp, lo, hi
 """
 
 
