@@ -9,3 +9,6 @@ class AccountsConfig(AppConfig):
     def ready(self):
         # Registers the OpenAPI description of our JWT authentication class.
         from accounts import schema_extensions  # noqa: F401
+        from householdsvc.core.i18n import memoise_translations
+
+        memoise_translations()

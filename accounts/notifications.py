@@ -21,15 +21,19 @@ WebSocket) start only after the commit, so a channel that is down never blocks o
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import uuid
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from redis.exceptions import RedisError
 
 from accounts import sms
 from accounts.language import language_of
@@ -185,7 +189,9 @@ def _send(delivery: NotificationDelivery) -> None:
 
 
 def push_unread_count(user_id) -> None:
-    """Tell the user's open pages their unread count (the bell). Logged, never raised."""
+    """After a commit that changed the user's unread count: the bell's cached count stops
+    counting, and the user's open pages are told the new one. Logged, never raised."""
+    forget_unread_count(user_id=user_id)
     try:
         layer = get_channel_layer()
         if layer is None:
@@ -206,6 +212,41 @@ def notifications_for(*, user):
 
 def unread_count(*, user_id) -> int:
     return Notification.objects.filter(recipient_id=user_id, in_app=True, read_at__isnull=True).count()
+
+
+# The bell on every page: the count kept in the cache under the user's version, which every
+# write that changes the count moves after its commit (push_unread_count). The version and the
+# entry are read in one round trip, the version before the count is counted, so a reader racing
+# a write can store an old count only under the old version, which no reader accepts any more.
+# An entry lives less long than a version, so a lapsed version never revives an old entry.
+BELL_COUNT_KEY = "bell:count:{user_id}"
+BELL_VERSION_KEY = "bell:version:{user_id}"
+BELL_COUNT_SECONDS = 300
+BELL_VERSION_SECONDS = 86_400
+
+
+def cached_unread_count(*, user_id) -> int:
+    """``unread_count`` for the nav's bell, from the cache while no write has changed it."""
+    count_key, version_key = BELL_COUNT_KEY.format(user_id=user_id), BELL_VERSION_KEY.format(user_id=user_id)
+    try:
+        found = cache.get_many([count_key, version_key])
+    except RedisError:
+        return unread_count(user_id=user_id)
+    version = found.get(version_key)
+    entry = found.get(count_key)
+    if entry is not None and entry[0] == version:
+        return entry[1]
+    count = unread_count(user_id=user_id)
+    with contextlib.suppress(RedisError):
+        cache.set(count_key, (version, count), BELL_COUNT_SECONDS)
+    return count
+
+
+def forget_unread_count(*, user_id) -> None:
+    try:
+        cache.set(BELL_VERSION_KEY.format(user_id=user_id), uuid.uuid4().hex, BELL_VERSION_SECONDS)
+    except RedisError:
+        logger.warning("Could not move the bell version of user %s", user_id, exc_info=True)
 
 
 def notification_mark_read(*, user, notification_id) -> Notification:

@@ -3,7 +3,7 @@
 
 from django import template
 
-from accounts.notifications import unread_count
+from accounts.notifications import cached_unread_count
 
 register = template.Library()
 
@@ -11,4 +11,4 @@ register = template.Library()
 @register.inclusion_tag("accounts/_bell.html", takes_context=True)
 def notification_bell(context):
     user = context["request"].user
-    return {"unread": unread_count(user_id=user.pk) if user.is_authenticated else 0}
+    return {"unread": cached_unread_count(user_id=user.pk) if user.is_authenticated else 0}
