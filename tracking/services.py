@@ -22,7 +22,8 @@ does). Admins do not either: they have no phone on the road.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import cached_property
 
 from django.conf import settings
 from django.db import transaction
@@ -38,17 +39,30 @@ from requests_app.models import REPORTING_STATUSES
 from requests_app.status_words import status_word
 from tracking import events, ingest, partitions
 from tracking.models import LocationUpdate
-from tracking.validation import clean_points
+from tracking.validation import CleanPoint, clean_points
 
 
 @dataclass(frozen=True)
 class RecordedBatch:
-    points: list[LocationUpdate]  # the points written, in the order given
+    rows: list[tuple[int, CleanPoint]]  # the points written (id, point), in the order given
     duplicates: int  # the points skipped as already recorded (before, or earlier in the batch)
+    request_id: int = 0
+    user_id: int = 0
+    received_at: datetime | None = None
 
     @property
     def accepted(self) -> int:
-        return len(self.points)
+        return len(self.rows)
+
+    @cached_property
+    def points(self) -> list[LocationUpdate]:
+        """The points written, in the order given (made when asked: the API answers counts)."""
+        return [self.instance(pk, point) for pk, point in self.rows]
+
+    def instance(self, pk: int, point: CleanPoint) -> LocationUpdate:
+        return ingest.location_update(
+            pk, point, request_id=self.request_id, user_id=self.user_id, now=self.received_at
+        )
 
 
 def location_batch_record(*, request_id, user, points) -> RecordedBatch:
@@ -75,11 +89,18 @@ def location_batch_record(*, request_id, user, points) -> RecordedBatch:
             )
         cleaned = clean_points(points, now=now)
         unique = ingest.first_of_each(cleaned)
-        created = ingest.insert_new(request_id=service_request.pk, user_id=user.pk, points=unique, now=now)
-        result = RecordedBatch(points=created, duplicates=len(cleaned) - len(created))
-        if not created:
+        rows = ingest.insert_rows(request_id=service_request.pk, user_id=user.pk, points=unique, now=now)
+        result = RecordedBatch(
+            rows=rows,
+            duplicates=len(cleaned) - len(rows),
+            request_id=service_request.pk,
+            user_id=user.pk,
+            received_at=now,
+        )
+        if not rows:
             return result
-        newest = max(created, key=lambda point: point.recorded_at)
+        # The newest point (of several at the same moment, the first given).
+        newest = result.instance(*max(rows, key=lambda row: row[1].recorded_at))
         # Last, so the profile row's lock is held from here to the commit only. Batches can
         # arrive out of order (a phone flushing an old buffer late): the profile keeps the
         # newest fix whatever the order, decided in the UPDATE itself so two concurrent
