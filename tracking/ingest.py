@@ -19,6 +19,7 @@ from django.db import connection
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 
+from accounts.models import ProfessionalProfile
 from householdsvc.core.errors import NotFound
 from requests_app.models import ServiceRequest
 from requests_app.selectors import can_see
@@ -38,6 +39,9 @@ COLUMNS = (
 )
 
 
+LOCK_FIELDS = ("id", "customer", "professional", "service", "status")
+
+
 def request_share_lock(*, request_id, visible_to) -> ServiceRequest:
     """The request's row, share-locked until the transaction ends; 404 for an unknown id and
     for one the user may not see (``requests_app.services.service_request_lock``'s rule)."""
@@ -47,7 +51,10 @@ def request_share_lock(*, request_id, visible_to) -> ServiceRequest:
         raise NotFound(gettext("No such service request.")) from exc
     lock = " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
     table = ServiceRequest._meta.db_table
-    found = list(ServiceRequest.objects.raw(f'SELECT * FROM "{table}" WHERE "id" = %s{lock}', [pk]))
+    # The columns the checks read (any other is loaded if asked for): the whole row cost more
+    # to turn into an instance than the query took.
+    columns = ", ".join(f'"{ServiceRequest._meta.get_field(name).column}"' for name in LOCK_FIELDS)
+    found = list(ServiceRequest.objects.raw(f'SELECT {columns} FROM "{table}" WHERE "id" = %s{lock}', [pk]))
     if not found or not can_see(visible_to, found[0]):
         raise NotFound(gettext("No such service request."))
     return found[0]
@@ -180,3 +187,28 @@ def insert_new(
     """``insert_rows``, the points written as model instances."""
     rows = insert_rows(request_id=request_id, user_id=user_id, points=points, now=now)
     return [location_update(pk, point, request_id=request_id, user_id=user_id, now=now) for pk, point in rows]
+
+
+def position_move(*, user_id: int, newest: CleanPoint) -> None:
+    """The professional's current position to ``newest``, unless the profile already holds a
+    newer fix (batches can arrive out of order): decided in the UPDATE itself, so two
+    concurrent batches cannot overwrite a newer position with an older one."""
+    ops, meta = connection.ops, ProfessionalProfile._meta
+    latitude, longitude, moment_column, user = (
+        f'"{meta.get_field(name).column}"'
+        for name in ("current_latitude", "current_longitude", "position_updated_at", "user")
+    )
+    moment = ops.adapt_datetimefield_value(newest.recorded_at)
+    sql = (
+        f'UPDATE "{meta.db_table}" SET {latitude} = %s, {longitude} = %s, {moment_column} = %s '
+        f"WHERE {user} = %s AND ({moment_column} IS NULL OR {moment_column} < %s)"
+    )
+    params = [
+        ops.adapt_decimalfield_value(newest.latitude, 9, 6),
+        ops.adapt_decimalfield_value(newest.longitude, 9, 6),
+        moment,
+        user_id,
+        moment,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)

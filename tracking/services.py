@@ -27,11 +27,10 @@ from functools import cached_property
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from accounts.models import ProfessionalProfile, Role
+from accounts.models import Role
 from accounts.validation import ensure_active
 from householdsvc.core.errors import Conflict, NotAllowed
 from householdsvc.core.transactions import on_commit_robust
@@ -100,18 +99,10 @@ def location_batch_record(*, request_id, user, points) -> RecordedBatch:
         if not rows:
             return result
         # The newest point (of several at the same moment, the first given).
-        newest = result.instance(*max(rows, key=lambda row: row[1].recorded_at))
-        # Last, so the profile row's lock is held from here to the commit only. Batches can
-        # arrive out of order (a phone flushing an old buffer late): the profile keeps the
-        # newest fix whatever the order, decided in the UPDATE itself so two concurrent
-        # batches cannot overwrite a newer position with an older one.
-        ProfessionalProfile.objects.filter(user_id=user.pk).filter(
-            Q(position_updated_at__isnull=True) | Q(position_updated_at__lt=newest.recorded_at)
-        ).update(
-            current_latitude=newest.latitude,
-            current_longitude=newest.longitude,
-            position_updated_at=newest.recorded_at,
-        )
+        newest_id, newest_point = max(rows, key=lambda row: row[1].recorded_at)
+        newest = result.instance(newest_id, newest_point)
+        # Last, so the profile row's lock is held from here to the commit only.
+        ingest.position_move(user_id=user.pk, newest=newest_point)
         # robust: a broken channel layer must not turn committed points into an error.
         on_commit_robust(events.broadcast_location, newest)
     return result
