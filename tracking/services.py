@@ -22,15 +22,15 @@ does). Admins do not either: they have no phone on the road.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import cached_property
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from accounts.models import ProfessionalProfile, Role
+from accounts.models import Role
 from accounts.validation import ensure_active
 from householdsvc.core.errors import Conflict, NotAllowed
 from householdsvc.core.transactions import on_commit_robust
@@ -38,17 +38,30 @@ from requests_app.models import REPORTING_STATUSES
 from requests_app.status_words import status_word
 from tracking import events, ingest, partitions
 from tracking.models import LocationUpdate
-from tracking.validation import clean_points
+from tracking.validation import CleanPoint, clean_points
 
 
 @dataclass(frozen=True)
 class RecordedBatch:
-    points: list[LocationUpdate]  # the points written, in the order given
+    rows: list[tuple[int, CleanPoint]]  # the points written (id, point), in the order given
     duplicates: int  # the points skipped as already recorded (before, or earlier in the batch)
+    request_id: int = 0
+    user_id: int = 0
+    received_at: datetime | None = None
 
     @property
     def accepted(self) -> int:
-        return len(self.points)
+        return len(self.rows)
+
+    @cached_property
+    def points(self) -> list[LocationUpdate]:
+        """The points written, in the order given (made when asked: the API answers counts)."""
+        return [self.instance(pk, point) for pk, point in self.rows]
+
+    def instance(self, pk: int, point: CleanPoint) -> LocationUpdate:
+        return ingest.location_update(
+            pk, point, request_id=self.request_id, user_id=self.user_id, now=self.received_at
+        )
 
 
 def location_batch_record(*, request_id, user, points) -> RecordedBatch:
@@ -75,22 +88,21 @@ def location_batch_record(*, request_id, user, points) -> RecordedBatch:
             )
         cleaned = clean_points(points, now=now)
         unique = ingest.first_of_each(cleaned)
-        created = ingest.insert_new(request_id=service_request.pk, user_id=user.pk, points=unique, now=now)
-        result = RecordedBatch(points=created, duplicates=len(cleaned) - len(created))
-        if not created:
-            return result
-        newest = max(created, key=lambda point: point.recorded_at)
-        # Last, so the profile row's lock is held from here to the commit only. Batches can
-        # arrive out of order (a phone flushing an old buffer late): the profile keeps the
-        # newest fix whatever the order, decided in the UPDATE itself so two concurrent
-        # batches cannot overwrite a newer position with an older one.
-        ProfessionalProfile.objects.filter(user_id=user.pk).filter(
-            Q(position_updated_at__isnull=True) | Q(position_updated_at__lt=newest.recorded_at)
-        ).update(
-            current_latitude=newest.latitude,
-            current_longitude=newest.longitude,
-            position_updated_at=newest.recorded_at,
+        rows = ingest.insert_rows(request_id=service_request.pk, user_id=user.pk, points=unique, now=now)
+        result = RecordedBatch(
+            rows=rows,
+            duplicates=len(cleaned) - len(rows),
+            request_id=service_request.pk,
+            user_id=user.pk,
+            received_at=now,
         )
+        if not rows:
+            return result
+        # The newest point (of several at the same moment, the first given).
+        newest_id, newest_point = max(rows, key=lambda row: row[1].recorded_at)
+        newest = result.instance(newest_id, newest_point)
+        # Last, so the profile row's lock is held from here to the commit only.
+        ingest.position_move(user_id=user.pk, newest=newest_point)
         # robust: a broken channel layer must not turn committed points into an error.
         on_commit_robust(events.broadcast_location, newest)
     return result

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 
-from householdsvc.core.validation import REQUIRED, invalid, required_position
+from householdsvc.core.geo import MAX_LATITUDE, MAX_LONGITUDE
+from householdsvc.core.validation import MICRO_DEGREE, REQUIRED, invalid, required_position
 
 MAX_BATCH_SIZE = 500
 # Phones' clocks drift; a point a little ahead of ours is still a real one.
@@ -110,6 +111,42 @@ def _point(raw, index: int, errors: dict, *, now: datetime) -> CleanPoint | None
     return CleanPoint(latitude, longitude, accuracy, recorded_at, client_id)
 
 
+def _coordinate(value, limit: int) -> Decimal | None:
+    if type(value) not in (str, int, float):  # a bool, a list, None: the careful path says why
+        return None
+    number = Decimal(value if type(value) is str else str(value))
+    if not number.is_finite() or not -limit <= number <= limit:
+        return None
+    return number.quantize(MICRO_DEGREE)
+
+
+def _plain_point(raw, *, earliest: datetime, latest: datetime) -> CleanPoint | None:
+    """A point as a phone sends it (strings or numbers, ISO time, optional accuracy and id),
+    cleaned in one go; None for anything else, valid or not, which ``_point`` then cleans or
+    names: this is only the same rules without their messages, for the batch's usual case."""
+    if type(raw) is not dict:
+        return None
+    try:
+        latitude = _coordinate(raw.get("latitude"), MAX_LATITUDE)
+        longitude = _coordinate(raw.get("longitude"), MAX_LONGITUDE)
+        recorded_at = raw.get("recorded_at")
+        if latitude is None or longitude is None or type(recorded_at) is not str:
+            return None
+        moment = datetime.fromisoformat(recorded_at)
+    except (InvalidOperation, ValueError, TypeError):
+        return None
+    if moment.tzinfo is None or not earliest <= moment <= latest:
+        return None
+    accuracy, client_id = raw.get("accuracy"), raw.get("client_id")
+    if accuracy is not None and (type(accuracy) is not int or not 0 <= accuracy <= MAX_ACCURACY_METRES):
+        return None
+    if client_id is not None and (
+        type(client_id) is not str or not client_id.strip() or len(client_id) > MAX_CLIENT_ID_LENGTH
+    ):
+        return None
+    return CleanPoint(latitude, longitude, accuracy, moment, client_id)
+
+
 def clean_points(points, *, now: datetime | None = None) -> list[CleanPoint]:
     """The batch as clean points, or ``ValidationFailed`` listing every problem found."""
     now = now or timezone.now()
@@ -120,7 +157,11 @@ def clean_points(points, *, now: datetime | None = None) -> list[CleanPoint]:
     if len(points) > MAX_BATCH_SIZE:
         invalid({"points": [f"At most {MAX_BATCH_SIZE} points in one batch."]})
     errors: dict[str, list[str]] = {}
-    cleaned = [_point(raw, index, errors, now=now) for index, raw in enumerate(points)]
+    earliest, latest = now - MAX_POINT_AGE, now + MAX_CLOCK_SKEW
+    cleaned = [
+        _plain_point(raw, earliest=earliest, latest=latest) or _point(raw, index, errors, now=now)
+        for index, raw in enumerate(points)
+    ]
     if errors:
         invalid(errors)
     return cleaned
