@@ -1,10 +1,11 @@
-"""The request changelist's navigation sidebar is kept per language, page and links: it must stay
+"""The request changelist's sidebar and filters are kept per language and content: they must stay
 Django's own, and a staff member who may see less must not be shown the admin's links."""
 
 import re
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin.templatetags import admin_list
 from django.contrib.auth.models import Permission
 from django.template.loader import get_template
 from django.test import Client, RequestFactory
@@ -53,3 +54,25 @@ def test_staff_with_fewer_rights_sees_only_their_links(admin_browser):
     assert shown == djangos_sidebar(User.objects.get(pk=clerk.pk))
     assert reverse("admin:accounts_user_changelist") not in shown
     assert f'<a href="{CHANGELIST}" aria-current="page">Service requests</a>' in shown
+
+
+def djangos_filters(response) -> list[str]:
+    cl = response.context["cl"]
+    return [admin_list.admin_list_filter(cl, spec) for spec in cl.filter_specs]
+
+
+@pytest.mark.django_db
+def test_filters_are_djangos_and_follow_the_selection(admin_browser, open_request):
+    plain = admin_browser.get(CHANGELIST)
+    again = admin_browser.get(CHANGELIST)
+    paid = admin_browser.get(CHANGELIST, {"payment_status__exact": "paid", "q": "alice"})
+
+    for response in (plain, again, paid):
+        html = response.content.decode()
+        for expected in djangos_filters(response):
+            assert expected in html
+    # The status filter's "All" keeps the payment filter and the search; nothing was chosen there.
+    assert '<li class="selected">\n    <a href="?payment_status__exact=paid&amp;q=alice">All</a></li>' in (
+        paid.content.decode()
+    )
+    assert '<li class="selected">\n    <a href="?">All</a></li>' in plain.content.decode()
