@@ -69,6 +69,12 @@ class ServiceRequestAdmin(
     )
     list_display_links = ("id",)
     list_select_related = ("service", "customer", "professional")
+    # What those columns read (and the checkbox's label, str(request)): the rest stays unread.
+    list_only = (
+        *("id", "status", "service", "customer", "professional", "price_estimate", "final_price"),
+        *("payment_status", "created_at", "service__name"),
+        *("customer__full_name", "customer__email", "professional__full_name", "professional__email"),
+    )
     list_filter = (
         "status",
         "service__kind",

@@ -3,7 +3,8 @@ payment fit a 1280 px screen beside the filters (names, not "Name <email>"; one 
 
 Each runs once per row, a hundred times a page: the status and payment labels come from a table
 made once per language (``get_FOO_display`` rebuilds the field's choices as a dict and hashes,
-so translates, every label on each call), and a price is formatted by Babel once per amount.
+so translates, every label on each call), and a price is formatted by Babel once per amount: a
+badge and an estimate's markup are kept whole, per value and language.
 """
 
 from functools import lru_cache
@@ -31,14 +32,20 @@ def _money(amount, language: str | None) -> str:
     return money(amount)
 
 
+@lru_cache(maxsize=64)
+def _badge(status, language: str | None):
+    return format_html('<span class="status-badge status-{}">{}</span>', status, _label(Status, status))
+
+
+@lru_cache(maxsize=4096)
+def _estimate(amount, language: str | None):
+    return format_html('{} <span class="quiet">{}</span>', _money(amount, language), _("est."))
+
+
 class RequestColumnsMixin:
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, service_request):
-        return format_html(
-            '<span class="status-badge status-{}">{}</span>',
-            service_request.status,
-            _label(Status, service_request.status),
-        )
+        return _badge(service_request.status, get_language())
 
     @admin.display(description=_("customer"))
     def customer_name(self, service_request):
@@ -55,8 +62,7 @@ class RequestColumnsMixin:
         language = get_language()
         if service_request.final_price is not None:
             return _money(service_request.final_price, language)
-        estimate = _money(service_request.price_estimate, language)
-        return format_html('{} <span class="quiet">{}</span>', estimate, _("est."))
+        return _estimate(service_request.price_estimate, language)
 
     @admin.display(description=_("payment"), ordering="payment_status")
     def payment(self, service_request):

@@ -35,11 +35,15 @@ from django.db import models
 from django.urls import NoReverseMatch
 from django.utils import formats
 from django.utils.hashable import make_hashable
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
+from householdsvc.core.admin_sidebar import cached_nav_sidebar, kept_list_filter
 from householdsvc.core.datefmt import MemoFormat
 
 register = template.Library()
+# The sidebar, kept per language, page and links (householdsvc/core/admin_sidebar.py).
+register.simple_tag(cached_nav_sidebar, takes_context=True, name="cached_nav_sidebar")
+register.simple_tag(kept_list_filter, name="kept_list_filter")
 
 
 class _Column:
@@ -50,6 +54,9 @@ class _Column:
 
     def __init__(self, classes: str, link: bool, cell: Callable):
         self.classes, self.link, self.cell = classes, link, cell
+
+
+_TEXT = (str, SafeString)
 
 
 def _blank_as_empty(value):
@@ -85,6 +92,8 @@ def _value_cell(name, model_admin, empty):
             value = _blank_as_empty(attr(result))
         except ObjectDoesNotExist:
             return empty, False
+        if type(value) in _TEXT and value and not boolean:
+            return value, False  # what display_for_value makes of a non-empty string: itself
         return display_for_value(value, empty, boolean), isinstance(value, datetime.date | datetime.time)
 
     return cell
