@@ -88,7 +88,9 @@ class Server:
 
     def __enter__(self) -> Server:
         uvicorn = [sys.executable, "-m", "uvicorn", "householdsvc.asgi:application"]
-        options = ["--host", "127.0.0.1", "--port", str(self.port), "--workers", str(WORKERS)]
+        from householdsvc.serve import WS_OPTIONS  # the production run's WebSocket options
+
+        options = ["--host", "127.0.0.1", "--port", str(self.port), "--workers", str(WORKERS), *WS_OPTIONS]
         quiet = ["--no-access-log", "--log-level", "warning", "--lifespan", "off"]
         self.process = subprocess.Popen(
             uvicorn + options + quiet,

@@ -4,10 +4,16 @@ uvicorn trusts ``X-Forwarded-For`` from 127.0.0.1 by default, so behind no proxy
 made up its own address and every made-up value was a fresh log-in allowance. Here the trust
 follows ``DJANGO_NUM_PROXIES``, the same number the throttles read: 0 turns proxy headers
 off; more trusts them only from ``DJANGO_FORWARDED_ALLOW_IPS`` (the load balancers' addresses).
+
+WebSockets go uncompressed: per-message deflate compresses each frame once per socket, so a
+position watched by a thousand screens was compressed a thousand times (most of a fan-out's
+time on the server) to save a few hundred bytes each.
 """
 
 import os
 import sys
+
+WS_OPTIONS = ("--ws-per-message-deflate", "false")
 
 
 def uvicorn_args(environ=os.environ) -> list[str]:
@@ -19,6 +25,7 @@ def uvicorn_args(environ=os.environ) -> list[str]:
         environ.get("PORT", "8000"),
         "--workers",
         environ.get("WEB_CONCURRENCY", "2"),
+        *WS_OPTIONS,
     ]
     if int(environ.get("DJANGO_NUM_PROXIES", "0")) == 0:
         args.append("--no-proxy-headers")

@@ -177,6 +177,16 @@ class RequestTrackingConsumer(AsyncJsonWebsocketConsumer):
 
     # --- From the request's group ---------------------------------------------------------
 
+    async def dispatch(self, message):
+        # Channels runs ``close_old_connections`` in the one shared sync thread before every
+        # handler: a thread hop per watcher per batch, a thousand in a row for one batch, the
+        # most of a fan-out's time. ``location`` touches no database (the handlers that do go
+        # through ``database_sync_to_async``, which closes old connections itself).
+        if message.get("type") == "location":
+            await self.location(message)
+        else:
+            await super().dispatch(message)
+
     async def status(self, event):
         if not self.joined:
             return

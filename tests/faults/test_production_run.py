@@ -26,6 +26,7 @@ def test_uvicorn_trusts_proxy_headers_only_as_deep_as_django_num_proxies():
     assert uvicorn_args({"PORT": "9000", "WEB_CONCURRENCY": "2"}) == [
         "householdsvc.asgi:application",
         *("--host", "0.0.0.0", "--port", "9000", "--workers", "2"),
+        *("--ws-per-message-deflate", "false"),
         "--no-proxy-headers",
     ]
     assert uvicorn_args({"DJANGO_NUM_PROXIES": "1", "DJANGO_FORWARDED_ALLOW_IPS": "10.0.0.5"})[-3:] == [
@@ -114,6 +115,9 @@ def test_a_one_time_ticket_opens_one_socket(production):
     url = f"{production.ws_url}/ws/requests/{service_request.pk}/?ticket={issued.json()['ticket']}"
     with connect(url, open_timeout=QUICK) as ws:
         assert json.loads(ws.recv(timeout=QUICK))["status"] == "requested"
+        # Offered by the client, declined by the server: frames go uncompressed.
+        assert "permessage-deflate" in ws.request.headers["Sec-WebSocket-Extensions"]
+        assert "Sec-WebSocket-Extensions" not in ws.response.headers
     with connect(url, open_timeout=QUICK) as ws, pytest.raises(Exception) as refused:
         ws.recv(timeout=QUICK)
     assert refused.value.rcvd.code == 4401

@@ -14,7 +14,9 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 from django.utils import timezone
@@ -372,3 +374,27 @@ async def test_a_watcher_left_idle_longer_than_the_redis_read_timeout_still_gets
         location = await next_message(socket)
 
     assert location["type"] == "location"
+
+
+@own_loop
+async def test_a_position_reaches_the_watcher_while_the_shared_sync_thread_is_busy(
+    en_route_request, professional
+):
+    """A position is sent straight from the event loop: no trip through the one thread that
+    every ``sync_to_async`` call shares (Channels would close old database connections there
+    before each message, one watcher after another)."""
+    async with watching(en_route_request.pk, token=token_for(professional)) as (_, socket):
+        await next_message(socket)  # status
+        point = await database_sync_to_async(LocationUpdateFactory)(
+            request=en_route_request, reported_by=professional, latitude=Decimal("12.97")
+        )
+        event = await database_sync_to_async(lambda: events.group_event(events.location_message(point)))()
+        release = threading.Event()
+        busy = asyncio.ensure_future(sync_to_async(release.wait)())
+        try:
+            await get_channel_layer().group_send(f"request_{en_route_request.pk}", event)
+            heard = await next_message(socket)
+        finally:
+            release.set()
+            await busy
+        assert heard["point"]["latitude"] == "12.970000"
