@@ -22,7 +22,6 @@ import threading
 import uuid
 from contextlib import contextmanager
 
-from celery import signature
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
@@ -40,9 +39,13 @@ OUTBOX_GRACE = dt.timedelta(seconds=30)
 def export_job_publish(*, job_id: int, task_id: str) -> None:
     """Puts the job's task on the broker and records that it is there. Raises when the broker
     cannot be reached (the job stays unqueued for the sweep)."""
-    # By the task's registered name: exports.tasks imports the services, which import this
-    # module (a cycle otherwise). A signature still runs eagerly in-process under make run.
-    signature("exports.tasks.run_export", args=[job_id]).apply_async(task_id=task_id)
+    # Imported here: exports.tasks imports the services, which import this module. A signature
+    # by name alone would not do: in a web process where nothing imported exports.tasks yet, the
+    # task is not registered, and Celery then sends it to the broker even when tasks run eagerly
+    # in-process (make run), where no worker would ever take it.
+    from exports.tasks import run_export
+
+    run_export.apply_async(args=[job_id], task_id=task_id)
     published = ExportJob.objects.filter(pk=job_id, task_id=task_id, queued_at__isnull=True)
     published.update(queued_at=timezone.now())
 
