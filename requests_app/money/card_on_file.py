@@ -51,3 +51,18 @@ def card_remember(intent: dict) -> bool:
 
 def card_on_file(user_id) -> StripeCustomer | None:
     return StripeCustomer.objects.filter(user_id=user_id).exclude(payment_method_id="").first()
+
+
+def on_payment_method_detached(method: dict):
+    """``payment_method.detached``: the customer removed the card at Stripe (or Stripe did, e.g.
+    a card that expired): it is no longer on file, so a later fee is due on Checkout instead of
+    being charged off-session to a card Stripe would refuse."""
+    method_id = method.get("id")
+    if not (isinstance(method_id, str) and method_id):
+        return None, False, "Ignored: the event names no payment method."
+    if not StripeCustomer.objects.filter(payment_method_id=method_id).update(payment_method_id=""):
+        return None, False, "Ignored: not a card on file here."
+    return None, True, "Card on file forgotten: detached at Stripe."
+
+
+EVENT_HANDLERS = {"payment_method.detached": on_payment_method_detached}

@@ -204,9 +204,11 @@ EVENT_HANDLERS = {
 
 
 def _handler(event_type: str):
-    # PaymentIntents (the app's pay), Checkout Sessions (the web's Pay button) and refunds.
+    # PaymentIntents (the app's pay), Checkout Sessions (the web's Pay button), refunds and
+    # the card on file.
     return (
         EVENT_HANDLERS.get(event_type)
         or checkout.EVENT_HANDLERS.get(event_type)
         or refunds.EVENT_HANDLERS.get(event_type)
+        or card_on_file.EVENT_HANDLERS.get(event_type)
     )

@@ -324,3 +324,29 @@ def test_the_apps_payment_saves_the_card_too(client_for, customer, in_state, str
 
     saved.refresh_from_db()
     assert (saved.payment_method_id, refreshed(job).payment_status) == ("pm_app_card", PaymentStatus.PAID)
+
+
+def test_a_card_detached_at_stripe_is_no_longer_charged_for_a_fee(
+    customer, in_state, card, stripe_api, django_capture_on_commit_callbacks
+):
+    detached = {"id": "pm_alice", "object": "payment_method", "type": "card", "customer": None}
+
+    first = deliver(event("payment_method.detached", detached))
+    again = deliver(event("payment_method.detached", detached))
+
+    assert (first.status_code, again.status_code) == (200, 200)
+    card.refresh_from_db()
+    assert (card.customer_id, card.payment_method_id) == ("cus_alice", "")
+    en_route = in_state(Status.EN_ROUTE)
+    cancel_on_the_web(customer, en_route, django_capture_on_commit_callbacks)
+    assert refreshed(en_route).fee_charge.status == "due"
+    assert stripe_api.calls == []
+
+
+def test_another_customers_detached_card_leaves_the_card_on_file(card, stripe_api):
+    detached = {"id": "pm_someone_else", "object": "payment_method", "type": "card", "customer": None}
+
+    assert deliver(event("payment_method.detached", detached)).status_code == 200
+
+    card.refresh_from_db()
+    assert card.payment_method_id == "pm_alice"
