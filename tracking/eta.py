@@ -13,12 +13,14 @@ sent with every ``location`` message (``tracking.events``) and on the request pa
 - ``near``: within ``ARRIVAL_RADIUS_M`` of the request's position (the professional's page then
   offers Arrive).
 
-Two ways in, one computation (``_estimate``): ``eta_for`` reads the trip's points with the ORM
-(a page, a socket's first message); a batch being recorded reads them in one query of its own
-(``tracking.ingest.trip_fixes``, positions as floats and moments in microseconds) and hands
-them over as a ``Trip``. The floats are the ones ``haversine_km`` makes of the decimals, and a
-span in microseconds over 10**6 is what ``timedelta.total_seconds`` returns, so both give the
-same answer for the same points.
+Two ways in, one computation (``eta_of_trip``): ``eta_for`` reads the trip's points with the
+ORM (``trip_read``: a page, a socket's first message); a batch being recorded reads them in its
+own transaction, in the statement that moves the professional's position
+(``tracking.ingest.position_move``: positions as floats, moments in microseconds), and the
+broadcast works the ETA out of that ``Trip`` after the commit, with no query. The floats are
+the ones ``haversine_km`` makes of the decimals (both correctly rounded), and a span in
+microseconds over 10**6 is what ``timedelta.total_seconds`` returns, so both ways give the
+same answer for the same points (tests/tracking/test_eta.py).
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from tracking.models import LocationUpdate
 
 @dataclass(frozen=True)
 class Trip:
-    """What the ETA at a newest point needs, read by the ingest (``tracking.ingest.trip_fixes``).
+    """What the ETA at a newest point needs (``trip_read``, ``tracking.ingest.position_move``).
 
     ``target``: the request's position; ``newest`` and ``first`` (the trip's first point until
     the newest one): (latitude, longitude, recorded_at); ``first_is_newest``: no point before

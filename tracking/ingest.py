@@ -8,6 +8,9 @@ batches no longer queue behind each other (the old ``FOR NO KEY UPDATE`` seriali
 the whole insert). The only row a batch updates, the professional's position, is updated last,
 so its lock is held from that update to the commit alone. SQLite has no row locks: it runs one
 writer at a time anyway.
+
+The same statement as that update reads what the ETA at the batch's newest point needs
+(``tracking.eta.Trip``), so the broadcast after the commit reads nothing.
 """
 
 from __future__ import annotations
