@@ -12,11 +12,21 @@ sent with every ``location`` message (``tracking.events``) and on the request pa
   ``DELAY_ALERT_MINUTES`` or more, ``late`` is set and the customer is told.
 - ``near``: within ``ARRIVAL_RADIUS_M`` of the request's position (the professional's page then
   offers Arrive).
+
+Two ways in, one computation (``eta_of_trip``): ``eta_for`` reads the trip's points with the
+ORM (``trip_read``: a page, a socket's first message); a batch being recorded reads them in its
+own transaction, in the statement that moves the professional's position
+(``tracking.ingest.position_move``: positions as floats, moments in microseconds), and the
+broadcast works the ETA out of that ``Trip`` after the commit, with no query. The floats are
+the ones ``haversine_km`` makes of the decimals (both correctly rounded), and a span in
+microseconds over 10**6 is what ``timedelta.total_seconds`` returns, so both ways give the
+same answer for the same points (tests/tracking/test_eta.py).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from itertools import pairwise
 
 from django.conf import settings
@@ -26,39 +36,95 @@ from householdsvc.core.geo import haversine_km
 from tracking.models import LocationUpdate
 
 
+@dataclass(frozen=True)
+class Trip:
+    """What the ETA at a newest point needs (``trip_read``, ``tracking.ingest.position_move``).
+
+    ``target``: the request's position; ``newest`` and ``first`` (the trip's first point until
+    the newest one): (latitude, longitude, recorded_at); ``first_is_newest``: no point before
+    it; ``path``: the positions of the window's points in order; ``span_seconds``: from the
+    window's first point to its last."""
+
+    target: tuple
+    newest: tuple
+    first: tuple
+    first_is_newest: bool
+    path: list
+    span_seconds: float
+
+
+# A trip its caller did not read: ``tracking.events.broadcast_location`` reads it.
+NOT_READ = object()
+
+
 def _clock(moment) -> str:
     return timezone.localtime(moment).strftime("%H:%M")
 
 
-def eta_for(service_request, newest) -> dict | None:
-    """The ETA at ``newest`` (a ``LocationUpdate`` of the request), or None without a target."""
-    if service_request.latitude is None or service_request.longitude is None or newest is None:
+def window_start(service_request, newest_at: datetime) -> datetime:
+    """The earliest moment of the points the speed is measured over (never before setting off)."""
+    start = newest_at - timedelta(seconds=settings.ETA_SPEED_WINDOW_SECONDS)
+    started_at = service_request.started_at
+    return start if started_at is None or started_at <= start else started_at
+
+
+def trip_read(service_request, *, reported_by_id, newest_id, newest: tuple) -> Trip | None:
+    """The ``Trip`` to the ``newest`` point (id, and (latitude, longitude, recorded_at)) of a
+    reporter on the request, read with the ORM; None when the request has no position to go to."""
+    if service_request.latitude is None or service_request.longitude is None:
         return None
-    target = (service_request.latitude, service_request.longitude)
     trip = LocationUpdate.objects.filter(
-        request_id=service_request.pk,
-        reported_by_id=newest.reported_by_id,
-        recorded_at__lte=newest.recorded_at,
+        request_id=service_request.pk, reported_by_id=reported_by_id, recorded_at__lte=newest[2]
     )
     if service_request.started_at is not None:
         trip = trip.filter(recorded_at__gte=service_request.started_at)
-    first = trip.order_by("recorded_at", "id").first() or newest
-    window_start = newest.recorded_at - timedelta(seconds=settings.ETA_SPEED_WINDOW_SECONDS)
+    first = (
+        trip.order_by("recorded_at", "id").values_list("id", "latitude", "longitude", "recorded_at").first()
+    )
     recent = list(
-        trip.filter(recorded_at__gte=window_start)
+        trip.filter(recorded_at__gte=window_start(service_request, newest[2]))
         .order_by("recorded_at", "id")
         .values_list("latitude", "longitude", "recorded_at")
     )
-    path_km = sum(haversine_km(a[0], a[1], b[0], b[1]) for a, b in pairwise(recent))
-    span_h = (recent[-1][2] - recent[0][2]).total_seconds() / 3600 if len(recent) > 1 else 0
+    return Trip(
+        target=(service_request.latitude, service_request.longitude),
+        newest=newest,
+        first=newest if first is None else first[1:],
+        first_is_newest=first is None or first[0] == newest_id,
+        path=recent,
+        span_seconds=(recent[-1][2] - recent[0][2]).total_seconds() if len(recent) > 1 else 0,
+    )
+
+
+def eta_for(service_request, newest) -> dict | None:
+    """The ETA at ``newest`` (a ``LocationUpdate`` of the request), or None without a target."""
+    if newest is None:
+        return None
+    return eta_of_trip(
+        trip_read(
+            service_request,
+            reported_by_id=newest.reported_by_id,
+            newest_id=newest.pk,
+            newest=(newest.latitude, newest.longitude, newest.recorded_at),
+        )
+    )
+
+
+def eta_of_trip(trip: Trip | None) -> dict | None:
+    """The ETA at the trip's newest point (None: the request has no position to go to)."""
+    if trip is None:
+        return None
+    target, newest, first = trip.target, trip.newest, trip.first
+    path_km = sum(haversine_km(a[0], a[1], b[0], b[1]) for a, b in pairwise(trip.path))
+    span_h = trip.span_seconds / 3600
     speed = max(path_km / span_h if span_h > 0 else 0.0, settings.ETA_FLOOR_SPEED_KMH)
-    if first.pk == newest.pk:
+    if trip.first_is_newest:
         # Nothing measured yet: the quote's speed, so the first ETA is the promise itself.
         speed = settings.DISPATCH_ETA_SPEED_KMH
-    remaining_km = haversine_km(newest.latitude, newest.longitude, *target)
-    arrives_at = newest.recorded_at + timedelta(hours=remaining_km / speed)
-    first_km = haversine_km(first.latitude, first.longitude, *target)
-    promised_at = first.recorded_at + timedelta(hours=first_km / settings.DISPATCH_ETA_SPEED_KMH)
+    remaining_km = haversine_km(newest[0], newest[1], *target)
+    arrives_at = newest[2] + timedelta(hours=remaining_km / speed)
+    first_km = haversine_km(first[0], first[1], *target)
+    promised_at = first[2] + timedelta(hours=first_km / settings.DISPATCH_ETA_SPEED_KMH)
     late = arrives_at - promised_at >= timedelta(minutes=settings.DELAY_ALERT_MINUTES)
     return {
         "remaining_km": round(remaining_km, 3),

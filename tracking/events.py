@@ -11,6 +11,7 @@ consumer sends those bytes instead of encoding the same dict again.
 """
 
 import asyncio
+import functools
 import json
 import logging
 
@@ -20,9 +21,16 @@ from channels.layers import get_channel_layer
 from requests_app.events import request_group_name
 from requests_app.models import ServiceRequest
 from tracking.api.serializers import LocationPointSerializer
-from tracking.eta import eta_for
+from tracking.eta import NOT_READ, eta_for, eta_of_trip
 
 logger = logging.getLogger(__name__)
+
+
+@functools.cache
+def _point_serializer() -> LocationPointSerializer:
+    """One serializer for every point: a model serializer builds its fields when made, which
+    cost more than writing the point; its ``to_representation`` keeps no state."""
+    return LocationPointSerializer()
 
 
 def location_message(point, eta=None) -> dict:
@@ -31,7 +39,7 @@ def location_message(point, eta=None) -> dict:
         "type": "location",
         "request_id": point.request_id,
         "professional_id": point.reported_by_id,
-        "point": dict(LocationPointSerializer(point).data),
+        "point": dict(_point_serializer().to_representation(point)),
         "eta": eta,
     }
 
@@ -73,15 +81,20 @@ def _start(loop, channel_layer, group, event, request_id) -> None:
     task.add_done_callback(_pending.discard)
 
 
-def broadcast_location(point) -> None:
-    """Tell live watchers the newest position. The points are already committed, so a channel
-    layer that is down is logged, never raised: the next batch, or a reconnect, catches up."""
+def broadcast_location(point, trip=NOT_READ) -> None:
+    """Tell live watchers the newest position, with the ETA at it worked out from ``trip``
+    (``tracking.eta.Trip``; None: no target; ``NOT_READ``: read here). The points are already
+    committed, so a channel layer that is down is logged, never raised: the next batch, or a
+    reconnect, catches up."""
     try:
         channel_layer = get_channel_layer()
         if channel_layer is None:
             return
-        service_request = ServiceRequest.objects.get(pk=point.request_id)
-        event = group_event(location_message(point, eta_for(service_request, point)))
+        if trip is NOT_READ:
+            eta = eta_for(ServiceRequest.objects.get(pk=point.request_id), point)
+        else:
+            eta = eta_of_trip(trip)
+        event = group_event(location_message(point, eta))
         group = request_group_name(point.request_id)
         loop = _server_loop()
         if loop is None:

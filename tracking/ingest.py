@@ -8,6 +8,9 @@ batches no longer queue behind each other (the old ``FOR NO KEY UPDATE`` seriali
 the whole insert). The only row a batch updates, the professional's position, is updated last,
 so its lock is held from that update to the commit alone. SQLite has no row locks: it runs one
 writer at a time anyway.
+
+The same statement as that update reads what the ETA at the batch's newest point needs
+(``tracking.eta.Trip``), so the broadcast after the commit reads nothing.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from accounts.models import ProfessionalProfile
 from householdsvc.core.errors import NotFound
 from requests_app.models import ServiceRequest
 from requests_app.selectors import can_see
+from tracking.eta import NOT_READ, Trip, window_start
 from tracking.models import LocationSource, LocationUpdate
 from tracking.validation import CleanPoint
 
@@ -39,7 +43,8 @@ COLUMNS = (
 )
 
 
-LOCK_FIELDS = ("id", "customer", "professional", "service", "status")
+# What the checks read, and what the ETA of the batch's newest point needs (tracking.eta).
+LOCK_FIELDS = ("id", "customer", "professional", "service", "status", "latitude", "longitude", "started_at")
 
 
 def request_share_lock(*, request_id, visible_to) -> ServiceRequest:
@@ -181,18 +186,50 @@ def location_update(
     )
 
 
-def insert_new(
-    *, request_id: int, user_id: int, points: list[CleanPoint], now: datetime
-) -> list[LocationUpdate]:
-    """``insert_rows``, the points written as model instances."""
-    rows = insert_rows(request_id=request_id, user_id=user_id, points=points, now=now)
-    return [location_update(pk, point, request_id=request_id, user_id=user_id, now=now) for pk, point in rows]
+def _trip_sql(*, service_request, user_id: int, newest: CleanPoint) -> tuple[str, list]:
+    """The query of what the ETA at the batch's newest point needs: the trip's first point
+    (part 0) and the points of the speed window (part 1), in order, positions as floats and
+    moments as microseconds (decimals and timestamps cost more to make than the rest of the
+    ETA). Run in the batch's transaction, so the batch's own points are in it."""
+    where = '"request_id" = %s AND "reported_by_id" = %s AND "recorded_at" <= %s'
+    params = [service_request.pk, user_id, newest.recorded_at]
+    if service_request.started_at is not None:
+        where += ' AND "recorded_at" >= %s'
+        params.append(service_request.started_at)
+    row = (
+        '"id", (extract(epoch FROM "recorded_at") * 1000000)::bigint, '
+        '"latitude"::float8, "longitude"::float8 '
+        f'FROM "{LocationUpdate._meta.db_table}" WHERE {where}'
+    )
+    sql = (
+        f'(SELECT 0, {row} ORDER BY "recorded_at", "id" LIMIT 1) UNION ALL '
+        f'(SELECT 1, {row} AND "recorded_at" >= %s) ORDER BY 1, 3, 2'
+    )
+    return sql, [*params, *params, window_start(service_request, newest.recorded_at)]
 
 
-def position_move(*, user_id: int, newest: CleanPoint) -> None:
+def _trip(rows, *, service_request, newest_id: int, newest: CleanPoint) -> Trip:
+    fix = (newest.latitude, newest.longitude, newest.recorded_at)
+    first = rows[0] if rows and rows[0][0] == 0 else None
+    recent = rows[1:] if first is not None else rows
+    return Trip(
+        target=(service_request.latitude, service_request.longitude),
+        newest=fix,
+        first=fix if first is None else (first[3], first[4], EPOCH + first[2] * MICROSECOND),
+        first_is_newest=first is None or first[1] == newest_id,
+        path=[(row[3], row[4]) for row in recent],
+        span_seconds=(recent[-1][2] - recent[0][2]) / 1_000_000 if len(recent) > 1 else 0,
+    )
+
+
+def position_move(*, user_id: int, newest_id: int, newest: CleanPoint, service_request):
     """The professional's current position to ``newest``, unless the profile already holds a
     newer fix (batches can arrive out of order): decided in the UPDATE itself, so two
-    concurrent batches cannot overwrite a newer position with an older one."""
+    concurrent batches cannot overwrite a newer position with an older one.
+
+    Returns what the ETA at ``newest`` needs: on PostgreSQL the ``tracking.eta.Trip``, read in
+    the same statement (None when the request has no position to go to); elsewhere
+    ``NOT_READ`` (the broadcast reads it)."""
     ops, meta = connection.ops, ProfessionalProfile._meta
     latitude, longitude, moment_column, user = (
         f'"{meta.get_field(name).column}"'
@@ -210,5 +247,14 @@ def position_move(*, user_id: int, newest: CleanPoint) -> None:
         user_id,
         moment,
     ]
+    has_target = service_request.latitude is not None and service_request.longitude is not None
+    if connection.vendor != "postgresql" or not has_target:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+        return NOT_READ if has_target else None
+    # The UPDATE runs to completion though the query reads nothing of it.
+    trip_sql, trip_params = _trip_sql(service_request=service_request, user_id=user_id, newest=newest)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(f"WITH moved AS ({sql}) {trip_sql}", params + trip_params)
+        rows = cursor.fetchall()
+    return _trip(rows, service_request=service_request, newest_id=newest_id, newest=newest)

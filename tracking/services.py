@@ -101,10 +101,13 @@ def location_batch_record(*, request_id, user, points) -> RecordedBatch:
         # The newest point (of several at the same moment, the first given).
         newest_id, newest_point = max(rows, key=lambda row: row[1].recorded_at)
         newest = result.instance(newest_id, newest_point)
-        # Last, so the profile row's lock is held from here to the commit only.
-        ingest.position_move(user_id=user.pk, newest=newest_point)
+        # Last, so the profile row's lock is held from here to the commit only. With it, the
+        # points the ETA at the newest needs (no reload of the request after the commit).
+        trip = ingest.position_move(
+            user_id=user.pk, newest_id=newest_id, newest=newest_point, service_request=service_request
+        )
         # robust: a broken channel layer must not turn committed points into an error.
-        on_commit_robust(events.broadcast_location, newest)
+        on_commit_robust(events.broadcast_location, newest, trip=trip)
     return result
 
 

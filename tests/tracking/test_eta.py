@@ -6,9 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from requests_app.models import ServiceRequest
+from requests_app.models import ServiceRequest, Status
+from tests.tracking.factories import point_json
 from tracking.eta import eta_for
 from tracking.models import LocationSource, LocationUpdate
+from tracking.services import location_batch_record
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +93,105 @@ def test_without_a_position_to_go_to_there_is_no_eta(trip):
     service_request.latitude = service_request.longitude = None
 
     assert eta_for(service_request, point) is None
+
+
+# --- The ETA a batch broadcasts (read with the batch's own query) is the page's (eta_for) ------
+
+
+@pytest.fixture
+def heard_eta(professional, django_capture_on_commit_callbacks, hear_in_group):
+    """``heard_eta(request, points)``: record the batch, and the ETA its watchers are sent."""
+
+    def record(service_request, points):
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            location_batch_record(request_id=service_request.pk, user=professional, points=points)
+        return hear_in_group(f"request_{service_request.pk}", callbacks[0])["eta"]
+
+    return record
+
+
+def page_eta(service_request):
+    """The ETA the request page shows at the newest point."""
+    service_request = ServiceRequest.objects.get(pk=service_request.pk)
+    return eta_for(service_request, LocationUpdate.objects.filter(request=service_request).first())
+
+
+def along_the_meridian(count, *, latitude, newest_seconds_ago=0, step_seconds=20, step="0.001"):
+    """``count`` points ``step_seconds`` apart, each ``step`` degrees further north (south when
+    negative), oldest first."""
+    start = Decimal(latitude)
+    return [
+        point_json(
+            seconds_ago=newest_seconds_ago + step_seconds * (count - 1 - index),
+            latitude=f"{start + Decimal(step) * index:.6f}",
+            longitude="77.600000",
+        )
+        for index in range(count)
+    ]
+
+
+@pytest.fixture
+def heading_to_the_job(in_state):
+    """``heading_to_the_job(status)``: Carol's request in that status, at 12.9, 77.6."""
+
+    def make(status=Status.EN_ROUTE):
+        service_request = in_state(status)
+        ServiceRequest.objects.filter(pk=service_request.pk).update(
+            latitude=Decimal("12.900000"), longitude=Decimal("77.600000")
+        )
+        return ServiceRequest.objects.get(pk=service_request.pk)
+
+    return make
+
+
+def test_the_first_batch_promises_the_quote_speed_as_the_page_does(heard_eta, heading_to_the_job):
+    service_request = heading_to_the_job()
+
+    eta = heard_eta(service_request, along_the_meridian(1, latitude="12.990000"))
+
+    assert eta == page_eta(service_request)
+    assert (eta["speed_kmh"], eta["minutes"], eta["late"]) == (30.0, 20, False)
+
+
+def test_later_batches_measure_the_speed_over_the_window_as_the_page_does(heard_eta, heading_to_the_job):
+    service_request = heading_to_the_job()
+    # Twenty minutes ago, then south every 20 s (45 s between the batches); the window is the
+    # five minutes before the newest point, 10 s ago.
+    heard_eta(service_request, along_the_meridian(1, latitude="13.000000", newest_seconds_ago=1200))
+    heard_eta(
+        service_request, along_the_meridian(10, latitude="12.990000", newest_seconds_ago=215, step="-0.001")
+    )
+
+    eta = heard_eta(
+        service_request, along_the_meridian(9, latitude="12.980000", newest_seconds_ago=10, step="-0.001")
+    )
+
+    assert eta == page_eta(service_request)
+    # 13 steps of 0.001 degrees (111 m) from 295 s to 10 s ago: 18.3 km/h, 8.0 km to go; the
+    # first point promised 22 minutes from twenty minutes ago.
+    assert (eta["speed_kmh"], eta["minutes"], eta["late"]) == (18.3, 26, True)
+
+
+def test_before_setting_off_the_whole_track_counts_as_the_page_does(heard_eta, heading_to_the_job):
+    service_request = heading_to_the_job(Status.ASSIGNED)
+    heard_eta(service_request, along_the_meridian(3, latitude="12.950000", newest_seconds_ago=900))
+
+    eta = heard_eta(service_request, along_the_meridian(4, latitude="12.940000", step="-0.002"))
+
+    assert eta == page_eta(service_request)
+
+
+def test_a_batch_flushed_late_is_timed_at_its_own_newest_point(heard_eta, heading_to_the_job):
+    service_request = heading_to_the_job()
+    heard_eta(service_request, along_the_meridian(5, latitude="12.950000"))
+
+    eta = heard_eta(service_request, along_the_meridian(5, latitude="12.960000", newest_seconds_ago=600))
+
+    older = LocationUpdate.objects.filter(request=service_request, latitude=Decimal("12.964000")).get()
+    assert eta == eta_for(service_request, older)
+
+
+def test_a_request_without_a_position_to_go_to_broadcasts_no_eta(heard_eta, en_route_request):
+    ServiceRequest.objects.filter(pk=en_route_request.pk).update(latitude=None, longitude=None)
+
+    assert heard_eta(en_route_request, along_the_meridian(2, latitude="12.950000")) is None

@@ -40,7 +40,7 @@ def open_batch():
                     ingest.request_share_lock(request_id=service_request.pk, visible_to=professional)
                     moment = timezone.now() - timedelta(minutes=5)
                     point = CleanPoint(Decimal("12.9"), Decimal("77.5"), 5, moment, "held-1")
-                    ingest.insert_new(
+                    ingest.insert_rows(
                         request_id=service_request.pk, user_id=professional.pk, points=[point], now=moment
                     )
                     ready.set()

@@ -153,15 +153,16 @@ def test_a_batch_across_two_months_is_recorded_once_when_sent_again(en_route_req
         _clean("b", at(2033, 2, 1, 0, 1)),
         _clean(None, at(2033, 2, 1)),
     ]
-    write = lambda: ingest.insert_new(  # noqa: E731
+    write = lambda: ingest.insert_rows(  # noqa: E731
         request_id=en_route_request.pk, user_id=professional.pk, points=batch, now=timezone.now()
     )
 
     first, again = write(), write()
 
-    assert [point.client_id for point in first] == ["a", "b", None]
+    assert [point.client_id for _, point in first] == ["a", "b", None]
     assert again == []
-    assert sorted(partition_of(point) for point in first) == [f"{P}2033_01", f"{P}2033_02", f"{P}2033_02"]
+    written = LocationUpdate.objects.filter(pk__in=[pk for pk, _ in first])
+    assert sorted(partition_of(point) for point in written) == [f"{P}2033_01", f"{P}2033_02", f"{P}2033_02"]
     assert LocationUpdate.objects.count() == 3
 
 
