@@ -26,6 +26,7 @@ a code the app can act on (a refused handshake reaches a browser only as 1006):
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from datetime import datetime
@@ -38,6 +39,7 @@ from django.utils.dateparse import parse_datetime
 from householdsvc.core.errors import NotFound
 from requests_app.events import request_group_name, status_message
 from requests_app.selectors import service_request_get
+from tracking import live_hub
 from tracking.eta import eta_for
 from tracking.events import location_message
 from tracking.metrics import LIVE_SOCKETS
@@ -85,10 +87,15 @@ def _moment(text: str):
         return parse_datetime(text)
 
 
-class RequestTrackingConsumer(AsyncJsonWebsocketConsumer):
+class RequestTrackingConsumer(live_hub.Member, AsyncJsonWebsocketConsumer):
+    # No layer channel of its own (Channels makes one per consumer from the alias, and a
+    # receive loop beside the socket's): the process's hub subscribes once per request and
+    # hands this consumer the request's messages (tracking.live_hub).
+    channel_layer_alias = "tracking-consumers-have-no-channel-of-their-own"
+
     async def __call__(self, scope, receive, send):
-        # With Redis down the layer's own receive loop (started beside connect) fails too, which
-        # would end the handshake in a 500: close with 4503 instead, the client retries.
+        # Whatever fails unforeseen (a handler, the layer) would end the handshake in a 500:
+        # close with 4503 instead, the client retries.
         self.sent_accept = False
 
         async def tracking_send(message):
@@ -106,6 +113,11 @@ class RequestTrackingConsumer(AsyncJsonWebsocketConsumer):
                 await send({"type": "websocket.close", "code": CLOSE_UNAVAILABLE})
             except Exception:  # the client went away meanwhile
                 pass
+        finally:
+            # Out of the request's feed however the consumer ended (a failed connect is not
+            # followed by ``disconnect``), or the hub would keep its inbox filling.
+            if getattr(self, "joined", False):
+                await self._leave()
 
     async def connect(self):
         self.request_id = self.scope["url_route"]["kwargs"]["request_id"]
@@ -121,7 +133,7 @@ class RequestTrackingConsumer(AsyncJsonWebsocketConsumer):
         # Join before reading the state, so no change between the read and the join is lost
         # (one that lands in both is merely sent twice).
         try:
-            await self.channel_layer.group_add(self.group_name, self.channel_name)
+            await live_hub.hub().join(self.group_name, self)
         except Exception:  # redis-py's ConnectionError and timeouts, whatever the layer wraps
             logger.warning("WebSocket refused, the channel layer is down", exc_info=True)
             await self._refuse(CLOSE_UNAVAILABLE)
@@ -139,6 +151,8 @@ class RequestTrackingConsumer(AsyncJsonWebsocketConsumer):
         if latest is not None:
             self.last_recorded_at = latest.recorded_at
             await self.send_json(location_message(latest, eta))
+        # What reached the group since the join, then each message as it comes.
+        live_hub.hub().ready(self)
 
     async def disconnect(self, code):
         if getattr(self, "counted", False):
@@ -149,7 +163,7 @@ class RequestTrackingConsumer(AsyncJsonWebsocketConsumer):
     async def _leave(self):
         if self.joined:
             self.joined = False
-            await self.channel_layer.group_discard(self.group_name, self.channel_name)
+            await live_hub.hub().leave(self.group_name, self)
 
     async def _refuse(self, code: int):
         await self._leave()
@@ -177,15 +191,28 @@ class RequestTrackingConsumer(AsyncJsonWebsocketConsumer):
 
     # --- From the request's group ---------------------------------------------------------
 
-    async def dispatch(self, message):
-        # Channels runs ``close_old_connections`` in the one shared sync thread before every
-        # handler: a thread hop per watcher per batch, a thousand in a row for one batch, the
-        # most of a fan-out's time. ``location`` touches no database (the handlers that do go
-        # through ``database_sync_to_async``, which closes old connections itself).
-        if message.get("type") == "location":
-            await self.location(message)
+    async def hub_handle(self, event):
+        # Straight from the event loop: no hop through Channels' close_old_connections in the
+        # one shared sync thread per message (the handler that reads the database goes through
+        # ``database_sync_to_async``, which closes old connections itself).
+        kind = event.get("type")
+        if kind == "location":
+            await self.location(event)
+        elif kind == "status":
+            await self.status(event)
         else:
-            await super().dispatch(message)
+            raise ValueError(f"No handler for message type {kind}")
+
+    def hub_failed(self, error):
+        # As when a handler raised inside Channels' loop: closed with "try again shortly".
+        self.closing = asyncio.ensure_future(self._close_unavailable())
+
+    async def _close_unavailable(self):
+        try:
+            await self._leave()
+            await self.close(code=CLOSE_UNAVAILABLE)
+        except Exception:  # the client went away meanwhile
+            pass
 
     async def status(self, event):
         if not self.joined:
