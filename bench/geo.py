@@ -36,6 +36,20 @@ def _execution_ms(queryset) -> float:
     return float(line.split(":")[1].split()[0])
 
 
+def _explain(sql: str, params: list, *, analyze: bool) -> list[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {'(ANALYZE) ' if analyze else ''}{sql}", params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _statement_ms(sql: str, params: list) -> float:
+    """``_execution_ms`` of a raw statement."""
+    line = next(line for line in _explain(sql, params, analyze=True) if line.startswith("Execution Time"))
+    return float(line.split(":")[1].split()[0])
+
+
 def run() -> Iterator[str]:
     from django.db import connection, transaction
 
@@ -68,7 +82,9 @@ def run() -> Iterator[str]:
         )
 
     def nearest(probe):
-        return [(u.pk, round(u.distance_km, 6)) for u in matching._nearest_by_knn(probe)[:NEAREST]]
+        # What offers and quotes read: the nearest with their profiles and distances.
+        found = matching.nearest_professionals(service_request=probe, limit=NEAREST)
+        return [(u.pk, round(u.distance_km, 6)) for u in found]
 
     def portable(probe):
         candidates = matching.suitable_professionals(service_request=probe).filter(
@@ -82,7 +98,7 @@ def run() -> Iterator[str]:
         ]
 
     def nearest_database_ms(probe):
-        return _execution_ms(matching._nearest_by_knn(probe)[:NEAREST])
+        return _statement_ms(*matching.nearest_rows_sql(probe, limit=NEAREST))
 
     def full_scan_database_ms(probe):
         candidates = matching.suitable_professionals(service_request=probe).filter(
@@ -105,8 +121,7 @@ def run() -> Iterator[str]:
             cursor.execute("SET LOCAL enable_bitmapscan = off")
             return [(u.pk, round(u.distance_km, 6)) for u in queryset]
 
-    plan = matching._nearest_by_knn(probes[0])[:NEAREST].explain()
-    for line in plan.splitlines():
+    for line in _explain(*matching.nearest_rows_sql(probes[0], limit=NEAREST), analyze=False):
         if "Scan" in line or "Order By" in line or "Index Cond" in line:
             yield "# KNN walk plan: " + line.strip()
     nearest(probes[0])

@@ -8,12 +8,18 @@
   (``household_candidates``). This is the one function the schedule extends with "free at the
   chosen time".
 
+Offers and quotes read the nearest through ``nearest_professionals``: a list, on PostgreSQL one
+statement whose text is made once per process (the users, their profiles, the distance, and
+for offers when each was last assigned and whether the request was already offered to them),
+where building and compiling the equivalent queryset cost more than the database's work.
+
 Reads only; ``requests_app.offers`` writes the offers. The tracking app's
-``nearest_available_professionals`` is this query too.
+``nearest_available_professionals`` is ``dispatch_candidates`` (a queryset).
 """
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 
 from django.conf import settings
@@ -25,7 +31,7 @@ from django.utils import timezone
 
 from accounts.models import ProfessionalProfile, Role, working_professional_q
 from householdsvc.core.geo import bounding_box, distance_km_expression, haversine_numbers, haversine_sql
-from requests_app.models import ServiceRequest
+from requests_app.models import Offer, ServiceRequest
 from requests_app.selectors import needs_ev_certification
 
 
@@ -71,13 +77,13 @@ def dispatch_candidates(*, service_request: ServiceRequest, now=None) -> QuerySe
         return user_model.objects.none()
     if not service_request.service.is_active:
         return user_model.objects.none()
+    if settings.DISPATCH_MATCHING_KNN and connection.vendor == "postgresql":
+        return _nearest_by_knn(service_request, now)
     candidates = suitable_professionals(service_request=service_request).filter(
         professional_profile__current_latitude__isnull=False,
         professional_profile__current_longitude__isnull=False,
         professional_profile__position_updated_at__gte=position_fresh_since(now),
     )
-    if settings.DISPATCH_MATCHING_KNN and connection.vendor == "postgresql":
-        return _nearest_by_knn(service_request, now)
     widest = _widest_radius(service_request)
     if widest is None:
         return user_model.objects.none()
@@ -127,7 +133,7 @@ def _ranked(candidates: QuerySet, service_request: ServiceRequest) -> QuerySet:
 # radius (an Index Cond too, the same GiST index) ends the walk where nobody farther can be in
 # range. The radius is in earth() metres, a touch wider than the haversine kilometres.
 _KNN_SQL = """
-SELECT ranked.user_id FROM (
+SELECT {columns} FROM (
   SELECT walk.user_id, walk.distance_km, walk.average_rating FROM (
     SELECT p.user_id, p.service_radius_km, p.position_updated_at, p.ev_certified,
            p.average_rating, {distance} AS distance_km
@@ -166,9 +172,8 @@ def knn_nearest_sql(service_request: ServiceRequest, now=None) -> tuple[str, lis
     widest radius is passed), then ranked by the exact distance, rating and id. Anybody not
     walked is farther than everybody walked, so these are the portable path's first ones."""
     lat, lng = float(service_request.latitude), float(service_request.longitude)
-    distance, distance_params = haversine_sql(
-        haversine_numbers(lat, lng), _POSITION_SQL[0], [], _POSITION_SQL[1], []
-    )
+    numbers = haversine_numbers(lat, lng)
+    _, distance_params = haversine_sql(numbers, _POSITION_SQL[0], [], _POSITION_SQL[1], [])
     cap = nearest_cap()
     params = [
         *distance_params,
@@ -185,7 +190,14 @@ def knn_nearest_sql(service_request: ServiceRequest, now=None) -> tuple[str, lis
         cap * KNN_OVERFETCH,
         cap,
     ]
-    return _KNN_SQL.format(distance=distance), params
+    return _knn_sql("ranked.user_id"), params
+
+
+@functools.cache
+def _knn_sql(columns: str) -> str:
+    """The statement's text: the same for every request (its values are all parameters)."""
+    distance, _ = haversine_sql(haversine_numbers(0, 0), _POSITION_SQL[0], [], _POSITION_SQL[1], [])
+    return _KNN_SQL.format(columns=columns, distance=distance)
 
 
 def _nearest_by_knn(service_request: ServiceRequest, now=None) -> QuerySet:
@@ -193,6 +205,118 @@ def _nearest_by_knn(service_request: ServiceRequest, now=None) -> QuerySet:
     sql, params = knn_nearest_sql(service_request, now)
     chosen = get_user_model().objects.filter(pk__in=RawSQL(sql, params))
     return _ranked(chosen, service_request)
+
+
+# The nearest with everything a caller reads, in one statement (``nearest_professionals``):
+# each user's and profile's columns, the distance, and optionally when they were last assigned
+# a job and whether the request was already offered to them (those are left out).
+_ROWS_SQL = """
+SELECT {user_columns}, {profile_columns}, top.distance_km{last_job}
+FROM ({ranked}) top
+JOIN {user_table} u ON u.id = top.user_id
+JOIN {profile_table} p ON p.user_id = top.user_id
+{not_offered}
+ORDER BY top.distance_km, top.average_rating DESC, top.user_id
+LIMIT %s
+"""
+_LAST_JOB_SQL = (
+    ", (SELECT max(s.assigned_at) FROM {request_table} s WHERE s.professional_id = top.user_id)"
+    " AS last_job_at"
+)
+_NOT_OFFERED_SQL = (
+    "WHERE NOT EXISTS (SELECT 1 FROM {offer_table} o"
+    " WHERE o.request_id = %s AND o.professional_id = top.user_id)"
+)
+
+
+@functools.cache
+def _rows_sql(with_last_job: bool, exclude_offered: bool) -> str:
+    user_model = get_user_model()
+    return _ROWS_SQL.format(
+        user_columns=", ".join(f'u."{f.column}"' for f in user_model._meta.concrete_fields),
+        profile_columns=", ".join(f'p."{f.column}"' for f in ProfessionalProfile._meta.concrete_fields),
+        last_job=_LAST_JOB_SQL.format(request_table=ServiceRequest._meta.db_table) if with_last_job else "",
+        ranked=_knn_sql("ranked.user_id, ranked.distance_km, ranked.average_rating"),
+        user_table=user_model._meta.db_table,
+        profile_table=ProfessionalProfile._meta.db_table,
+        not_offered=_NOT_OFFERED_SQL.format(offer_table=Offer._meta.db_table) if exclude_offered else "",
+    )
+
+
+def _professionals_of_rows(rows, *, with_last_job: bool) -> list:
+    """Users as ``select_related("professional_profile")`` makes them, with ``distance_km``
+    (and ``last_job_at``). These fields need no conversion from the database's values (a
+    test checks that, so a new field that did would be noticed)."""
+    user_model, alias = get_user_model(), connection.alias
+    user_names = [f.attname for f in user_model._meta.concrete_fields]
+    profile_names = [f.attname for f in ProfessionalProfile._meta.concrete_fields]
+    split, end = len(user_names), len(user_names) + len(profile_names)
+    cache_on_user = user_model.professional_profile.related.set_cached_value
+    cache_on_profile = ProfessionalProfile.user.field.set_cached_value
+    found = []
+    for row in rows:
+        user = user_model.from_db(alias, user_names, row[:split])
+        profile = ProfessionalProfile.from_db(alias, profile_names, row[split:end])
+        cache_on_user(user, profile)
+        cache_on_profile(profile, user)
+        user.distance_km = row[end]
+        if with_last_job:
+            user.last_job_at = row[end + 1]
+        found.append(user)
+    return found
+
+
+def nearest_rows_sql(service_request, *, now=None, exclude_offered=False, with_last_job=False, limit=None):
+    """PostgreSQL: ``nearest_professionals``' one statement and its parameters."""
+    _, params = knn_nearest_sql(service_request, now)
+    if exclude_offered:
+        params.append(service_request.pk)
+    cap = nearest_cap()
+    params.append(min(limit or cap, cap))
+    return _rows_sql(with_last_job, exclude_offered), params
+
+
+def nearest_professionals(
+    *, service_request: ServiceRequest, now=None, exclude_offered=False, with_last_job=False, limit=None
+) -> list:
+    """The nearest ``limit`` (at most ``nearest_cap()``) of ``dispatch_candidates``, as a list
+    in its order, each with its profile and ``distance_km``; without those already offered the
+    request (``exclude_offered``), with ``last_job_at`` (``with_last_job``: when they were last
+    assigned a job). On PostgreSQL one statement whose text is made once; elsewhere the ORM
+    query."""
+    if (
+        settings.DISPATCH_MATCHING_KNN
+        and connection.vendor == "postgresql"
+        and service_request.latitude is not None
+        and service_request.longitude is not None
+        and service_request.service.is_active
+    ):
+        sql, params = nearest_rows_sql(
+            service_request,
+            now=now,
+            exclude_offered=exclude_offered,
+            with_last_job=with_last_job,
+            limit=limit,
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        return _professionals_of_rows(rows, with_last_job=with_last_job)
+    candidates = dispatch_candidates(service_request=service_request, now=now)
+    if exclude_offered:
+        offered = Offer.objects.filter(request_id=service_request.pk, professional_id=OuterRef("pk"))
+        candidates = candidates.exclude(Exists(offered))
+    if with_last_job:
+        candidates = candidates.annotate(last_job_at=Subquery(_last_job()))
+    return list(candidates[: min(limit or nearest_cap(), nearest_cap())])
+
+
+def _last_job():
+    return (
+        ServiceRequest.objects.filter(professional_id=OuterRef("pk"), assigned_at__isnull=False)
+        .order_by("-assigned_at")
+        .values("assigned_at")[:1]
+    )
 
 
 def _widest_radius(service_request: ServiceRequest):
@@ -237,18 +361,6 @@ def fair_order(nearest: list, fairness_km: float | None = None) -> list:
     close = [professional for professional in nearest if professional.distance_km <= reach]
     farther = [professional for professional in nearest if professional.distance_km > reach]
     return sorted(close, key=_wait_key) + farther
-
-
-def fair_dispatch_candidates(candidates: QuerySet) -> list:
-    """The nearest ``nearest_cap()`` of ``dispatch_candidates`` (narrowed as the caller needs:
-    offers leave out those already offered), each with ``last_job_at`` (when they were last
-    assigned a request), in ``fair_order``."""
-    last_job = (
-        ServiceRequest.objects.filter(professional_id=OuterRef("pk"), assigned_at__isnull=False)
-        .order_by("-assigned_at")
-        .values("assigned_at")[:1]
-    )
-    return fair_order(list(candidates.annotate(last_job_at=Subquery(last_job))[: nearest_cap()]))
 
 
 def household_candidates(*, service_request: ServiceRequest) -> QuerySet:

@@ -29,7 +29,7 @@ from django.utils.translation import gettext
 from householdsvc.core.errors import Conflict, NotAllowed
 from householdsvc.core.transactions import on_commit_robust
 from requests_app import notifications, offer_events
-from requests_app.matching import dispatch_candidates, fair_dispatch_candidates, household_candidates
+from requests_app.matching import fair_order, household_candidates, nearest_professionals
 from requests_app.models import Action, Offer, OfferState, RequestEvent, ServiceRequest, Status
 from requests_app.selectors import live_offer_q
 
@@ -64,8 +64,10 @@ def has_offer(user, service_request: ServiceRequest) -> bool:
 def _candidates(service_request: ServiceRequest, now) -> list:
     offered = Offer.objects.filter(request_id=service_request.pk, professional_id=OuterRef("pk"))
     if service_request.service.is_dispatch:
-        queryset = dispatch_candidates(service_request=service_request, now=now)
-        return fair_dispatch_candidates(queryset.exclude(Exists(offered)))[: settings.DISPATCH_BATCH]
+        nearest = nearest_professionals(
+            service_request=service_request, now=now, exclude_offered=True, with_last_job=True
+        )
+        return fair_order(nearest)[: settings.DISPATCH_BATCH]
     return list(household_candidates(service_request=service_request).exclude(Exists(offered)))
 
 

@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 
-from requests_app.matching import dispatch_candidates
+from requests_app.matching import nearest_professionals
 from requests_app.models import ServiceRequest
 
 CENTS = Decimal("0.01")
@@ -36,7 +36,11 @@ def quote_for(*, service, latitude=None, longitude=None, vehicle_type="") -> Quo
     probe = ServiceRequest(
         service=service, latitude=latitude, longitude=longitude, vehicle_type=vehicle_type or ""
     )
-    nearest = dispatch_candidates(service_request=probe).first() if latitude is not None else None
+    nearest = (
+        next(iter(nearest_professionals(service_request=probe, limit=1)), None)
+        if latitude is not None
+        else None
+    )
     if nearest is None:
         return Quote(base, base, per_km, None, None, False)
     distance = Decimal(str(nearest.distance_km)).quantize(CENTS, rounding=ROUND_HALF_UP)

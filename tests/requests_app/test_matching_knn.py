@@ -11,6 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from requests_app import matching
+from requests_app.models import Status
 from tests.accounts.factories import ProfessionalFactory
 from tests.catalog.factories import DispatchServiceFactory
 from tests.requests_app.factories import ServiceRequestFactory
@@ -155,3 +156,74 @@ def test_nobody_in_range_stops_the_walk_at_the_widest_radius(django_assert_max_n
     # One statement: the walk ends at the box of the widest radius (5 km).
     with django_assert_max_num_queries(1):
         assert list(matching.dispatch_candidates(service_request=customer_request)) == []
+
+
+def _values(user):
+    from accounts.models import ProfessionalProfile
+
+    profile = user.professional_profile
+    return (
+        [getattr(user, f.attname) for f in type(user)._meta.concrete_fields],
+        [getattr(profile, f.attname) for f in ProfessionalProfile._meta.concrete_fields],
+    )
+
+
+def test_the_nearest_as_callers_read_them_is_one_statement_with_the_orms_users_and_profiles(
+    django_assert_num_queries,
+):
+    """``nearest_professionals`` (offers, quotes): the same people, order and distances as the
+    queryset, every field of the user and the profile as the ORM loads them, in one query."""
+    rng = random.Random(3)
+    service = DispatchServiceFactory()
+    _professionals(service, 80, rng)
+    customer_request = ServiceRequestFactory(
+        service=service, latitude=Decimal("13.000000"), longitude=Decimal("77.500000"), pin_code=""
+    )
+    expected = list(matching._nearest_by_knn(customer_request))
+    assert len(expected) == 20
+
+    with django_assert_num_queries(1):
+        found = matching.nearest_professionals(service_request=customer_request)
+        read = [(user.pk, round(user.distance_km, 6), _values(user)) for user in found]
+
+    assert read == [(user.pk, round(user.distance_km, 6), _values(user)) for user in expected]
+    assert [user.professional_profile.user for user in found] == found
+    with django_assert_num_queries(1):
+        assert matching.nearest_professionals(service_request=customer_request, limit=3) == expected[:3]
+
+
+def test_the_nearest_leave_out_those_offered_and_carry_when_they_were_last_assigned():
+    from requests_app.models import Offer
+
+    rng = random.Random(4)
+    service = DispatchServiceFactory()
+    _professionals(service, 60, rng)
+    customer_request = ServiceRequestFactory(
+        service=service,
+        latitude=Decimal("13.000000"),
+        longitude=Decimal("77.500000"),
+        pin_code="",
+        open_offers=False,
+    )
+    nearest = list(matching._nearest_by_knn(customer_request))
+    for professional in nearest[:2]:
+        Offer.objects.create(
+            request=customer_request, professional=professional, round=1, offered_at=timezone.now()
+        )
+    assigned_at = timezone.now() - timedelta(days=3)
+    earlier = ServiceRequestFactory(
+        service=service,
+        status=Status.COMPLETED,
+        professional=nearest[2],
+        final_price=Decimal("90.00"),
+        pin_code="",
+    )
+    type(earlier).objects.filter(pk=earlier.pk).update(assigned_at=assigned_at)
+
+    found = matching.nearest_professionals(
+        service_request=customer_request, exclude_offered=True, with_last_job=True
+    )
+
+    assert [user.pk for user in found] == [user.pk for user in nearest[2:]]
+    assert found[0].last_job_at == assigned_at
+    assert [user.last_job_at for user in found[1:]] == [None] * (len(found) - 1)
