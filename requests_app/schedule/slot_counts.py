@@ -76,7 +76,7 @@ SELECT pattern, count(*)::int, array_agg(pro) FROM (
 # it is dropped there and equal jobs of different professionals count as one row.
 # * Professionals with no time off in the window (most): their held jobs never overlap (the
 #   ``request_no_overlapping_jobs`` constraint), so in order of end they are in order of start
-#   and the farthest earlier end is the previous job's: a ``lag`` over the held-jobs index,
+#   and the farthest earlier end is the previous job's: a ``lag`` over ``request_held_idx``,
 #   read in its own order (one index scan per pattern group, no sort).
 # * The others: their jobs and time off, which may overlap anything, sorted by start with a
 #   running ``max`` of the ends before.
