@@ -241,13 +241,20 @@ class ServiceRequest(models.Model):
                 name="request_dispatch_idx",
                 condition=Q(status=Status.REQUESTED),
             ),
-            # A professional's held time (slots, overlap checks, the week view); covering, so
-            # the slots read every held job of a pin code's professionals from the index alone.
+            # A professional's busy time (overlap checks, the week view), covering.
             models.Index(
                 fields=["professional", "busy_until"],
                 include=["busy_from", "status"],
                 name="request_busy_idx",
                 condition=Q(busy_from__isnull=False),
+            ),
+            # Only the held jobs: the slot counts read a pin code's professionals' held jobs from
+            # it alone, in this order, with no status to test per row.
+            models.Index(
+                fields=["professional", "busy_until"],
+                include=["busy_from"],
+                name="request_held_idx",
+                condition=Q(busy_from__isnull=False, status__in=HOLDING_STATUSES),
             ),
             # The back office filters by payment state, newest first.
             models.Index(fields=["payment_status", "-created_at"], name="request_payment_created_idx"),

@@ -148,3 +148,68 @@ def test_no_slot_in_the_past_or_past_the_horizon(engine, service, professional):
     assert starts(found)[0] == ("2027-01-05 03:30", 1)
     assert starts(found)[-1] == ("2027-01-18 03:30", 1)
     assert len(found) == 14
+
+
+def hold(professional, service, customer, day, start, end):
+    request_in_state(
+        Status.ASSIGNED,
+        professional=professional,
+        service=service,
+        customer=customer,
+        scheduled_for=at(day, start),
+        busy_from=at(day, start),
+        busy_until=at(day, end),
+    )
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_jobs_closer_than_the_job_take_a_start_once(
+    engine, service, professional, other_professional, customer
+):
+    # Carol and Dave work 09:00-15:00 (IST); the job takes an hour. Carol holds 10:00-10:30 and
+    # 10:30-11:00 back to back, 11:15-11:45 (a 15-minute gap) and 12:30-13:00: the 10:00 and 10:30
+    # starts overlap two of her jobs each, and still take her once. Dave holds 13:00-14:00.
+    works(professional, ("09:00", "15:00"))
+    works(other_professional, ("09:00", "15:00"))
+    day = local_day(2)
+    for start, end in (("10:00", "10:30"), ("10:30", "11:00"), ("11:15", "11:45"), ("12:30", "13:00")):
+        hold(professional, service, customer, day, start, end)
+    hold(other_professional, service, customer, day, "13:00", "14:00")
+
+    found = slots.slots_for(service=service, pin_code="560001", first_day=day, days=1, engine=engine)
+
+    iso = day.isoformat()
+    # 09:00 ends as Carol's first job starts, 13:00 starts as her last one ends: both free.
+    # Nobody is free at 12:30 (07:00Z).
+    assert starts(found) == [
+        (f"{iso} 03:30", 2),
+        (f"{iso} 04:00", 1),
+        (f"{iso} 04:30", 1),
+        (f"{iso} 05:00", 1),
+        (f"{iso} 05:30", 1),
+        (f"{iso} 06:00", 1),
+        (f"{iso} 06:30", 1),
+        (f"{iso} 07:30", 1),
+        (f"{iso} 08:00", 1),
+        (f"{iso} 08:30", 2),
+    ]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_overlapping_time_off_and_a_job_under_it_take_a_start_once(
+    engine, service, professional, other_professional, customer
+):
+    # Carol works 09:00-15:00 with time off 10:00-13:00, a job 11:00-11:30 under it, and more
+    # time off 12:30-13:30 over its end; Dave works 09:00-10:00 and holds nothing.
+    works(professional, ("09:00", "15:00"))
+    works(other_professional, ("09:00", "10:00"))
+    day = local_day(2)
+    TimeOff.objects.create(professional=professional, starts_at=at(day, "10:00"), ends_at=at(day, "13:00"))
+    hold(professional, service, customer, day, "11:00", "11:30")
+    TimeOff.objects.create(professional=professional, starts_at=at(day, "12:30"), ends_at=at(day, "13:30"))
+
+    found = slots.slots_for(service=service, pin_code="560001", first_day=day, days=1, engine=engine)
+
+    iso = day.isoformat()
+    # Carol is taken at every start from 09:30 to 13:00, once each; free again at 13:30 (08:00Z).
+    assert starts(found) == [(f"{iso} 03:30", 2), (f"{iso} 08:00", 1), (f"{iso} 08:30", 1)]
