@@ -40,6 +40,17 @@ class EmailBackend(ModelBackend):
         passwords.login_success_record(user=user)
         return user
 
+    def get_user(self, user_id):
+        """The signed-in user of a session, with their professional profile joined in: the
+        site's pages ask for it on every request of a professional (member_required, the offers
+        rule), one query fewer each. A user without one reads as before (DoesNotExist)."""
+        users = get_user_model()._default_manager.select_related("professional_profile")
+        try:
+            user = users.get(pk=user_id)
+        except get_user_model().DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
 
 def _base_url(request) -> str | None:
     try:

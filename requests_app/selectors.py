@@ -152,6 +152,16 @@ def service_request_list(*, user) -> QuerySet[ServiceRequest]:
     return queryset.none()
 
 
+def professional_job_list(*, user) -> QuerySet[ServiceRequest]:
+    """The requests assigned to this professional: ``service_request_list`` narrowed to
+    ``professional=user``, which leaves only its ``assigned`` half ((A | O) & A is A). Written out
+    so the jobs page's query does not carry the offers' subquery it can never match by."""
+    queryset = ServiceRequest.objects.select_related("service", "customer", "professional")
+    if not user.is_authenticated or not user.is_active or user.role != Role.PROFESSIONAL:
+        return queryset.none()
+    return queryset.filter(professional_id=user.pk)
+
+
 def service_request_get(*, user, request_id) -> ServiceRequest:
     """One request the user may see; ``NotFound`` otherwise (even when it exists)."""
     try:

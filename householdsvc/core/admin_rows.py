@@ -37,13 +37,14 @@ from django.utils import formats
 from django.utils.hashable import make_hashable
 from django.utils.safestring import SafeString, mark_safe
 
-from householdsvc.core.admin_sidebar import cached_nav_sidebar, kept_list_filter
+from householdsvc.core.admin_sidebar import cached_app_list, cached_nav_sidebar, kept_list_filter
 from householdsvc.core.datefmt import MemoFormat
 
 register = template.Library()
 # The sidebar, kept per language, page and links (householdsvc/core/admin_sidebar.py).
 register.simple_tag(cached_nav_sidebar, takes_context=True, name="cached_nav_sidebar")
 register.simple_tag(kept_list_filter, name="kept_list_filter")
+register.simple_tag(cached_app_list, takes_context=True, name="cached_app_list")
 
 
 class _Column:

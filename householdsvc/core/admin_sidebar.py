@@ -6,7 +6,8 @@ of a changelist's time. What comes out depends only on the links the user may se
 (``available_apps``, already worked out by ``AdminSite.each_context``), the page's path (the
 current model is marked) and the language; so the HTML Django's template makes is kept for
 those, and rendered again whenever one of them differs. ``{% cached_nav_sidebar %}`` is used by
-templates/admin/bounded_change_list.html in place of the ``include``.
+templates/admin/bounded_change_list.html in place of the ``include``; ``{% cached_app_list %}``
+likewise keeps the admin index's list of models (templates/admin/index.html).
 
 A list filter likewise: ``{% kept_list_filter cl spec %}`` works out the filter's choices as
 ``admin_list_filter`` does and renders the filter's template only for choices (their links,
@@ -85,3 +86,13 @@ def cached_nav_sidebar(context) -> str:
     key = ("sidebar", get_language(), request.path, _links(available_apps))
     sidebar = {"available_apps": available_apps, "request": request}
     return _kept(key, lambda: get_template("admin/nav_sidebar.html").render(sidebar))
+
+
+def cached_app_list(context, app_list, show_changelinks=False) -> str:
+    """``{% include "admin/app_list.html" with app_list=… show_changelinks=… %}``, kept like the
+    sidebar: the same template prints only the links of ``app_list`` (the user's own, as the site
+    worked them out for this request), the page's path and the language's words."""
+    request = context["request"]
+    key = ("app_list", get_language(), request.path, bool(show_changelinks), _links(app_list))
+    app_context = {"app_list": app_list, "request": request, "show_changelinks": show_changelinks}
+    return _kept(key, lambda: get_template("admin/app_list.html").render(app_context))

@@ -28,7 +28,7 @@ def offer_list(request):
 def job_list(request):
     """Requests assigned to this professional, open ones first by default filter."""
     require_role(request, "professional")
-    queryset = selectors.service_request_list(user=request.user).filter(professional=request.user)
+    queryset = selectors.professional_job_list(user=request.user)
     queryset, form, status = filtered(request, queryset)
     context = {"filter_form": form, "status": status, **page(request, queryset)}
     return render(request, "requests_app/jobs.html", context)

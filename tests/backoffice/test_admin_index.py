@@ -54,3 +54,42 @@ def test_the_index_still_links_the_models_and_the_board(admin_browser):
     page = admin_browser.get(reverse("admin:index")).content.decode()
     assert page.count('href="/admin/requests_app/servicerequest/"') >= 1
     assert "Dispatch board" in page
+
+
+@pytest.mark.django_db
+def test_the_kept_model_list_is_each_staff_members_own_and_follows_their_permissions(admin_browser):
+    from django.contrib.auth.models import Permission
+    from django.test import Client
+
+    staff = AdminFactory(email="sam@example.com", full_name="Sam Staff", is_superuser=False)
+    staff.user_permissions.add(Permission.objects.get(codename="view_service"))
+    sam = Client()
+    sam.force_login(staff)
+
+    everything = admin_browser.get(reverse("admin:index")).content.decode()
+    assert 'href="/admin/requests_app/servicerequest/"' in everything
+    assert 'href="/admin/accounts/user/"' in everything
+
+    # After the superuser's list was kept: Sam's own, the services only (and the exports).
+    own = sam.get(reverse("admin:index")).content.decode()
+    assert 'href="/admin/catalog/service/" class="viewlink"' in own
+    assert "/admin/requests_app/servicerequest/" not in own
+    assert "/admin/accounts/user/" not in own
+    assert 'href="/admin/catalog/service/add/"' not in own
+
+    # Given the right to change services and to see requests: the next page shows it.
+    staff.user_permissions.add(
+        Permission.objects.get(codename="change_service"),
+        Permission.objects.get(codename="add_service"),
+        Permission.objects.get(codename="view_servicerequest"),
+    )
+    own = sam.get(reverse("admin:index")).content.decode()
+    assert 'href="/admin/catalog/service/" class="changelink"' in own
+    assert 'href="/admin/catalog/service/add/"' in own
+    assert 'href="/admin/requests_app/servicerequest/"' in own
+    assert "/admin/accounts/user/" not in own
+
+    # And the superuser's page is still the whole list.
+    again = admin_browser.get(reverse("admin:index")).content.decode()
+    assert 'href="/admin/accounts/user/"' in again
+    assert again.count('class="changelink"') == everything.count('class="changelink"') > 10

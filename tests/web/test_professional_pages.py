@@ -74,9 +74,9 @@ def test_offers_keep_a_fixed_number_of_queries(
         make_request(description=f"Job {n}")
     client = web_client(professional)
 
-    # session, user, professional profile, the page's rows, their availability (the notice),
-    # the menu bell's unread count.
-    with django_assert_max_num_queries(6):
+    # session, user with their professional profile, the page's rows, their availability (the
+    # notice), the menu bell's unread count.
+    with django_assert_max_num_queries(5):
         response = client.get(OFFERS_URL)
     assert len(response.context["rows"]) == 5
 
@@ -164,6 +164,26 @@ def test_my_jobs_lists_the_ones_assigned_to_me(web_client, professional, assigne
     assert HOME_ADDRESS in response.content.decode()
 
 
+def test_my_jobs_are_what_i_may_see_narrowed_to_mine(
+    professional, stranger_professional, customer, assigned_request, make_request
+):
+    from requests_app import selectors
+
+    offered = make_request(description="Offered, not mine yet")
+    taken = make_request(description="Taken")
+    services.service_request_accept(request_id=taken.pk, professional=professional)
+
+    def mine(user):
+        return sorted(selectors.professional_job_list(user=user).values_list("description", flat=True))
+
+    seen = selectors.service_request_list(user=professional)
+    assert offered in seen
+    narrowed = seen.filter(professional=professional).values_list("description", flat=True)
+    assert mine(professional) == sorted(narrowed)
+    assert offered.description not in mine(professional) and len(mine(professional)) == 2
+    assert mine(stranger_professional) == [] and mine(customer) == []
+
+
 def test_my_jobs_keep_a_fixed_number_of_queries(
     web_client, professional, make_request, django_assert_max_num_queries
 ):
@@ -172,11 +192,12 @@ def test_my_jobs_keep_a_fixed_number_of_queries(
         services.service_request_accept(request_id=sr.pk, professional=professional)
     client = web_client(professional)
 
-    with django_assert_max_num_queries(5):
+    # session, user with their professional profile, the page's rows, the bell's unread count.
+    with django_assert_max_num_queries(4):
         response = client.get(JOBS_URL, {"status": "assigned"})
     assert len(response.context["rows"]) == 5
     # Again: the bell's unread count now comes from the cache.
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(3):
         client.get(JOBS_URL, {"status": "assigned"})
 
 
