@@ -10,8 +10,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from accounts.models import ProfessionalProfile
 from requests_app import matching
-from requests_app.models import Status
+from requests_app.models import Offer, Status
 from tests.accounts.factories import ProfessionalFactory
 from tests.catalog.factories import DispatchServiceFactory
 from tests.requests_app.factories import ServiceRequestFactory
@@ -159,8 +160,6 @@ def test_nobody_in_range_stops_the_walk_at_the_widest_radius(django_assert_max_n
 
 
 def _values(user):
-    from accounts.models import ProfessionalProfile
-
     profile = user.professional_profile
     return (
         [getattr(user, f.attname) for f in type(user)._meta.concrete_fields],
@@ -193,8 +192,6 @@ def test_the_nearest_as_callers_read_them_is_one_statement_with_the_orms_users_a
 
 
 def test_the_nearest_leave_out_those_offered_and_carry_when_they_were_last_assigned():
-    from requests_app.models import Offer
-
     rng = random.Random(4)
     service = DispatchServiceFactory()
     _professionals(service, 60, rng)
