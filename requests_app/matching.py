@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from accounts.models import ProfessionalProfile, Role, working_professional_q
 from householdsvc.core.geo import bounding_box, distance_km_expression, haversine_numbers, haversine_sql
+from householdsvc.core.prepared import prepared_cursor
 from requests_app.models import Offer, ServiceRequest
 from requests_app.selectors import needs_ev_certification
 
@@ -298,7 +299,7 @@ def nearest_professionals(
             with_last_job=with_last_job,
             limit=limit,
         )
-        with connection.cursor() as cursor:
+        with prepared_cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         return _professionals_of_rows(rows, with_last_job=with_last_job)

@@ -1,0 +1,79 @@
+"""Statements planned once per database connection: PostgreSQL's prepared statements.
+
+Django turns psycopg's automatic preparation off (``prepare_threshold=None``, so that poolers in
+transaction mode keep working) and binds parameters on the client. A hot statement that is
+small to run but large to plan (the nearest professionals: a walk, four joins and two
+subqueries, planned in about as long as it runs) pays its planning on every call.
+``prepared_cursor`` runs statements through a cursor that binds parameters on the server and
+prepares what it executes: after PostgreSQL's first few custom plans the statement keeps a
+generic plan for the connection's life (ours live in a psycopg pool, or persist in workers).
+
+The cursor is wrapped as ``connection.cursor()``'s is: queries are logged and counted
+(``django_assert_num_queries``), errors are Django's, /metrics counts them. Elsewhere than on
+PostgreSQL with psycopg 3 it is ``connection.cursor()`` itself.
+
+A statement so run must suit server-side binding: ``%s`` placeholders only (no ``%%``), and
+values whose types PostgreSQL can tell (cast where it cannot, e.g. ``%s::bigint``). A schema
+change that alters a column's type the statement returns makes PostgreSQL re-plan it; a
+connection opened before such a migration may fail once with "cached plan must not change
+result type" (processes restart after migrations here).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+
+from django.db import DEFAULT_DB_ALIAS, connections
+
+_NEVER = 2**62
+
+
+@contextlib.contextmanager
+def prepared_cursor(using: str = DEFAULT_DB_ALIAS):
+    connection = connections[using]
+    classes = _cursor_classes(connection.settings_dict["ENGINE"], connection.alias, connection.vendor)
+    if classes is None:
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    # Django's own cursor first: it opens (or checks) the connection and its thread.
+    with connection.cursor():
+        pgconn = connection.connection
+        if pgconn.prepare_threshold is None:
+            # psycopg prepares nothing while the threshold is None, even when asked to; a
+            # threshold no statement reaches keeps every other statement unprepared (Django's
+            # client-binding cursors never prepare anyway).
+            pgconn.prepare_threshold = _NEVER
+        raw = classes[0](pgconn)
+    cursor = classes[1](raw, connection) if connection.queries_logged else connection.make_cursor(raw)
+    with cursor:
+        yield cursor
+
+
+@functools.cache
+def _cursor_classes(engine: str, alias: str, vendor: str):
+    """The psycopg cursor class, and the wrapper that logs its statements when Django does."""
+    if vendor != "postgresql":
+        return None
+    from django.db.backends.postgresql import base
+
+    if not base.is_psycopg3:
+        return None
+
+    class PreparingCursor(base.ServerBindingCursor):
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=True, binary=binary)
+
+    class LoggingWrapper(base.CursorDebugWrapper):
+        # Django reads the statement it logs back from the cursor, which a prepared
+        # statement's execution leaves empty; the statement with its values is logged instead.
+        def execute(self, sql, params=None):
+            with self.debug_sql(self.db.ops.compose_sql(sql, params)):
+                return self._execute_with_wrappers(sql, params, many=False, executor=self._execute)
+
+    if engine.startswith("django_prometheus."):
+        from django_prometheus.db.common import ExportingCursorWrapper
+
+        return ExportingCursorWrapper(PreparingCursor, alias, vendor), LoggingWrapper
+    return PreparingCursor, LoggingWrapper
