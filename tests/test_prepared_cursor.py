@@ -25,7 +25,8 @@ def _prepared(statement_start: str) -> list[tuple[int, int]]:
 
 
 def _executed_total() -> float:
-    return REGISTRY.get_sample_value("django_db_execute_total", {"alias": "default", "vendor": "postgresql"}) or 0
+    labels = {"alias": "default", "vendor": "postgresql"}
+    return REGISTRY.get_sample_value("django_db_execute_total", labels) or 0
 
 
 def test_the_statement_is_prepared_once_and_answers_with_each_calls_values():
@@ -42,21 +43,18 @@ def test_the_statement_is_prepared_once_and_answers_with_each_calls_values():
 
 def test_django_logs_and_counts_what_it_runs():
     before = _executed_total()
-    with CaptureQueriesContext(connection) as queries:
-        with prepared_cursor() as cursor:
-            cursor.execute(STATEMENT, [41, "logged"])
-            assert cursor.fetchone() == (42, "logged")
+    with CaptureQueriesContext(connection) as queries, prepared_cursor() as cursor:
+        cursor.execute(STATEMENT, [41, "logged"])
+        assert cursor.fetchone() == (42, "logged")
     assert len(queries) == 1
     assert queries[0]["sql"] == "SELECT 41::bigint + 1, 'logged'::text"
     assert _executed_total() == before + 1
 
 
 def test_an_error_is_djangos_and_a_rollback_keeps_the_connection_usable():
-    with pytest.raises(DatabaseError):
-        with transaction.atomic():
-            with prepared_cursor() as cursor:
-                cursor.execute(STATEMENT, [1, "first"])
-                cursor.execute("SELECT 1 / %s::integer", [0])
+    with pytest.raises(DatabaseError), transaction.atomic(), prepared_cursor() as cursor:
+        cursor.execute(STATEMENT, [1, "first"])
+        cursor.execute("SELECT 1 / %s::integer", [0])
     # The rollback dropped psycopg's prepared statements; the next call prepares it again.
     with prepared_cursor() as cursor:
         cursor.execute(STATEMENT, [2, "again"])
