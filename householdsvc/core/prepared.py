@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import functools
 
+from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 
 _NEVER = 2**62
@@ -49,6 +50,21 @@ def prepared_cursor(using: str = DEFAULT_DB_ALIAS):
     cursor = classes[1](raw, connection) if connection.queries_logged else connection.make_cursor(raw)
     with cursor:
         yield cursor
+
+
+def fetch_rows(queryset) -> list[tuple]:
+    """The rows of a ``values_list()`` queryset of plain fields (no ``extra``, no annotations),
+    run as a prepared statement and converted as Django converts them: a list page's query,
+    planned once per connection (a page of a list plans in three times as long as it runs)."""
+    compiler = queryset.query.get_compiler(queryset.db)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:  # .none(), or an empty ``__in``
+        return []
+    with prepared_cursor(queryset.db) as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return list(compiler.results_iter([rows], tuple_expected=True))
 
 
 @functools.cache

@@ -15,24 +15,14 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from householdsvc.core import errors
+from householdsvc.core.prepared import fetch_rows
 from householdsvc.core.widgets import PlainSelect
 from requests_app import selectors
 from requests_app.filters import ServiceRequestFilter
 from requests_app.models import Status
+from requests_app.templatetags.request_cards import CARD_FIELDS, Card
 
 PAGE_SIZE = 20
-# What a card of a list shows (requests_app/templatetags/request_cards.py), and nothing more.
-CARD_FIELDS = (
-    "id",
-    "status",
-    "pin_code",
-    "scheduled_for",
-    "created_at",
-    "address",
-    "description",
-    "service__name",
-    "professional__full_name",
-)
 
 
 def member_required(view):
@@ -135,16 +125,12 @@ def page(request, queryset):
     # The page's ids first, in a subquery of the same query: PostgreSQL then takes them off an
     # index and joins the service and the professional to those 21 rows only. Asked in one go,
     # it joined every request of a customer with hundreds before sorting (its estimate for one
-    # customer is a couple of dozen rows).
+    # customer is a couple of dozen rows). The statement is prepared (planning it took three
+    # times as long as running it) and its rows are the cards' values, not model instances.
     ordering = queryset.query.order_by or queryset.model._meta.ordering
     window = queryset.select_related(None).order_by(*ordering).values("pk")[offset : offset + PAGE_SIZE + 1]
-    cards = (
-        queryset.model.objects.filter(pk__in=window)
-        .order_by(*ordering)
-        .select_related("service", "professional")
-        .only(*CARD_FIELDS)
-    )
-    rows = list(cards)
+    cards = queryset.model.objects.filter(pk__in=window).order_by(*ordering).values_list(*CARD_FIELDS)
+    rows = [Card._make(row) for row in fetch_rows(cards)]
     return {
         "rows": rows[:PAGE_SIZE],
         "page_number": number,

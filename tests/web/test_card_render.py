@@ -11,6 +11,7 @@ from lucide.templatetags.lucide import lucide as package_lucide
 
 from householdsvc.core.icons import lucide
 from requests_app.models import Status
+from requests_app.templatetags.request_cards import Card
 
 pytestmark = pytest.mark.django_db
 
@@ -20,17 +21,20 @@ CARDS = engines["django"].from_string(
 
 
 @pytest.fixture
-def card(make_request, professional):
-    service_request = make_request(
-        description="Deep clean of a kitchen & two bathrooms <please>",
-        address="12 MG Road, " + "Indiranagar " * 10,
-    )
-    service_request.professional = professional
-    service_request.status = Status.ASSIGNED
+def card(professional):
     moment = datetime.datetime(2026, 12, 1, 20, 5, tzinfo=datetime.UTC)  # 2 Dec, 01:35 in Kolkata
-    # Shown, not saved: the card reads the attributes.
-    service_request.created_at = service_request.scheduled_for = moment
-    return service_request
+    # The values a list's query reads (requests_app.views.common.page), written out.
+    return Card(
+        id=4711,
+        status=Status.ASSIGNED,
+        pin_code="560001",
+        scheduled_for=moment,
+        created_at=moment,
+        address="12 MG Road, " + "Indiranagar " * 10,
+        description="Deep clean of a kitchen & two bathrooms <please>",
+        service_name="Deep cleaning",
+        professional_name=professional.full_name,
+    )
 
 
 def _render(rows, *, where=True, who=True, language="en-gb"):
@@ -41,13 +45,20 @@ def _render(rows, *, where=True, who=True, language="en-gb"):
 def test_a_card_shows_the_request(card, professional):
     html = _render([card])
 
-    assert f'<a class="req" href="/requests/{card.pk}/">' in html
-    assert f"<strong>#{card.pk} · Deep cleaning</strong>" in html
+    assert '<a class="req" href="/requests/4711/">' in html
+    assert "<strong>#4711 · Deep cleaning</strong>" in html
     assert '<span class="badge status-assigned">Assigned</span>' in html
     assert "Pin code 560001 · Preferred 2 Dec 2026, 01:35 · Booked 2 Dec 2026" in html
     assert "<br>12 MG Road, Indiranagar Indiranagar Indiranagar Indiranagar Indiranagar Indiran…" in html
     assert f"<br>Professional: {professional.full_name}" in html
     assert "<div>Deep clean of a kitchen &amp; two bathrooms &lt;please&gt;</div>" in html
+
+
+def test_names_and_labels_are_escaped(card):
+    html = _render([card._replace(service_name="Pipes & <drains>", professional_name="O'Neil <b>")])
+
+    assert "<strong>#4711 · Pipes &amp; &lt;drains&gt;</strong>" in html
+    assert "<br>Professional: O&#x27;Neil &lt;b&gt;" in html
 
 
 def test_offers_show_neither_the_address_nor_the_professional(card, professional):
