@@ -30,8 +30,8 @@ def request_list(request):
     offers and jobs pages."""
     if request.user.is_professional:
         return redirect("requests_app:offers")
-    queryset, form, status = filtered(request, selectors.service_request_list(user=request.user))
-    context = {"filter_form": form, "status": status, **page(request, queryset)}
+    queryset, status_select, status = filtered(request, selectors.service_request_list(user=request.user))
+    context = {"status_select": status_select, "status": status, **page(request, queryset)}
     return render(request, "requests_app/list.html", context)
 
 

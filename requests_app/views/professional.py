@@ -29,8 +29,8 @@ def job_list(request):
     """Requests assigned to this professional, open ones first by default filter."""
     require_role(request, "professional")
     queryset = selectors.professional_job_list(user=request.user)
-    queryset, form, status = filtered(request, queryset)
-    context = {"filter_form": form, "status": status, **page(request, queryset)}
+    queryset, status_select, status = filtered(request, queryset)
+    context = {"status_select": status_select, "status": status, **page(request, queryset)}
     return render(request, "requests_app/jobs.html", context)
 
 

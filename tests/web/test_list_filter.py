@@ -34,3 +34,23 @@ def test_a_filter_never_widens_the_professionals_jobs(
     response = web_client(professional).get(JOBS_URL, {"professional": str(stranger_professional.pk)})
 
     assert [row.id for row in response.context["rows"]] == []
+
+
+def test_an_unknown_status_filters_nothing_and_shows_all(web_client, customer, make_request):
+    make_request()
+
+    response = web_client(customer).get(LIST_URL, {"status": "bogus"})
+    body = response.content.decode()
+
+    assert len(response.context["rows"]) == 1
+    assert '<select name="status" id="id_status">' in body  # no error state for a value left out
+    assert '<option value="" selected>All</option>' in body
+
+
+def test_the_chosen_status_is_selected(web_client, customer, make_request):
+    make_request()
+
+    body = web_client(customer).get(LIST_URL, {"status": "assigned"}).content.decode()
+
+    assert '<option value="assigned" selected>Assigned</option>' in body
+    assert '<option value="">All</option>' in body
