@@ -3,7 +3,9 @@
 ``backend="redis"``), and each operation's latency in ``django_cache_operation_duration_seconds``.
 
 django-prometheus' Redis backends subclass django-redis, which this project does not use: this
-one keeps Django's built-in ``RedisCache`` (its options, its errors) and only adds the figures.
+one keeps Django's built-in ``RedisCache`` (its options, its errors) and only adds the figures,
+and keeps its ``redis.Redis`` client object: Django makes a new one for every operation, whose
+``__init__`` (copying the command callbacks) cost as much as the round trip to Redis.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import time
 from contextlib import contextmanager
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from django.core.cache.backends.redis import RedisCacheClient
 from django_prometheus.cache.metrics import (
     django_cache_get_fail_total,
     django_cache_get_total,
@@ -43,7 +46,30 @@ def _timed(operation: str, *, reads: int = 0):
         CACHE_SECONDS.labels(BACKEND, operation).observe(time.perf_counter() - started)
 
 
+class KeptClientRedisCacheClient(RedisCacheClient):
+    """One ``redis.Redis`` per server, made on first use. A client is safe to share between
+    threads (it takes a connection from its pool per command); the cache object itself is
+    per thread anyway (django.core.cache.caches)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            if index not in self._pools:
+                self._pools[index] = self._pool_class.from_url(self._servers[index], **self._pool_options)
+            client = self._clients[index] = self._client(connection_pool=self._pools[index])
+        return client
+
+
 class RedisCache(DjangoRedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = KeptClientRedisCacheClient
+
     def get(self, key, default=None, version=None):
         django_cache_get_total.labels(backend=BACKEND).inc()
         with _timed("get", reads=1):
