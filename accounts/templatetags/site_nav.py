@@ -1,4 +1,5 @@
-"""``{% site_nav %}``: the header's links for the visitor's role, with the bell, written in Python.
+"""``{% site_nav %}``: the header's links for the visitor's role, with the bell, and
+``{% language_switcher %}``: the footer's language form, written in Python.
 
 Through the template engine the nav cost about a millisecond of every page (a dozen ``url`` and
 ``translate`` tags, the icons, the bell's inclusion template), as much as a list page's query.
@@ -17,11 +18,12 @@ from functools import lru_cache
 from html import escape
 
 from django import template
+from django.conf import settings
 from django.middleware.csrf import get_token
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import get_language, gettext, gettext_noop
 
 from accounts.notifications import cached_unread_count
 from householdsvc.core.icons import lucide
@@ -117,3 +119,29 @@ def site_nav(context) -> str:
         f'<span class="{SECONDARY}">{log_out}</span></button></form>'
     )
     return mark_safe("\n".join(parts))  # every value escaped above
+
+
+@register.simple_tag(takes_context=True)
+def language_switcher(context, switcher_id: str = "language-choice") -> str:
+    """The language form, back to this page once changed. A visitor's has no CSRF token: their
+    pages are cached and shared (householdsvc.core.cache.public_page), and the language view
+    takes a visitor's change without one (accounts/language_views.py)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    token = ""
+    if user is not None and user.is_authenticated:
+        token = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(get_token(request))}">'
+    here = escape(request.get_full_path()) if request is not None else ""
+    current, box, label = get_language(), escape(switcher_id), escape(gettext("Language"))
+    options = "".join(
+        f'<option value="{code}" lang="{code}"{" selected" if code == current else ""}>'
+        f"{escape(gettext(name))}</option>"
+        for code, name in settings.LANGUAGES
+    )
+    return mark_safe(  # every value escaped above
+        f'<form action="{_href("accounts:set_language")}" method="post" class="language-switcher">{token}\n'
+        f'  <input name="next" type="hidden" value="{here}">\n'
+        f'  <label for="{box}">{_icon("languages")}<span class="visually-hidden">{label}</span></label>\n'
+        f'  <select name="language" id="{box}">\n    {options}\n  </select>\n'
+        f'  <button type="submit" class="secondary btn small">{escape(gettext("Change"))}</button>\n</form>'
+    )

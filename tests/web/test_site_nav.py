@@ -126,3 +126,42 @@ def test_the_log_out_form_carries_a_token_the_site_accepts(customer):
 
     assert response.status_code == 302
     assert client.get("/requests/").status_code == 302  # logged out: sent to the log-in page
+
+
+def footer_form(client, path) -> str:
+    page = client.get(path).content.decode()
+    start = page.index('<form action="/accounts/language/"')
+    return page[start : page.index("</form>", start)]
+
+
+def test_a_visitors_language_form_returns_to_the_page_and_carries_no_token():
+    form = footer_form(Client(), '/services/?q=a&b="')
+
+    assert '<input name="next" type="hidden" value="/services/?q=a&amp;b=%22">' in form
+    assert "csrfmiddlewaretoken" not in form
+    assert '<option value="en-gb" lang="en-gb" selected>English</option>' in form
+    assert '<option value="hi" lang="hi">हिन्दी</option>' in form
+
+
+def test_a_users_language_form_carries_a_token_and_changes_their_language(customer):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(customer)
+    form = footer_form(client, "/requests/?page=2")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+
+    response = client.post(
+        "/accounts/language/", {"language": "hi", "next": "/requests/", "csrfmiddlewaretoken": token}
+    )
+
+    assert '<input name="next" type="hidden" value="/requests/?page=2">' in form
+    assert response.status_code == 302
+    customer.refresh_from_db()
+    assert customer.language == "hi"
+    assert '<option value="hi" lang="hi" selected>' in footer_form(client, "/requests/")
+
+
+def test_the_profiles_language_form_has_its_own_id(web_client, customer):
+    page = web_client(customer).get("/accounts/profile/").content.decode()
+
+    assert '<select name="language" id="profile-language">' in page
+    assert '<select name="language" id="language-choice">' in page  # the footer's
