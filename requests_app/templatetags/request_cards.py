@@ -71,13 +71,14 @@ class _Page:
         self.professional = escape(gettext("Professional:"))
         self._statuses = {value: escape(str(label)) for value, label in Status.choices}
         self._months = {}
+        self._zone = timezone.get_current_timezone()
 
     def status(self, value: str) -> str:
         return self._statuses.get(value) or escape(value)
 
     def day(self, moment) -> str:
         """``date:"j M Y"`` in the current time zone and language (the month as Django spells it)."""
-        local = timezone.localtime(moment)
+        local = moment.astimezone(self._zone)
         month = self._months.get(local.month)
         if month is None:
             month = self._months[local.month] = escape(MONTHS_3[local.month].title())
@@ -85,7 +86,7 @@ class _Page:
 
     def day_and_time(self, moment) -> str:
         """``date:"j M Y, H:i"``."""
-        local = timezone.localtime(moment)
+        local = moment.astimezone(self._zone)
         return f"{self.day(local)}, {local.hour:02d}:{local.minute:02d}"
 
 
