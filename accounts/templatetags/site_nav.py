@@ -75,6 +75,13 @@ def _link(link) -> str:
 
 def bell(unread: int) -> str:
     """The bell with its count, kept live over ``/ws/me/`` by ``accounts/bell.js``."""
+    return _bell(unread, get_language(), get_script_prefix())
+
+
+# What reads only the language and the site's URL prefix is made once per both (the two
+# arguments of each function below are its key: gettext and reverse read them).
+@lru_cache(maxsize=256)
+def _bell(unread: int, language: str, prefix: str) -> str:
     label = escape(gettext("Notifications, %(unread)s unread") % {"unread": unread})
     return (
         f'<a id="bell" href="{_href("accounts:notifications")}" title="{escape(gettext("Notifications"))}" '
@@ -84,40 +91,61 @@ def bell(unread: int) -> str:
     )
 
 
+@lru_cache(maxsize=64)
+def _links(links: tuple, language: str, prefix: str) -> str:
+    return "\n".join(_link(link) for link in links)
+
+
+@lru_cache(maxsize=16)
+def _visitor_nav(language: str, prefix: str) -> str:
+    sign_up = escape(gettext("Sign up"))
+    return (
+        _links((SERVICES, LOG_IN), language, prefix)
+        + f'\n<a class="nav-cta" href="{_href("accounts:signup")}"><span>{sign_up}</span></a>'
+    )
+
+
+@lru_cache(maxsize=16)
+def _log_out(language: str, prefix: str) -> tuple[str, str]:
+    """The log-out form, before and after its CSRF token."""
+    log_out = escape(gettext("Log out"))
+    return (
+        f'<form method="post" action="{_href("accounts:logout")}">',
+        f'<button type="submit" title="{log_out}">{_icon("log-out")}'
+        f'<span class="{SECONDARY}">{log_out}</span></button></form>',
+    )
+
+
 @register.simple_tag(takes_context=True)
 def site_nav(context) -> str:
     # The 400 and 500 pages are rendered without a request: a visitor's nav.
     request = context.get("request")
     user = getattr(request, "user", None)
-    parts = [_link(SERVICES)]
+    language, prefix = get_language(), get_script_prefix()
     if user is None or not user.is_authenticated:
-        parts.append(_link(LOG_IN))
-        sign_up = escape(gettext("Sign up"))
-        parts.append(f'<a class="nav-cta" href="{_href("accounts:signup")}"><span>{sign_up}</span></a>')
-        return mark_safe("\n".join(parts))
+        return mark_safe(_visitor_nav(language, prefix))
     if user.is_customer:
-        parts.extend(_link(link) for link in CUSTOMER_LINKS)
+        role_links = CUSTOMER_LINKS
     elif user.is_professional:
-        parts.extend(_link(link) for link in PROFESSIONAL_LINKS)
-    elif user.is_admin:
-        parts.extend(_link(link) for link in ADMIN_LINKS)
-    parts.append(bell(cached_unread_count(user_id=user.pk)))
-    if user.is_professional:
-        parts.append(_link(VERIFICATION))
-    if user.is_staff:
-        parts.append(_link(BACK_OFFICE))
+        role_links = PROFESSIONAL_LINKS
+    else:
+        role_links = ADMIN_LINKS if user.is_admin else ()
+    more = (VERIFICATION,) if user.is_professional else ()
+    more += (BACK_OFFICE,) if user.is_staff else ()
+    parts = [
+        _links((SERVICES, *role_links), language, prefix),
+        _bell(cached_unread_count(user_id=user.pk), language, prefix),
+    ]
+    if more:
+        parts.append(_links(more, language, prefix))
     who = f"{escape(user.email)} ({escape(user.get_role_display())})"
     parts.append(
         f'<a href="{_href("accounts:profile")}" title="{who}">'
         f'{_icon("circle-user")}<span class="{SECONDARY}">{escape(user.get_short_name())}</span></a>'
     )
-    log_out = escape(gettext("Log out"))
-    parts.append(
-        f'<form method="post" action="{_href("accounts:logout")}">'
-        f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(get_token(request))}">'
-        f'<button type="submit" title="{log_out}">{_icon("log-out")}'
-        f'<span class="{SECONDARY}">{log_out}</span></button></form>'
-    )
+    form_start, form_end = _log_out(language, prefix)
+    token = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(get_token(request))}">'
+    parts.append(form_start + token + form_end)
     return mark_safe("\n".join(parts))  # every value escaped above
 
 
