@@ -116,6 +116,15 @@ def _log_out(language: str, prefix: str) -> tuple[str, str]:
     )
 
 
+def _token_input(context, request) -> str:
+    """``{% csrf_token %}``'s input, from the page's own token (the context processor's, masked
+    once a page) where there is one."""
+    token = str(context.get("csrf_token") or get_token(request))
+    if token == "NOTPROVIDED":  # as the tag: no token to give
+        return ""
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">'
+
+
 @register.simple_tag(takes_context=True)
 def site_nav(context) -> str:
     # The 400 and 500 pages are rendered without a request: a visitor's nav.
@@ -144,8 +153,7 @@ def site_nav(context) -> str:
         f'{_icon("circle-user")}<span class="{SECONDARY}">{escape(user.get_short_name())}</span></a>'
     )
     form_start, form_end = _log_out(language, prefix)
-    token = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(get_token(request))}">'
-    parts.append(form_start + token + form_end)
+    parts.append(form_start + _token_input(context, request) + form_end)
     return mark_safe("\n".join(parts))  # every value escaped above
 
 
@@ -158,7 +166,7 @@ def language_switcher(context, switcher_id: str = "language-choice") -> str:
     user = getattr(request, "user", None)
     token = ""
     if user is not None and user.is_authenticated:
-        token = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(get_token(request))}">'
+        token = _token_input(context, request)
     here = escape(request.get_full_path()) if request is not None else ""
     current, box, label = get_language(), escape(switcher_id), escape(gettext("Language"))
     options = "".join(
