@@ -26,8 +26,12 @@ _KEEP = 256
 _rendered: OrderedDict[tuple, str] = OrderedDict()
 
 
-def _links(available_apps) -> tuple:
-    """Everything of ``available_apps`` that app_list.html prints or compares."""
+def links(available_apps) -> tuple:
+    """Everything of ``available_apps`` that app_list.html prints or compares (the site's kept
+    lists carry theirs, worked out when they were kept: householdsvc/core/backoffice_site.py)."""
+    kept = getattr(available_apps, "links", None)
+    if kept is not None:
+        return kept
     return tuple(
         (
             app["app_label"],
@@ -83,7 +87,7 @@ def kept_list_filter(cl, spec) -> str:
 def cached_nav_sidebar(context) -> str:
     request = context["request"]
     available_apps = context.get("available_apps", [])
-    key = ("sidebar", get_language(), request.path, _links(available_apps))
+    key = ("sidebar", get_language(), request.path, links(available_apps))
     sidebar = {"available_apps": available_apps, "request": request}
     return _kept(key, lambda: get_template("admin/nav_sidebar.html").render(sidebar))
 
@@ -93,6 +97,6 @@ def cached_app_list(context, app_list, show_changelinks=False) -> str:
     sidebar: the same template prints only the links of ``app_list`` (the user's own, as the site
     worked them out for this request), the page's path and the language's words."""
     request = context["request"]
-    key = ("app_list", get_language(), request.path, bool(show_changelinks), _links(app_list))
+    key = ("app_list", get_language(), request.path, bool(show_changelinks), links(app_list))
     app_context = {"app_list": app_list, "request": request, "show_changelinks": show_changelinks}
     return _kept(key, lambda: get_template("admin/app_list.html").render(app_context))

@@ -25,6 +25,8 @@ from django.contrib.admin.apps import AdminConfig
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.translation import get_language
 
+from householdsvc.core.admin_sidebar import links
+
 # Lists kept: one per set of rights, language and prefix seen; a handful in practice.
 _KEEP = 256
 
@@ -63,12 +65,13 @@ class BackOfficeSite(AdminSite):
             return super().get_app_list(request, app_label)
         kept = self._kept_app_lists.get(key)
         if kept is None:
-            kept = super().get_app_list(request, app_label)
+            app_list = super().get_app_list(request, app_label)
+            kept = (app_list, links(app_list))
             with self._kept_lock:
                 self._kept_app_lists[key] = kept
                 if len(self._kept_app_lists) > _KEEP:
                     self._kept_app_lists.popitem(last=False)
-        return _copy(kept)
+        return _copy(*kept)
 
     def index(self, request, extra_context=None):
         # Imported here: this module is loaded with the app registry, before any model.
@@ -78,12 +81,21 @@ class BackOfficeSite(AdminSite):
         return super().index(request, extra_context)
 
 
-def _copy(app_list: list) -> list:
+class AppList(list):
+    """An app list as Django makes it, with ``links``: what the admin's templates print of it,
+    worked out once when it was kept (admin_sidebar keys the HTML it keeps on them)."""
+
+    links: tuple
+
+
+def _copy(app_list: list, app_links: tuple) -> AppList:
     """The request's own list: new lists and dicts, the same (immutable) values."""
-    return [
+    copy = AppList(
         {**app, "models": [{**model, "perms": dict(model["perms"])} for model in app["models"]]}
         for app in app_list
-    ]
+    )
+    copy.links = app_links
+    return copy
 
 
 class BackOfficeConfig(AdminConfig):
