@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from django.template.loader import get_template
+from django.urls import get_script_prefix, get_urlconf
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import get_language
 
@@ -92,11 +93,22 @@ def cached_nav_sidebar(context) -> str:
     return _kept(key, lambda: get_template("admin/nav_sidebar.html").render(sidebar))
 
 
-def cached_app_list(context, app_list, show_changelinks=False) -> str:
+def cached_app_list(context, app_list, show_changelinks=False, template="admin/app_list.html") -> str:
     """``{% include "admin/app_list.html" with app_list=… show_changelinks=… %}``, kept like the
     sidebar: the same template prints only the links of ``app_list`` (the user's own, as the site
-    worked them out for this request), the page's path and the language's words."""
+    worked them out for this request), the page's path and the language's words. ``template``
+    may wrap that include in more of the page that prints only words and the site's own URLs
+    (templates/admin/index_content.html: the back office's own links above the models)."""
     request = context["request"]
-    key = ("app_list", get_language(), request.path, bool(show_changelinks), links(app_list))
+    key = (
+        "app_list",
+        template,
+        get_language(),
+        get_script_prefix(),
+        get_urlconf(),
+        request.path,
+        bool(show_changelinks),
+        links(app_list),
+    )
     app_context = {"app_list": app_list, "request": request, "show_changelinks": show_changelinks}
-    return _kept(key, lambda: get_template("admin/app_list.html").render(app_context))
+    return _kept(key, lambda: get_template(template).render(app_context))
