@@ -156,6 +156,20 @@ def test_a_limited_staff_members_index_is_djangos_and_their_own(admin_browser, a
     assert "Clerk&#x27;s look" in page and "Ada&#x27;s change" not in page
 
 
+@pytest.mark.django_db
+def test_rendered_without_the_sites_entries_the_index_asks_django_for_them(
+    admin_browser, admin_user, service
+):
+    log(admin_user, CHANGE, service, repr_="Seen anyway")
+    response = admin_browser.get(INDEX)
+    context = {key: value for key, value in response.context_data.items() if key != "recent_actions"}
+
+    ours = engines["django"].get_template("admin/index.html").render(context, response.wsgi_request)
+
+    assert "Seen anyway" in ours
+    assert comparable(ours) == comparable(djangos_index(response))
+
+
 # Session, user, the user's and their groups' permissions, and the log.
 LIMITED_INDEX_QUERIES = 5
 
