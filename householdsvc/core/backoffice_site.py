@@ -83,7 +83,9 @@ class BackOfficeSite(AdminSite):
 
 class AppList(list):
     """An app list as Django makes it, with ``links``: what the admin's templates print of it,
-    worked out once when it was kept (admin_sidebar keys the HTML it keeps on them)."""
+    worked out once when it was kept (admin_sidebar keys the HTML it keeps on them). A view that
+    wants to show a different list passes a new one (a plain list's links are worked out from
+    it), rather than editing this one in place."""
 
     links: tuple
 
