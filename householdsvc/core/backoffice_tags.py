@@ -58,10 +58,10 @@ def _marked() -> str:
 
 def _current_app(request) -> str | None:
     """The namespace ``{% url %}`` would use on this page (URLNode.render's own lookup)."""
-    current_app = getattr(request, "current_app", None)
-    if current_app is None:
-        current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
-    return current_app
+    try:
+        return request.current_app
+    except AttributeError:
+        return getattr(getattr(request, "resolver_match", None), "namespace", None)
 
 
 @register.simple_tag(takes_context=True)
@@ -69,7 +69,7 @@ def kept_userlinks(context) -> str:
     token = context.get("csrf_token")
     if not token or token == "NOTPROVIDED":  # Django prints no input there (or warns): as it does
         return _userlinks(context.template.engine).render(context)
-    user, request = context.get("user"), context.get("request")
+    user, request = context.get("user"), getattr(context, "request", None)
     usable_password = getattr(user, "has_usable_password", None)
     shown = (
         bool(getattr(user, "is_active", False)),
@@ -77,7 +77,9 @@ def kept_userlinks(context) -> str:
         bool(callable(usable_password) and usable_password()),
     )
     current_app = _current_app(request)
+    block = _userlinks(context.template.engine)
     key = (
+        block,  # the engine's own admin/base.html
         get_language(),
         get_script_prefix(),
         get_urlconf(),
@@ -100,7 +102,7 @@ def kept_userlinks(context) -> str:
             autoescape=context.autoescape,
         )
         only.request = SimpleNamespace(current_app=current_app)  # for {% url %}, as on the page
-        html = _userlinks(context.template.engine).render(only)
+        html = block.render(only)
         with _lock:
             _kept[key] = html
             if len(_kept) > _KEEP:
