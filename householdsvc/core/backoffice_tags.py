@@ -1,4 +1,5 @@
-"""``{% kept_userlinks %}``: the admin header's user links (templates/admin/base_site.html).
+"""``{% kept_userlinks %}``: the admin header's user links (templates/admin/base_site.html), and
+``{% cached_nav_sidebar %}`` (householdsvc/core/admin_sidebar.py) for every admin page's sidebar.
 
 Django's ``{% block userlinks %}`` (admin/base.html) is on every admin page: "View site", the
 docs link (a ``reverse`` that fails and is caught when admindocs is off), "Change password", the
@@ -29,7 +30,11 @@ from django.urls import get_script_prefix, get_urlconf
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from householdsvc.core.admin_sidebar import cached_nav_sidebar
+
 register = template.Library()
+# Every admin page's nav sidebar, kept per language, page and links (the changelist's too).
+register.simple_tag(cached_nav_sidebar, takes_context=True, name="cached_nav_sidebar")
 
 _KEEP = 256
 _MARKER = "kept0userlinks0csrf0token"

@@ -6,8 +6,10 @@ import re
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import Permission
 from django.template import engines
 from django.template.backends.django import Template
+from django.template.loader import get_template
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -95,3 +97,48 @@ def test_user_links_follow_the_sites_view_site_link(admin_browser, monkeypatch):
     assert 'href="/">View site</a>' in user_tools(with_link.content.decode())
     assert "View site" not in user_tools(without_link.content.decode())
     assert user_tools(without_link.content.decode()) == djangos_user_tools(without_link)
+
+
+SIDEBAR = re.compile(r'<button class="sticky toggle-nav-sidebar".*?</nav>', re.S)
+
+
+def sidebar(html: str) -> str:
+    return SIDEBAR.search(html).group(0)
+
+
+def djangos_sidebar(response) -> str:
+    """Django's admin/nav_sidebar.html over the same page's links and path."""
+    context = {"available_apps": response.context_data["available_apps"], "request": response.wsgi_request}
+    return sidebar(get_template("admin/nav_sidebar.html").render(context))
+
+
+@pytest.mark.django_db
+def test_every_admin_pages_sidebar_is_djangos_and_marks_that_page(admin_browser, service):
+    change = reverse("admin:catalog_service_change", args=[service.pk])
+    add = reverse("admin:accounts_user_add")
+    responses = [admin_browser.get(path) for path in (change, add, change)]
+
+    for response in responses:
+        assert sidebar(response.content.decode()) == djangos_sidebar(response)
+    shown = sidebar(responses[0].content.decode())
+    services = reverse("admin:catalog_service_changelist")
+    assert '<tr class="model-service current-model">' in shown
+    assert f'<a href="{services}" aria-current="page">' in shown
+    assert "current-model" not in sidebar(responses[1].content.decode()).replace(
+        "model-user current-model", ""
+    )
+
+
+@pytest.mark.django_db
+def test_a_limited_staff_members_sidebar_is_their_own(admin_browser, service):
+    change = reverse("admin:catalog_service_change", args=[service.pk])
+    admin_browser.get(change)  # the superuser's sidebar for this page is kept first
+    clerk = UserFactory(email="clerk@example.com", role=Role.ADMIN, is_staff=True)
+    clerk.user_permissions.add(Permission.objects.get(codename="view_service"))
+
+    response = browser_for(clerk).get(change)
+
+    shown = sidebar(response.content.decode())
+    assert shown == djangos_sidebar(response)
+    assert reverse("admin:accounts_user_changelist") not in shown
+    assert reverse("admin:catalog_service_changelist") in shown
