@@ -5,9 +5,11 @@ site's two dozen models, each with its translated words, URL comparisons and fil
 of a changelist's time. What comes out depends only on the links the user may see
 (``available_apps``, already worked out by ``AdminSite.each_context``), the page's path (the
 current model is marked) and the language; so the HTML Django's template makes is kept for
-those, and rendered again whenever one of them differs. ``{% cached_nav_sidebar %}`` is used by
-templates/admin/bounded_change_list.html in place of the ``include``; ``{% cached_app_list %}``
-likewise keeps the admin index's list of models (templates/admin/index.html).
+those, and rendered again whenever one of them differs. ``{% cached_nav_sidebar %}`` is used in
+place of the ``include`` by templates/admin/base_site.html (every admin page) and
+bounded_change_list.html; ``{% cached_app_list %}`` likewise keeps the admin index's list of
+models (templates/admin/index.html). The site's own app lists carry their ``links`` (worked out
+once per set of rights: householdsvc/core/backoffice_site.py), so a page's key costs nothing.
 
 A list filter likewise: ``{% kept_list_filter cl spec %}`` works out the filter's choices as
 ``admin_list_filter`` does and renders the filter's template only for choices (their links,

@@ -96,8 +96,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
             ],
             # The Lucide icons memoised (the package's tag rebuilds each SVG on every use), the
-            # scalable changelists' table (householdsvc.core.admin_rows), and the admin header's
-            # kept user links (householdsvc.core.backoffice_tags).
+            # scalable changelists' table (householdsvc.core.admin_rows), and every admin page's
+            # kept user links and nav sidebar (householdsvc.core.backoffice_tags).
             "libraries": {
                 "lucide": "householdsvc.core.icons",
                 "admin_rows": "householdsvc.core.admin_rows",
