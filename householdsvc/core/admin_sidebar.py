@@ -5,9 +5,11 @@ site's two dozen models, each with its translated words, URL comparisons and fil
 of a changelist's time. What comes out depends only on the links the user may see
 (``available_apps``, already worked out by ``AdminSite.each_context``), the page's path (the
 current model is marked) and the language; so the HTML Django's template makes is kept for
-those, and rendered again whenever one of them differs. ``{% cached_nav_sidebar %}`` is used by
-templates/admin/bounded_change_list.html in place of the ``include``; ``{% cached_app_list %}``
-likewise keeps the admin index's list of models (templates/admin/index.html).
+those, and rendered again whenever one of them differs. ``{% cached_nav_sidebar %}`` is used in
+place of the ``include`` by templates/admin/base_site.html (every admin page) and
+bounded_change_list.html; ``{% cached_app_list %}`` likewise keeps the admin index's list of
+models (templates/admin/index.html). The site's own app lists carry their ``links`` (worked out
+once per set of rights: householdsvc/core/backoffice_site.py), so a page's key costs nothing.
 
 A list filter likewise: ``{% kept_list_filter cl spec %}`` works out the filter's choices as
 ``admin_list_filter`` does and renders the filter's template only for choices (their links,
@@ -19,6 +21,7 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from django.template.loader import get_template
+from django.urls import get_script_prefix, get_urlconf
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import get_language
 
@@ -26,8 +29,12 @@ _KEEP = 256
 _rendered: OrderedDict[tuple, str] = OrderedDict()
 
 
-def _links(available_apps) -> tuple:
-    """Everything of ``available_apps`` that app_list.html prints or compares."""
+def links(available_apps) -> tuple:
+    """Everything of ``available_apps`` that app_list.html prints or compares (the site's kept
+    lists carry theirs, worked out when they were kept: householdsvc/core/backoffice_site.py)."""
+    kept = getattr(available_apps, "links", None)
+    if kept is not None:
+        return kept
     return tuple(
         (
             app["app_label"],
@@ -83,16 +90,27 @@ def kept_list_filter(cl, spec) -> str:
 def cached_nav_sidebar(context) -> str:
     request = context["request"]
     available_apps = context.get("available_apps", [])
-    key = ("sidebar", get_language(), request.path, _links(available_apps))
+    key = ("sidebar", get_language(), request.path, links(available_apps))
     sidebar = {"available_apps": available_apps, "request": request}
     return _kept(key, lambda: get_template("admin/nav_sidebar.html").render(sidebar))
 
 
-def cached_app_list(context, app_list, show_changelinks=False) -> str:
+def cached_app_list(context, app_list, show_changelinks=False, template="admin/app_list.html") -> str:
     """``{% include "admin/app_list.html" with app_list=… show_changelinks=… %}``, kept like the
     sidebar: the same template prints only the links of ``app_list`` (the user's own, as the site
-    worked them out for this request), the page's path and the language's words."""
+    worked them out for this request), the page's path and the language's words. ``template``
+    may wrap that include in more of the page that prints only words and the site's own URLs
+    (templates/admin/index_content.html: the back office's own links above the models)."""
     request = context["request"]
-    key = ("app_list", get_language(), request.path, bool(show_changelinks), _links(app_list))
+    key = (
+        "app_list",
+        template,
+        get_language(),
+        get_script_prefix(),
+        get_urlconf(),
+        request.path,
+        bool(show_changelinks),
+        links(app_list),
+    )
     app_context = {"app_list": app_list, "request": request, "show_changelinks": show_changelinks}
-    return _kept(key, lambda: get_template("admin/app_list.html").render(app_context))
+    return _kept(key, lambda: get_template(template).render(app_context))

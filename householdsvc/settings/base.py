@@ -95,11 +95,13 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            # The Lucide icons memoised (the package's tag rebuilds each SVG on every use), and
-            # the scalable changelists' table (householdsvc.core.admin_rows).
+            # The Lucide icons memoised (the package's tag rebuilds each SVG on every use), the
+            # scalable changelists' table (householdsvc.core.admin_rows), and every admin page's
+            # kept user links and nav sidebar (householdsvc.core.backoffice_tags).
             "libraries": {
                 "lucide": "householdsvc.core.icons",
                 "admin_rows": "householdsvc.core.admin_rows",
+                "backoffice": "householdsvc.core.backoffice_tags",
             },
         },
     },
