@@ -7,7 +7,8 @@ import threading
 
 import pytest
 from django.core.handlers.asgi import ASGIHandler
-from django.core.signals import request_started
+from django.core.signals import request_finished, request_started
+from django.http import StreamingHttpResponse
 
 from householdsvc.core.handler import SyncChainASGIHandler
 
@@ -84,23 +85,53 @@ async def test_the_same_response_as_djangos_handler(method, path, body, headers)
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_middleware_and_view_share_a_thread_kept_for_the_next_request():
+async def test_a_request_is_started_and_finished_once_in_a_thread_kept_for_the_next():
     app = SyncChainASGIHandler()
-    threads = []
+    seen = []
 
-    def seen(**kwargs):
-        threads.append(threading.get_ident())
+    def started(**kwargs):
+        seen.append(("started", threading.get_ident()))
 
-    request_started.connect(seen)
+    def finished(**kwargs):
+        seen.append(("finished", threading.get_ident()))
+
+    request_started.connect(started)
+    request_finished.connect(finished)
     try:
         for _ in range(3):
             assert (await call(app, "/healthz"))["status"] == 200
     finally:
-        request_started.disconnect(seen)
+        request_started.disconnect(started)
+        request_finished.disconnect(finished)
+    assert [name for name, _ in seen] == ["started", "finished"] * 3
     # One request at a time: one thread, started once, and idle again after each response.
-    assert len(set(threads)) == 1
-    assert threads[0] != threading.get_ident()
+    threads = {thread for _, thread in seen}
+    assert len(threads) == 1
+    assert threading.get_ident() not in threads
     assert len(app._idle) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_streaming_response_is_closed_once_sent(monkeypatch):
+    app = SyncChainASGIHandler()
+    events = []
+
+    def parts():  # sync, as an export's: Django warns and serves it
+        events.append("sent")
+        yield b"a"
+        yield b"b"
+
+    def finished(**kwargs):
+        events.append("finished")
+
+    monkeypatch.setattr(app, "get_response", lambda request: StreamingHttpResponse(parts()))
+    request_finished.connect(finished)
+    try:
+        answer = await call(app, "/healthz")
+    finally:
+        request_finished.disconnect(finished)
+    assert answer["body"] == b"ab"
+    assert events == ["sent", "finished"]
 
 
 @pytest.mark.django_db(transaction=True)
