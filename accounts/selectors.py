@@ -10,6 +10,7 @@ from accounts.filters import ProfessionalFilter
 from accounts.models import ProfessionalProfile, User
 from householdsvc.core import errors
 from householdsvc.core.permissions import is_admin
+from householdsvc.core.rows import instance_from_row
 
 
 def _filtered(filterset_class, data: dict, queryset: QuerySet, *, user) -> QuerySet:
@@ -132,12 +133,11 @@ def professional_document_get(*, user, professional_id) -> ProfessionalProfile:
 
 
 @functools.cache
-def _user_by_pk_statement(alias: str):
-    """``User.objects.filter(pk=...)``'s SQL and columns, compiled once per database."""
+def _user_by_pk_statement(alias: str) -> tuple[str, list[str]]:
+    """``User.objects.filter(pk=...)``'s SQL and the fields it reads, compiled once."""
     compiler = User.objects.filter(pk=0).query.get_compiler(alias)
     sql, _ = compiler.as_sql()
-    columns = [column for column, _, _ in compiler.select]
-    return sql, columns, [column.target.attname for column in columns]
+    return sql, [column.target.attname for column, _, _ in compiler.select]
 
 
 def user_by_pk(pk, *, using: str = DEFAULT_DB_ALIAS) -> User | None:
@@ -146,14 +146,8 @@ def user_by_pk(pk, *, using: str = DEFAULT_DB_ALIAS) -> User | None:
     queryset each time. The bearer-token authentication reads the row on every API request
     (so a block or a log-out takes effect at once), and the queryset cost more than the query."""
     connection = connections[using]
-    sql, columns, attnames = _user_by_pk_statement(connection.alias)
+    sql, attnames = _user_by_pk_statement(connection.alias)
     with connection.cursor() as cursor:
         cursor.execute(sql, [User._meta.pk.get_prep_value(pk)])
         row = cursor.fetchone()
-    if row is None:
-        return None
-    row = list(row)
-    for index, column in enumerate(columns):
-        for convert in connection.ops.get_db_converters(column) + column.get_db_converters(connection):
-            row[index] = convert(row[index], column, connection)
-    return User.from_db(connection.alias, attnames, row)
+    return None if row is None else instance_from_row(User, attnames, row, connection=connection)

@@ -71,3 +71,16 @@ def test_the_authentication_hands_back_the_row_read(customer):
     token = AccessToken.for_user(customer)
     user = JWTAuthentication().get_user(token)
     assert fields(user) == fields(User.objects.get(pk=customer.pk))
+
+
+def test_an_instance_from_some_columns_in_any_order_defers_the_others(customer):
+    from django.db import connection
+
+    from householdsvc.core.rows import instance_from_row
+
+    user = instance_from_row(
+        User, ["full_name", "id", "is_active"], [customer.full_name, customer.pk, True], connection=connection
+    )
+    assert (user.pk, user.full_name, user.is_active) == (customer.pk, customer.full_name, True)
+    assert "email" in user.get_deferred_fields()
+    assert user.email == customer.email  # loaded when asked for
