@@ -1,5 +1,8 @@
 """Every read of accounts, scoped by the acting user."""
 
+import functools
+
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 from django.utils.translation import gettext
 
@@ -7,6 +10,7 @@ from accounts.filters import ProfessionalFilter
 from accounts.models import ProfessionalProfile, User
 from householdsvc.core import errors
 from householdsvc.core.permissions import is_admin
+from householdsvc.core.rows import instance_from_row
 
 
 def _filtered(filterset_class, data: dict, queryset: QuerySet, *, user) -> QuerySet:
@@ -126,3 +130,24 @@ def professional_document_get(*, user, professional_id) -> ProfessionalProfile:
     if profile is None or not profile.document:
         raise errors.NotFound(gettext("No such document."))
     return profile
+
+
+@functools.cache
+def _user_by_pk_statement(alias: str) -> tuple[str, list[str]]:
+    """``User.objects.filter(pk=...)``'s SQL and the fields it reads, compiled once."""
+    compiler = User.objects.filter(pk=0).query.get_compiler(alias)
+    sql, _ = compiler.as_sql()
+    return sql, [column.target.attname for column, _, _ in compiler.select]
+
+
+def user_by_pk(pk, *, using: str = DEFAULT_DB_ALIAS) -> User | None:
+    """The user row, read now (None: no such user): what ``User.objects.get(pk=pk)`` reads
+    and makes, the same instance and the same one query, without building and compiling the
+    queryset each time. The bearer-token authentication reads the row on every API request
+    (so a block or a log-out takes effect at once), and the queryset cost more than the query."""
+    connection = connections[using]
+    sql, attnames = _user_by_pk_statement(connection.alias)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [User._meta.pk.get_prep_value(pk)])
+        row = cursor.fetchone()
+    return None if row is None else instance_from_row(User, attnames, row, connection=connection)

@@ -27,12 +27,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from itertools import pairwise
 
 from django.conf import settings
 from django.utils import timezone
 
-from householdsvc.core.geo import haversine_km
+from householdsvc.core.geo import haversine_km, path_km
 from tracking.models import LocationUpdate
 
 
@@ -115,9 +114,9 @@ def eta_of_trip(trip: Trip | None) -> dict | None:
     if trip is None:
         return None
     target, newest, first = trip.target, trip.newest, trip.first
-    path_km = sum(haversine_km(a[0], a[1], b[0], b[1]) for a, b in pairwise(trip.path))
+    path_length_km = path_km(trip.path)
     span_h = trip.span_seconds / 3600
-    speed = max(path_km / span_h if span_h > 0 else 0.0, settings.ETA_FLOOR_SPEED_KMH)
+    speed = max(path_length_km / span_h if span_h > 0 else 0.0, settings.ETA_FLOOR_SPEED_KMH)
     if trip.first_is_newest:
         # Nothing measured yet: the quote's speed, so the first ETA is the promise itself.
         speed = settings.DISPATCH_ETA_SPEED_KMH

@@ -15,6 +15,7 @@ The same statement as that update reads what the ETA at the batch's newest point
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime, timedelta
 
 import orjson
@@ -24,6 +25,7 @@ from django.utils.translation import gettext
 
 from accounts.models import ProfessionalProfile
 from householdsvc.core.errors import NotFound
+from householdsvc.core.rows import instance_from_row
 from requests_app.models import ServiceRequest
 from requests_app.selectors import can_see
 from tracking.eta import NOT_READ, Trip, window_start
@@ -55,14 +57,24 @@ def request_share_lock(*, request_id, visible_to) -> ServiceRequest:
     except (TypeError, ValueError) as exc:
         raise NotFound(gettext("No such service request.")) from exc
     lock = " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
-    table = ServiceRequest._meta.db_table
     # The columns the checks read (any other is loaded if asked for): the whole row cost more
-    # to turn into an instance than the query took.
-    columns = ", ".join(f'"{ServiceRequest._meta.get_field(name).column}"' for name in LOCK_FIELDS)
-    found = list(ServiceRequest.objects.raw(f'SELECT {columns} FROM "{table}" WHERE "id" = %s{lock}', [pk]))
-    if not found or not can_see(visible_to, found[0]):
+    # to turn into an instance than the query took, and so did a raw query's column matching.
+    sql, attnames = _lock_statement(lock)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [pk])
+        row = cursor.fetchone()
+    found = None if row is None else instance_from_row(ServiceRequest, attnames, row, connection=connection)
+    if found is None or not can_see(visible_to, found):
         raise NotFound(gettext("No such service request."))
-    return found[0]
+    return found
+
+
+@functools.cache
+def _lock_statement(lock: str) -> tuple[str, list[str]]:
+    fields = [ServiceRequest._meta.get_field(name) for name in LOCK_FIELDS]
+    columns = ", ".join(f'"{field.column}"' for field in fields)
+    sql = f'SELECT {columns} FROM "{ServiceRequest._meta.db_table}" WHERE "id" = %s{lock}'
+    return sql, [field.attname for field in fields]
 
 
 def point_key(client_id: str | None, recorded_at) -> tuple:

@@ -10,6 +10,7 @@ Pure maths and ``django.db.models`` only: every app imports this module, so it i
 
 import math
 from decimal import Decimal
+from itertools import pairwise
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -27,6 +28,21 @@ def haversine_km(lat1, lng1, lat2, lng2) -> float:
     lat1, lng1, lat2, lng2 = (math.radians(float(v)) for v in (lat1, lng1, lat2, lng2))
     a = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lng2 - lng1) / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def path_km(positions) -> float:
+    """The length of a path of positions ((latitude, longitude, ...), degrees, float or Decimal),
+    in kilometres: the sum of ``haversine_km`` over each leg, to the same float, each position
+    converted once instead of twice (an ETA sums a few hundred legs for every batch)."""
+    radians = [(math.radians(float(point[0])), math.radians(float(point[1]))) for point in positions]
+    points = [(lat, lng, math.cos(lat)) for lat, lng in radians]
+    sin, asin, sqrt = math.sin, math.asin, math.sqrt
+    return sum(
+        2
+        * EARTH_RADIUS_KM
+        * asin(min(1.0, sqrt(sin((lat2 - lat1) / 2) ** 2 + cos1 * cos2 * sin((lng2 - lng1) / 2) ** 2)))
+        for (lat1, lng1, cos1), (lat2, lng2, cos2) in pairwise(points)
+    )
 
 
 def bounding_box(lat, lng, radius_km) -> tuple[float, float, float | None, float | None]:

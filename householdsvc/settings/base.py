@@ -142,11 +142,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "connect_timeout", env.int("DJANGO_DB_CONNECT_TIMEOUT", default=2)
     )
     if env.bool("DJANGO_DB_POOL", default=True):
-        # Under ASGI each request runs its sync code in a thread of its own, so a persistent
-        # connection (CONN_MAX_AGE > 0) is opened per request and never reused until the
-        # server runs out of connections. A pool per process hands each request a connection
-        # that is already open and takes it back at the end. Django refuses a pool together
-        # with persistent connections, hence CONN_MAX_AGE 0.
+        # Under Django's ASGI handler each request ran its sync code in a thread of its own, so
+        # a persistent connection (CONN_MAX_AGE > 0) was opened per request and never reused
+        # until the server ran out of connections. Ours keeps the threads (householdsvc.core.
+        # handler), but as many as requests ran at once. A pool per process hands each request
+        # a connection that is already open, takes it back at the end, and bounds how many.
+        # Django refuses a pool together with persistent connections, hence CONN_MAX_AGE 0.
         DATABASES["default"]["CONN_MAX_AGE"] = 0
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": env.int("DJANGO_DB_POOL_MIN", default=2),
