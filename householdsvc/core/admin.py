@@ -36,6 +36,8 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from householdsvc.core import admin_fetch
+
 # Beyond this many matches the admin shows "10,000" pages' worth as the count: an admin looking
 # for something narrows the search long before page 100.
 COUNT_CAP = 10_000
@@ -209,7 +211,8 @@ class QuickLinkChangeList(ChangeList):
         super().get_results(request)
         fields = getattr(self.model_admin, "list_only", None)
         if fields and isinstance(self.result_list, QuerySet) and not self.list_editable:
-            self.result_list = self.result_list.only(*fields)
+            rows = admin_fetch.light_rows(self.result_list, fields)
+            self.result_list = self.result_list.only(*fields) if rows is None else rows
 
     def url_for_result(self, result):
         pk = getattr(result, self.pk_attname)
