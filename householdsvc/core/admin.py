@@ -33,10 +33,10 @@ from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from householdsvc.core import admin_fetch
+from householdsvc.core.admin_rows import in_language
 
 # Beyond this many matches the admin shows "10,000" pages' worth as the count: an admin looking
 # for something narrows the search long before page 100.
@@ -245,12 +245,13 @@ class ScalableChangelistMixin:
     def get_changelist(self, request, **kwargs):
         return QuickLinkChangeList
 
-    def action_checkbox(self, obj):
+    @in_language
+    def action_checkbox(self, obj, language):
         """Django's checkbox column, written out: the same HTML as its ``CheckboxInput`` render,
         which goes through the template engine once per row."""
         # format_html's result, put together by hand (two of them a row): the label's text is
         # escaped into the translated sentence, which itself is the catalogue's, left as is.
-        label = _checkbox_label(get_language()).format(escape(str(obj)))
+        label = _checkbox_label(language).format(escape(str(obj)))
         return mark_safe(
             f'<input type="checkbox" name="{helpers.ACTION_CHECKBOX_NAME}" value="{escape(str(obj.pk))}"'
             f' class="action-select" aria-label="{label}">'

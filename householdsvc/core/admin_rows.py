@@ -16,6 +16,7 @@ Whatever this does not cover (an editable list, a popup, a ``to_field``) goes th
 from __future__ import annotations
 
 import datetime
+import functools
 import html
 from collections.abc import Callable
 
@@ -36,6 +37,7 @@ from django.urls import NoReverseMatch
 from django.utils import formats
 from django.utils.hashable import make_hashable
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from householdsvc.core.admin_sidebar import cached_app_list, cached_nav_sidebar, kept_list_filter
 from householdsvc.core.datefmt import MemoFormat
@@ -72,25 +74,42 @@ def _model_field(opts, name):
         return None
 
 
-def _value_cell(name, model_admin, empty):
+def in_language(method):
+    """An admin column ``method(model_admin, obj, language)`` as the admin's ``(model_admin,
+    obj)``: Django (and anyone) calls it with the active language, the table with the language
+    it reads once per page (``get_language`` is a context-variable lookup, and a page of
+    columns asked for it some seven hundred times)."""
+
+    @functools.wraps(method)
+    def column(model_admin, obj):
+        return method(model_admin, obj, get_language())
+
+    column.with_language = method
+    return column
+
+
+def _value_cell(name, model_admin, empty, language):
     """A callable, an admin method or a model attribute: lookup_field's value, then
     display_for_value. The first two are resolved here once (lookup_field tries the model's
     fields first, raising and catching an exception per cell)."""
     if callable(name):
-        attr = name
+        attr = call = name
     elif hasattr(model_admin, name) and name != "__str__":
-        attr = getattr(model_admin, name)
+        attr = call = getattr(model_admin, name)
+        in_page_language = getattr(attr, "with_language", None)
+        if in_page_language is not None:
+            call = functools.partial(_call_in, in_page_language, model_admin, language)
     else:
-        attr = None
+        attr = call = None
     if attr is not None:
         boolean = getattr(attr, "boolean", False)
         empty = getattr(attr, "empty_value_display", empty)
 
     def cell(result):
-        if attr is None:
+        if call is None:
             return _model_attribute_cell(name, model_admin, empty, result)
         try:
-            value = _blank_as_empty(attr(result))
+            value = _blank_as_empty(call(result))
         except ObjectDoesNotExist:
             return empty, False
         if type(value) in _TEXT and value and not boolean:
@@ -98,6 +117,10 @@ def _value_cell(name, model_admin, empty):
         return display_for_value(value, empty, boolean), isinstance(value, datetime.date | datetime.time)
 
     return cell
+
+
+def _call_in(method, model_admin, language, obj):
+    return method(model_admin, obj, language)
 
 
 def _model_attribute_cell(name, model_admin, empty, result):
@@ -132,7 +155,7 @@ def _field_cell(field, empty, *, link: bool):
 
     elif isinstance(field, models.DateTimeField):
         # formats.localize(template_localtime(value)), each piece of the format made once.
-        shape = MemoFormat(formats.get_format("DATETIME_FORMAT"))
+        shape = MemoFormat(formats.get_format("DATETIME_FORMAT"), for_page=True)
         empty_values = field.empty_values
 
         def shown(result):
@@ -167,6 +190,7 @@ def _auto_field_cell(field, empty):
 def _columns(cl) -> list[_Column]:
     model_admin, opts = cl.model_admin, cl.lookup_opts
     empty = model_admin.get_empty_value_display()
+    language = get_language()
     columns, first = [], True
     for index, name in enumerate(cl.list_display):
         if cl.list_display_links is None:
@@ -180,7 +204,7 @@ def _columns(cl) -> list[_Column]:
             classes = "action-checkbox"
         field = None if callable(name) else _model_field(opts, name)
         if field is None:
-            cell = _value_cell(name, model_admin, empty)
+            cell = _value_cell(name, model_admin, empty, language)
         elif field.auto_created:
             cell = _auto_field_cell(field, empty)
         else:
