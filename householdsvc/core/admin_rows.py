@@ -50,13 +50,14 @@ register.simple_tag(cached_app_list, takes_context=True, name="cached_app_list")
 
 
 class _Column:
-    """One column of the table: its ``class`` attribute, whether it holds the change link, and
-    ``cell(result) -> (html, nowrap)``."""
+    """One column of the table: its ``class`` attribute (without and with ``nowrap``), whether
+    it holds the change link, and ``cell(result) -> (html, nowrap)``."""
 
-    __slots__ = ("cell", "classes", "link")
+    __slots__ = ("attrs", "cell", "link", "nowrap_attrs")
 
     def __init__(self, classes: str, link: bool, cell: Callable):
-        self.classes, self.link, self.cell = classes, link, cell
+        self.attrs, self.nowrap_attrs = f' class="{classes}"', f' class="{classes} nowrap"'
+        self.link, self.cell = link, cell
 
 
 _TEXT = (str, SafeString)
@@ -242,14 +243,13 @@ def _escaped(value) -> str:
     return html.escape(str(value))
 
 
-def _row(columns, url, result):
-    """The row's cells as one safe string: the template's ``{% for item in result %}`` then
-    prints it once instead of once per cell."""
+def _cells(columns, url, result) -> str:
+    """The row's cells, every part escaped: what Django's ``{% for item in result %}`` prints."""
     cells, first = [], True
     for column in columns:
         shown, nowrap = column.cell(result)
         # Django's class attribute is not escaped either: the names are the admin's own.
-        attrs = f' class="{column.classes}{" nowrap" if nowrap else ""}"'
+        attrs = column.nowrap_attrs if nowrap else column.attrs
         if column.link:
             tag = "th" if first else "td"
             first = False
@@ -262,7 +262,7 @@ def _row(columns, url, result):
             cells.append(f"<{tag}{attrs}>{inner}</{tag}>")
         else:
             cells.append(f"<td{attrs}>{_escaped(shown)}</td>")
-    return admin_list.ResultList(None, [mark_safe("".join(cells))])  # every part escaped above
+    return "".join(cells)
 
 
 def _covered(cl) -> bool:
@@ -270,21 +270,34 @@ def _covered(cl) -> bool:
 
 
 def scalable_results(cl):
+    """``admin_list.results(cl)``: each row as one safe string of its cells."""
     if not _covered(cl):
         return list(admin_list.results(cl))
     columns, url = _columns(cl), _link_maker(cl)
-    return [_row(columns, url, result) for result in cl.result_list]
+    # every part escaped by _cells
+    return [admin_list.ResultList(None, [mark_safe(_cells(columns, url, row))]) for row in cl.result_list]
+
+
+def _body(cl):
+    """The table's rows as the template's loop prints them, or ``None`` where Django's do."""
+    if not _covered(cl):
+        return None
+    columns, url = _columns(cl), _link_maker(cl)
+    rows = "".join([f"\n\n<tr>{_cells(columns, url, result)}</tr>\n" for result in cl.result_list])
+    return mark_safe(rows + "\n")  # every part escaped by _cells
 
 
 def scalable_result_list(cl):
-    """``admin_list.result_list`` with the rows from ``scalable_results``."""
+    """``admin_list.result_list`` with the rows from ``_body``."""
     headers = list(admin_list.result_headers(cl))
+    body = _body(cl)
     return {
         "cl": cl,
         "result_hidden_fields": list(admin_list.result_hidden_fields(cl)),
         "result_headers": headers,
         "num_sorted_fields": sum(1 for header in headers if header["sortable"] and header["sorted"]),
-        "results": scalable_results(cl),
+        "results": list(admin_list.results(cl)) if body is None else cl.result_list,
+        "body": body,
     }
 
 
@@ -294,6 +307,6 @@ def scalable_result_list_tag(parser, token):
         parser,
         token,
         func=scalable_result_list,
-        template_name="change_list_results.html",
+        template_name="bounded_change_list_results.html",
         takes_context=False,
     )
