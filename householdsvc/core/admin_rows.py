@@ -39,7 +39,12 @@ from django.utils.hashable import make_hashable
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from householdsvc.core.admin_sidebar import cached_app_list, cached_nav_sidebar, kept_list_filter
+from householdsvc.core.admin_sidebar import (
+    cached_app_list,
+    cached_nav_sidebar,
+    kept_action_fields,
+    kept_list_filter,
+)
 from householdsvc.core.datefmt import MemoFormat
 
 register = template.Library()
@@ -47,6 +52,7 @@ register = template.Library()
 register.simple_tag(cached_nav_sidebar, takes_context=True, name="cached_nav_sidebar")
 register.simple_tag(kept_list_filter, name="kept_list_filter")
 register.simple_tag(cached_app_list, takes_context=True, name="cached_app_list")
+register.simple_tag(kept_action_fields, name="kept_action_fields")
 
 
 class _Column:
@@ -299,6 +305,14 @@ def scalable_result_list(cl):
         "results": list(admin_list.results(cl)) if body is None else cl.result_list,
         "body": body,
     }
+
+
+@register.tag(name="bounded_admin_actions")
+def bounded_admin_actions_tag(parser, token):
+    """``{% admin_actions %}`` through admin/bounded_actions.html (Django's, its select kept)."""
+    return InclusionAdminNode(
+        parser, token, func=admin_list.admin_actions, template_name="bounded_actions.html"
+    )
 
 
 @register.tag(name="scalable_result_list")
