@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import html
 from functools import lru_cache
 from types import SimpleNamespace
 
@@ -30,7 +31,6 @@ from django.db import connections
 from django.db.models import Max, Min, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -251,9 +251,10 @@ class ScalableChangelistMixin:
         which goes through the template engine once per row."""
         # format_html's result, put together by hand (two of them a row): the label's text is
         # escaped into the translated sentence, which itself is the catalogue's, left as is.
-        label = _checkbox_label(language).format(escape(str(obj)))
+        # html.escape is what django.utils.html.escape does, without its lazy-argument wrapper.
+        label = _checkbox_label(language).format(html.escape(str(obj)))
         return mark_safe(
-            f'<input type="checkbox" name="{helpers.ACTION_CHECKBOX_NAME}" value="{escape(str(obj.pk))}"'
+            f'<input type="checkbox" name="{helpers.ACTION_CHECKBOX_NAME}" value="{html.escape(str(obj.pk))}"'
             f' class="action-select" aria-label="{label}">'
         )
 
