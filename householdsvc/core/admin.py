@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 
 from householdsvc.core import admin_fetch
 from householdsvc.core.admin_rows import in_language
+from householdsvc.core.prepared import prepared_cursor
 
 # Beyond this many matches the admin shows "10,000" pages' worth as the count: an admin looking
 # for something narrows the search long before page 100.
@@ -127,6 +128,22 @@ def search_people_and_numbers(queryset, term: str, *, number_fields=("pk",), tex
 # --- Date drill-down --------------------------------------------------------------------------
 
 
+def table_bounds(queryset: QuerySet, field_name: str) -> tuple:
+    """``(MIN, MAX)`` of a column over the queryset. Over a whole PostgreSQL table, a statement
+    prepared once per connection: the ORM's aggregate is a clone and a compilation each page,
+    and PostgreSQL weighs every index of the table against the two probes each time it plans."""
+    field = queryset.model._meta.get_field(field_name)
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql" or not is_unfiltered(queryset) or not field.concrete:
+        bounds = queryset.order_by().aggregate(first=Min(field_name), last=Max(field_name))
+        return bounds["first"], bounds["last"]
+    quote = connection.ops.quote_name
+    column, table = quote(field.column), quote(queryset.model._meta.db_table)
+    with prepared_cursor(queryset.db) as cursor:
+        cursor.execute(f"SELECT MIN({column}), MAX({column}) FROM {table}")
+        return cursor.fetchone()
+
+
 def bounded_date_hierarchy(cl) -> dict | None:
     """What the admin's ``date_hierarchy`` tag shows, without its ``SELECT DISTINCT`` over every
     matching row (a full scan at a million requests): the years offered are those between the
@@ -183,12 +200,10 @@ def bounded_date_hierarchy(cl) -> dict | None:
         }
     # The whole table's first and last dates: two probes of the index. The same over a filtered
     # queryset can walk most of that index looking for a rare match.
-    bounds = cl.root_queryset.order_by().aggregate(first=Min(field_name), last=Max(field_name))
-    if not bounds["first"]:
+    bounds = table_bounds(cl.root_queryset, field_name)
+    if not bounds[0]:
         return {"back": None, "choices": []}
-    first, last = (
-        timezone.localtime(value) if timezone.is_aware(value) else value for value in bounds.values()
-    )
+    first, last = (timezone.localtime(value) if timezone.is_aware(value) else value for value in bounds)
     return {
         "back": None,
         "choices": [
@@ -199,6 +214,21 @@ def bounded_date_hierarchy(cl) -> dict | None:
 
 
 # --- Together, for a ModelAdmin ----------------------------------------------------------------
+
+
+_QUERY_STRINGS_KEPT = 4096
+_query_strings: dict[tuple, str] = {}
+
+
+def _hashable(params: dict) -> tuple:
+    """The parameters as a key, in their order: each value with its type (``True`` and ``1``
+    are equal keys but print apart), a list as a tuple; hash() checks the rest."""
+    key = tuple(
+        (name, type(value), tuple((type(v), v) for v in value) if isinstance(value, list) else value)
+        for name, value in params.items()
+    )
+    hash(key)
+    return key
 
 
 class QuickLinkChangeList(ChangeList):
@@ -213,6 +243,21 @@ class QuickLinkChangeList(ChangeList):
         if fields and isinstance(self.result_list, QuerySet) and not self.list_editable:
             rows = admin_fetch.light_rows(self.result_list, fields)
             self.result_list = self.result_list.only(*fields) if rows is None else rows
+
+    def get_query_string(self, new_params=None, remove=None):
+        """Django's, kept per filters, change and removal: a page asks for some seventy (each
+        filter's choices, the pages, the date drill-down, the sort links), each a copy, a sort
+        and an urlencode of the same parameters."""
+        try:
+            key = (_hashable(self.filter_params), _hashable(new_params or {}), tuple(remove or ()))
+        except TypeError:  # a value that cannot be a key: Django's, as it is
+            return super().get_query_string(new_params, remove)
+        found = _query_strings.get(key)
+        if found is None:
+            if len(_query_strings) >= _QUERY_STRINGS_KEPT:
+                _query_strings.clear()
+            found = _query_strings[key] = super().get_query_string(new_params, remove)
+        return found
 
     def url_for_result(self, result):
         pk = getattr(result, self.pk_attname)
