@@ -237,12 +237,17 @@ class QuickLinkChangeList(ChangeList):
     (``list_only``): a request and its three joined rows are some eighty columns, most of them
     dates parsed for nothing. The actions and the filters keep the whole queryset."""
 
+    result_values = None
+
     def get_results(self, request):
         super().get_results(request)
         fields = getattr(self.model_admin, "list_only", None)
         if fields and isinstance(self.result_list, QuerySet) and not self.list_editable:
-            rows = admin_fetch.light_rows(self.result_list, fields)
-            self.result_list = self.result_list.only(*fields) if rows is None else rows
+            fetched = admin_fetch.light_rows(self.result_list, fields)
+            if fetched is None:
+                self.result_list = self.result_list.only(*fields)
+            else:  # the values too: householdsvc.core.admin_row_memo keeps rows by them
+                self.result_list, self.result_values = fetched
 
     def get_query_string(self, new_params=None, remove=None):
         """Django's, kept per filters, change and removal: a page asks for some seventy (each

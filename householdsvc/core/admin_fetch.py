@@ -102,9 +102,10 @@ def page_values(queryset):
     return queryset.model._base_manager.using(queryset.db).filter(pk__in=page_keys).order_by(*ordering)
 
 
-def light_rows(queryset, names) -> list | None:
+def light_rows(queryset, names) -> tuple[list, list] | None:
     """The page's rows as instances holding exactly ``names`` (``list_only``'s spelling) and
-    their related rows, or ``None`` when ``plan`` says only() must do it."""
+    their related rows, with the tuple of values each was made of; ``None`` when ``plan`` says
+    only() must do it."""
     model = queryset.model
     layout = plan(model, names)
     if layout is None:
@@ -124,8 +125,8 @@ def light_rows(queryset, names) -> list | None:
         for field, attnames in relations.values()
     ]
     new = object.__new__
-    rows = []
-    for values in source.values_list(*paths):
+    rows, read = [], list(source.values_list(*paths))
+    for values in read:
         obj = new(model)
         obj.__dict__.update(zip(own, values[:width], strict=True))
         state = obj._state = ModelState()
@@ -144,4 +145,4 @@ def light_rows(queryset, names) -> list | None:
             remote_state.adding, remote_state.db = False, db
             cache[name] = remote
         rows.append(obj)
-    return rows
+    return rows, read

@@ -39,6 +39,7 @@ from django.utils.hashable import make_hashable
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from householdsvc.core.admin_row_memo import kept_rows
 from householdsvc.core.admin_sidebar import (
     cached_app_list,
     cached_nav_sidebar,
@@ -289,8 +290,14 @@ def _body(cl):
     if not _covered(cl):
         return None
     columns, url = _columns(cl), _link_maker(cl)
-    rows = "".join([f"\n\n<tr>{_cells(columns, url, result)}</tr>\n" for result in cl.result_list])
-    return mark_safe(rows + "\n")  # every part escaped by _cells
+
+    def render(result):
+        return f"\n\n<tr>{_cells(columns, url, result)}</tr>\n"
+
+    rows = kept_rows(cl, url, render)
+    if rows is None:
+        rows = [render(result) for result in cl.result_list]
+    return mark_safe("".join(rows) + "\n")  # every part escaped by _cells
 
 
 def scalable_result_list(cl):
