@@ -24,7 +24,6 @@ from django import template
 from django.conf import settings
 from django.contrib.admin.templatetags import admin_list
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
-from django.contrib.admin.templatetags.base import InclusionAdminNode
 from django.contrib.admin.utils import (
     _get_non_gfk_field,
     display_for_field,
@@ -39,11 +38,11 @@ from django.utils.hashable import make_hashable
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from householdsvc.core.admin_kept_parts import KeptActionsNode, KeptResultListNode
 from householdsvc.core.admin_row_memo import kept_rows
 from householdsvc.core.admin_sidebar import (
     cached_app_list,
     cached_nav_sidebar,
-    kept_action_fields,
     kept_list_filter,
 )
 from householdsvc.core.datefmt import MemoFormat
@@ -53,7 +52,6 @@ register = template.Library()
 register.simple_tag(cached_nav_sidebar, takes_context=True, name="cached_nav_sidebar")
 register.simple_tag(kept_list_filter, name="kept_list_filter")
 register.simple_tag(cached_app_list, takes_context=True, name="cached_app_list")
-register.simple_tag(kept_action_fields, name="kept_action_fields")
 
 
 class _Column:
@@ -314,17 +312,15 @@ def scalable_result_list(cl):
     }
 
 
-@register.tag(name="bounded_admin_actions")
-def bounded_admin_actions_tag(parser, token):
-    """``{% admin_actions %}`` through admin/bounded_actions.html (Django's, its select kept)."""
-    return InclusionAdminNode(
-        parser, token, func=admin_list.admin_actions, template_name="bounded_actions.html"
-    )
+@register.tag(name="kept_admin_actions")
+def kept_admin_actions_tag(parser, token):
+    """``{% admin_actions %}``, its output kept (householdsvc.core.admin_kept_parts)."""
+    return KeptActionsNode(parser, token, func=admin_list.admin_actions, template_name="actions.html")
 
 
 @register.tag(name="scalable_result_list")
 def scalable_result_list_tag(parser, token):
-    return InclusionAdminNode(
+    return KeptResultListNode(
         parser,
         token,
         func=scalable_result_list,

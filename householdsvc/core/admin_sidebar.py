@@ -13,18 +13,13 @@ A list filter likewise: ``{% kept_list_filter cl spec %}`` works out the filter'
 ``admin_list_filter`` does and renders the filter's template only for choices (their links,
 labels and which is selected), a title and a language it has not rendered yet.
 
-And the actions' form (``{% kept_action_fields action_form %}``, in
-templates/admin/bounded_actions.html): Django's unbound ``ActionForm`` prints the same select for
-the same choices in a language, through two widget templates each time.
+``kept`` is that store, for others that keep a template's output (core/admin_kept_parts.py).
 """
 
 from __future__ import annotations
 
-import functools
 from collections import OrderedDict
 
-from django.contrib.admin import helpers
-from django.template import engines
 from django.template.loader import get_template
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import get_language
@@ -55,7 +50,7 @@ def _links(available_apps) -> tuple:
     )
 
 
-def _kept(key, render) -> str:
+def kept(key, render) -> str:
     html = _rendered.get(key)
     if html is None:
         html = _rendered[key] = render()
@@ -84,7 +79,7 @@ def kept_list_filter(cl, spec) -> str:
     context = {"title": title, "choices": choices, "spec": spec}
     if spec.template != "admin/filter.html":  # another template may print more of the spec
         return get_template(spec.template).render(context)
-    return _kept(key, lambda: get_template(spec.template).render(context))
+    return kept(key, lambda: get_template(spec.template).render(context))
 
 
 def cached_nav_sidebar(context) -> str:
@@ -92,7 +87,7 @@ def cached_nav_sidebar(context) -> str:
     available_apps = context.get("available_apps", [])
     key = ("sidebar", get_language(), request.path, _links(available_apps))
     sidebar = {"available_apps": available_apps, "request": request}
-    return _kept(key, lambda: get_template("admin/nav_sidebar.html").render(sidebar))
+    return kept(key, lambda: get_template("admin/nav_sidebar.html").render(sidebar))
 
 
 def cached_app_list(context, app_list, show_changelinks=False) -> str:
@@ -102,29 +97,4 @@ def cached_app_list(context, app_list, show_changelinks=False) -> str:
     request = context["request"]
     key = ("app_list", get_language(), request.path, bool(show_changelinks), _links(app_list))
     app_context = {"app_list": app_list, "request": request, "show_changelinks": show_changelinks}
-    return _kept(key, lambda: get_template("admin/app_list.html").render(app_context))
-
-
-# admin/actions.html's block actions-form (Django 5.2), whose output is kept.
-_ACTION_FIELDS = (
-    "{% for field in action_form %}{% if field.label %}<label>{{ field.label }} {{ field }}</label>"
-    "{% else %}{{ field }}{% endif %}{% endfor %}"
-)
-
-
-@functools.cache
-def _action_fields_template():
-    return engines["django"].from_string(_ACTION_FIELDS)
-
-
-def kept_action_fields(action_form) -> str:
-    """The actions' select and hidden field as Django's template prints them: kept for the
-    choices (values and labels) and the language when the form is Django's own and unbound,
-    which the changelist's always is; otherwise rendered."""
-    template = _action_fields_template()
-    context = {"action_form": action_form}
-    if type(action_form) is not helpers.ActionForm or action_form.is_bound:
-        return mark_safe(template.render(context))  # Django's own template's output
-    choices = tuple((value, _text(label)) for value, label in action_form.fields["action"].choices)
-    key = ("actions", get_language(), action_form.prefix, action_form.auto_id, choices)
-    return _kept(key, lambda: template.render(context))
+    return kept(key, lambda: get_template("admin/app_list.html").render(app_context))

@@ -1,0 +1,107 @@
+"""The changelist's results table and actions bar, their templates' output kept.
+
+Both print a handful of values through Django's templates (admin/change_list_results.html and
+admin/actions.html, or an app's own, chosen as ``InclusionAdminNode`` chooses): the table's
+headers (each with its sort links) around the rows, and the action select with the selection
+counter. The same values print the same HTML, so it is kept (householdsvc.core.admin_sidebar's
+bounded store) under those values and the language, and rendered only for values not seen yet.
+
+The table is rendered once with a marker where the rows go (householdsvc.core.admin_rows gives
+them whole) and kept as the part before and after it. What these do not cover (rows Django's
+way, a form other than Django's unbound ``ActionForm``) is rendered as Django does.
+"""
+
+from __future__ import annotations
+
+from django.contrib.admin import helpers
+from django.contrib.admin.templatetags.base import InclusionAdminNode
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from householdsvc.core.admin_sidebar import kept
+
+_ROWS_GO_HERE = mark_safe("\x00rows\x00")
+
+
+def _printed(value) -> tuple:
+    """A value as a key: its type and text (a lazy or safe string prints as its text)."""
+    return type(value).__name__, str(value)
+
+
+def _template(node, context):
+    opts = context["opts"]
+    app_label, object_name = opts.app_label.lower(), opts.model_name
+    return context.template.engine.select_template(
+        [
+            f"admin/{app_label}/{object_name}/{node.template_name}",
+            f"admin/{app_label}/{node.template_name}",
+            f"admin/{node.template_name}",
+        ]
+    )
+
+
+def _inner_context(context, values):
+    inner = context.new(values)
+    csrf_token = context.get("csrf_token")
+    if csrf_token is not None:
+        inner["csrf_token"] = csrf_token
+    return inner
+
+
+class KeptResultListNode(InclusionAdminNode):
+    """``{% scalable_result_list cl %}``: ``func(cl)`` gives the template's values and the rows
+    as ``body`` (``None`` when Django's loop must print them)."""
+
+    def render(self, context):
+        template = _template(self, context)
+        args, kwargs = self.get_resolved_arguments(context)
+        values = self.func(*args, **kwargs)
+        body = values["body"]
+        if body is None:
+            return template.render(_inner_context(context, values))
+        key = (
+            "results",
+            template.origin.name,
+            get_language(),
+            bool(values["results"]),
+            values["num_sorted_fields"],
+            tuple(str(field) for field in values["result_hidden_fields"]),
+            tuple(
+                tuple((name, _printed(value)) for name, value in sorted(header.items()))
+                for header in values["result_headers"]
+            ),
+        )
+        marked = {**values, "body": _ROWS_GO_HERE}
+        head, found, tail = kept(key, lambda: template.render(_inner_context(context, marked))).partition(
+            _ROWS_GO_HERE
+        )
+        if not found:  # a template of the app's own that does not print body
+            return template.render(_inner_context(context, values))
+        return mark_safe(head + body + tail)  # Django's template's output around escaped rows
+
+
+class KeptActionsNode(InclusionAdminNode):
+    """``{% admin_actions %}`` (which counts its uses in ``action_index``), its output kept."""
+
+    def render(self, context):
+        context["action_index"] = context.get("action_index", -1) + 1  # what admin_actions does
+        template = _template(self, context)
+        form, cl = context.get("action_form"), context.get("cl")
+        if type(form) is not helpers.ActionForm or form.is_bound or cl is None:
+            return template.render(_inner_context(context, context))
+        key = (
+            "actions",
+            template.origin.name,
+            get_language(),
+            context["action_index"],
+            form.prefix,
+            form.auto_id,
+            tuple((value, _printed(label)) for value, label in form.fields["action"].choices),
+            bool(context.get("actions_selection_counter")),
+            _printed(context.get("selection_note")),
+            _printed(context.get("selection_note_all")),
+            _printed(context.get("module_name")),
+            cl.result_count,
+            len(cl.result_list),
+        )
+        return kept(key, lambda: template.render(_inner_context(context, context)))
