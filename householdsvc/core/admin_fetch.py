@@ -107,14 +107,55 @@ def page_values(queryset):
     return queryset.model._base_manager.using(queryset.db).filter(pk__in=page_keys).order_by(*ordering)
 
 
-def _read(query) -> list[tuple]:
-    """The values query's rows; a statement without parameters (the unfiltered page: its limit
-    and offset are written into the SQL) prepared once per connection on PostgreSQL, where
-    planning the four-table join costs about as much as running it. Without parameters the
-    generic plan is the very plan a fresh planning makes; a filtered page (parameters, whose
-    values may call for another plan) is planned each time, as Django does."""
-    connection = connections[query.db]
-    if connection.vendor != "postgresql":
+_STATEMENTS_KEPT = 256
+# The unfiltered page's statement per its shape: (SQL, how many columns to keep or None).
+_statements: dict[tuple, tuple[str, int | None]] = {}
+
+
+def _statement_key(queryset, paths) -> tuple | None:
+    """Everything the SQL of an unfiltered page's values depends on (the model, the database,
+        the columns, an ordering of field names, the slice and its direction), or ``None`` for any
+    other page."""
+    query = queryset.query
+    if (
+        query.where
+        or query.distinct
+        or query.annotations
+        or query.extra
+        or query.combinator
+        or query.group_by is not None
+        or query.select_for_update
+    ):
+        return None
+    ordering = tuple(query.order_by)
+    if not ordering or not all(type(name) is str for name in ordering):
+        return None
+    slice_ = (query.low_mark, query.high_mark, query.standard_ordering)
+    return (queryset.model._meta.label, queryset.db, tuple(paths), ordering, slice_)
+
+
+def _run_prepared(db: str, sql: str, width: int | None) -> list[tuple]:
+    with prepared_cursor(db) as cursor:
+        cursor.execute(sql)
+        fetched = cursor.fetchall()
+    if width is not None:  # ordering columns beyond the values, which execute_sql drops too
+        return [tuple(row[:width]) for row in fetched]
+    return [tuple(row) for row in fetched]
+
+
+def _read(db: str, key: tuple | None, make_query) -> list[tuple]:
+    """The values query's rows. A statement without parameters (the unfiltered page: its limit
+    and offset are written into the SQL) is prepared once per connection on PostgreSQL, where
+    planning the four-table join costs about as much as running it; without parameters the
+    generic plan is the very plan a fresh planning makes. A filtered page (parameters, whose
+    values may call for another plan) is planned each time, as Django does. The unfiltered
+    page's SQL is kept by ``key`` when its values need no converter, so it is compiled once
+    (``make_query()`` builds the values query when it is needed)."""
+    kept = _statements.get(key) if key is not None else None
+    if kept is not None:
+        return _run_prepared(db, *kept)
+    query = make_query()
+    if connections[db].vendor != "postgresql":
         return list(query)
     compiler = query.query.get_compiler(using=query.db)
     try:
@@ -123,12 +164,18 @@ def _read(query) -> list[tuple]:
         return []
     if params:
         return list(query)
-    with prepared_cursor(query.db) as cursor:
-        cursor.execute(sql)
-        fetched = cursor.fetchall()
-    if compiler.has_extra_select:  # ordering columns beyond the values, as execute_sql drops them
-        fetched = [row[: compiler.col_count] for row in fetched]
-    return list(compiler.results_iter([fetched], tuple_expected=True))
+    width = compiler.col_count if compiler.has_extra_select else None
+    converters = compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]])
+    if converters:
+        rows = _run_prepared(db, sql, None)
+        if width is not None:
+            rows = [row[:width] for row in rows]
+        return list(compiler.results_iter([rows], tuple_expected=True))
+    if key is not None:
+        if len(_statements) >= _STATEMENTS_KEPT:
+            _statements.clear()
+        _statements[key] = (sql, width)
+    return _run_prepared(db, sql, width)
 
 
 def light_rows(queryset, names) -> tuple[list, list] | None:
@@ -140,7 +187,6 @@ def light_rows(queryset, names) -> tuple[list, list] | None:
     if layout is None:
         return None
     paths, own, relations = layout
-    source = page_values(queryset)
     db = queryset.db
     width = len(own)
     related = [
@@ -154,7 +200,8 @@ def light_rows(queryset, names) -> tuple[list, list] | None:
         for field, attnames in relations.values()
     ]
     new = object.__new__
-    rows, read = [], _read(source.values_list(*paths))
+    key = _statement_key(queryset, paths) if connections[db].vendor == "postgresql" else None
+    rows, read = [], _read(db, key, lambda: page_values(queryset).values_list(*paths))
     for values in read:
         obj = new(model)
         obj.__dict__.update(zip(own, values[:width], strict=True))

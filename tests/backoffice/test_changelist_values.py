@@ -15,7 +15,7 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
 
-from householdsvc.core import admin_row_memo
+from householdsvc.core import admin_fetch, admin_row_memo
 from householdsvc.core.admin import QuickLinkChangeList, table_bounds
 from householdsvc.core.admin_fetch import light_rows
 from requests_app.models import PaymentStatus, ServiceRequest, Status
@@ -196,3 +196,27 @@ def test_light_rows_keep_money_and_dates_exact(admin_browser, customer, service)
     row = admin_browser.get(CHANGELIST).context["cl"].result_list[0]
 
     assert row.created_at == moment and row.price_estimate == Decimal("1234.56")
+
+
+def test_the_unfiltered_pages_statement_is_compiled_once(admin_browser, mixed_requests):
+    admin_fetch._statements.clear()
+
+    first = admin_browser.get(CHANGELIST)
+    again = admin_browser.get(CHANGELIST)
+    admin_browser.get(CHANGELIST, {"status__exact": Status.COMPLETED})  # parameters: not kept
+
+    assert len(admin_fetch._statements) == 1
+    ids = [row.pk for row in again.context["cl"].result_list]
+    assert ids == [row.pk for row in first.context["cl"].result_list]
+    assert ids == list(ServiceRequest.objects.order_by("-created_at", "-id").values_list("pk", flat=True))
+
+
+def test_each_ordering_has_its_own_statement(admin_browser, mixed_requests):
+    admin_fetch._statements.clear()
+
+    for order in ("-1", "1", "-8", "8"):
+        response = admin_browser.get(CHANGELIST, {"o": order})
+        cl = response.context["cl"]
+        assert _table(response.content.decode()) == _djangos_table(cl, _orm_rows(cl))
+
+    assert len(admin_fetch._statements) == 4
