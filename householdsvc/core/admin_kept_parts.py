@@ -48,35 +48,55 @@ def _inner_context(context, values):
     return inner
 
 
+def _header_inputs(cl) -> tuple:
+    """What ``result_headers`` reads: the admin, its columns and which may be sorted, the sorting
+    in force and the filters its sort links keep (``TypeError`` for a value not fit for a key)."""
+    model_admin = cl.model_admin
+    params = tuple(
+        (name, type(value), tuple(value) if isinstance(value, list) else value)
+        for name, value in sorted(cl.filter_params.items())
+    )
+    key = (
+        type(model_admin).__module__,
+        type(model_admin).__qualname__,
+        cl.model._meta.label,
+        tuple(cl.list_display),
+        None if cl.sortable_by is None else tuple(cl.sortable_by),
+        tuple(cl.get_ordering_field_columns().items()),
+        params,
+    )
+    hash(key)
+    return key
+
+
 class KeptResultListNode(InclusionAdminNode):
-    """``{% scalable_result_list cl %}``: ``func(cl)`` gives the template's values and the rows
-    as ``body`` (``None`` when Django's loop must print them)."""
+    """``{% scalable_result_list cl %}``: ``body(cl)`` gives the rows whole (``None`` when Django's
+    loop must print them), ``func(cl)`` the template's values. The table around the rows is kept
+    by what its headers are made of, so they are worked out only for a table not seen yet."""
+
+    def __init__(self, *args, body, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.body = body
 
     def render(self, context):
         template = _template(self, context)
         args, kwargs = self.get_resolved_arguments(context)
-        values = self.func(*args, **kwargs)
-        body = values["body"]
-        if body is None:
+        body = self.body(*args, **kwargs)
+        try:
+            inputs = None if body is None else _header_inputs(args[0])
+        except TypeError:
+            inputs = None
+        if inputs is None:
+            return template.render(_inner_context(context, self.func(*args, **kwargs)))
+        key = ("results", template.origin.name, get_language(), bool(body.strip()), inputs)
+
+        def marked():
+            values = {**self.func(*args, **kwargs), "body": _ROWS_GO_HERE}
             return template.render(_inner_context(context, values))
-        key = (
-            "results",
-            template.origin.name,
-            get_language(),
-            bool(values["results"]),
-            values["num_sorted_fields"],
-            tuple(str(field) for field in values["result_hidden_fields"]),
-            tuple(
-                tuple((name, _printed(value)) for name, value in sorted(header.items()))
-                for header in values["result_headers"]
-            ),
-        )
-        marked = {**values, "body": _ROWS_GO_HERE}
-        head, found, tail = kept(key, lambda: template.render(_inner_context(context, marked))).partition(
-            _ROWS_GO_HERE
-        )
+
+        head, found, tail = kept(key, marked).partition(_ROWS_GO_HERE)
         if not found:  # a template of the app's own that does not print body
-            return template.render(_inner_context(context, values))
+            return template.render(_inner_context(context, self.func(*args, **kwargs)))
         return mark_safe(head + body + tail)  # Django's template's output around escaped rows
 
 

@@ -324,6 +324,7 @@ def scalable_result_list_tag(parser, token):
         parser,
         token,
         func=scalable_result_list,
+        body=_body,
         template_name="bounded_change_list_results.html",
         takes_context=False,
     )
