@@ -287,9 +287,11 @@ def _body(cl):
     """The table's rows as the template's loop prints them, or ``None`` where Django's do."""
     if not _covered(cl):
         return None
-    columns, url = _columns(cl), _link_maker(cl)
+    url, columns = _link_maker(cl), []
 
     def render(result):
+        if not columns:  # worked out for the first row not kept (householdsvc.core.admin_row_memo)
+            columns.extend(_columns(cl))
         return f"\n\n<tr>{_cells(columns, url, result)}</tr>\n"
 
     rows = kept_rows(cl, url, render)
