@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin.templatetags import admin_list
 from django.contrib.admin.templatetags.admin_list import items_for_result
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import Max, Min
@@ -19,6 +20,7 @@ from householdsvc.core import admin_fetch, admin_row_memo
 from householdsvc.core.admin import QuickLinkChangeList, table_bounds
 from householdsvc.core.admin_fetch import light_rows
 from requests_app.models import PaymentStatus, ServiceRequest, Status
+from tests.catalog.factories import ServiceFactory
 from tests.requests_app.factories import ServiceRequestFactory, request_in_state
 
 pytestmark = pytest.mark.django_db
@@ -220,3 +222,24 @@ def test_each_ordering_has_its_own_statement(admin_browser, mixed_requests):
         assert _table(response.content.decode()) == _djangos_table(cl, _orm_rows(cl))
 
     assert len(admin_fetch._statements) == 4
+
+
+def _djangos_filters(response) -> list[str]:
+    cl = response.context["cl"]
+    return [admin_list.admin_list_filter(cl, spec) for spec in cl.filter_specs]
+
+
+def test_kept_filters_follow_the_catalogue_and_the_language(admin_browser, open_request):
+    for _ in range(2):  # the second time kept by the filters' state
+        response = admin_browser.get(CHANGELIST)
+        assert all(expected in response.content.decode() for expected in _djangos_filters(response))
+
+    ServiceFactory(name="Window washing")
+    response = admin_browser.get(CHANGELIST)
+    assert "Window washing" in response.content.decode()
+    assert all(expected in response.content.decode() for expected in _djangos_filters(response))
+
+    admin_browser.cookies["django_language"] = "hi"
+    with translation.override("hi"):
+        response = admin_browser.get(CHANGELIST)
+        assert all(expected in response.content.decode() for expected in _djangos_filters(response))
