@@ -264,7 +264,7 @@ class QuickLinkChangeList(ChangeList):
             found = _query_strings[key] = super().get_query_string(new_params, remove)
         return found
 
-    def url_for_result(self, result):
+    def url_for_result(self, result):  # a function of the primary key (admin_row_memo)
         pk = getattr(result, self.pk_attname)
         if not isinstance(pk, int):
             return super().url_for_result(result)
@@ -273,6 +273,8 @@ class QuickLinkChangeList(ChangeList):
             self._change_url = placeholder.rsplit("/0/", 1)
         head, tail = self._change_url
         return f"{head}/{pk}/{tail}"
+
+    url_for_result.from_primary_key = True
 
 
 @lru_cache(maxsize=16)

@@ -20,6 +20,8 @@ own ``from_db``, an ordering on an annotation) is left to ``only()``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
 from django.db.models.base import ModelState
@@ -178,17 +180,16 @@ def _read(db: str, key: tuple | None, make_query) -> list[tuple]:
     return _run_prepared(db, sql, width)
 
 
-def light_rows(queryset, names) -> tuple[list, list] | None:
+def light_rows(queryset, names) -> tuple[LazyRows, list] | None:
     """The page's rows as instances holding exactly ``names`` (``list_only``'s spelling) and
-    their related rows, with the tuple of values each was made of; ``None`` when ``plan`` says
-    only() must do it."""
+    their related rows (made when first used), with the tuple of values each is made of;
+    ``None`` when ``plan`` says only() must do it."""
     model = queryset.model
     layout = plan(model, names)
     if layout is None:
         return None
     paths, own, relations = layout
     db = queryset.db
-    width = len(own)
     related = [
         (
             field.name,
@@ -199,9 +200,35 @@ def light_rows(queryset, names) -> tuple[list, list] | None:
         )
         for field, attnames in relations.values()
     ]
-    new = object.__new__
     key = _statement_key(queryset, paths) if connections[db].vendor == "postgresql" else None
-    rows, read = [], _read(db, key, lambda: page_values(queryset).values_list(*paths))
+    read = _read(db, key, lambda: page_values(queryset).values_list(*paths))
+    return LazyRows(len(read), lambda: _instances(model, db, own, related, read)), read
+
+
+class LazyRows(Sequence):
+    """The page's instances, made on first use: a page whose rows are all kept by their values
+    (householdsvc.core.admin_row_memo) needs only how many there are."""
+
+    def __init__(self, count: int, make):
+        self._count, self._make, self._rows = count, make, None
+
+    def _all(self) -> list:
+        if self._rows is None:
+            self._rows = self._make()
+        return self._rows
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index):
+        return self._all()[index]
+
+    def __iter__(self):
+        return iter(self._all())
+
+
+def _instances(model, db, own, related, read) -> list:
+    new, width, rows = object.__new__, len(own), []
     for values in read:
         obj = new(model)
         obj.__dict__.update(zip(own, values[:width], strict=True))
@@ -221,4 +248,4 @@ def light_rows(queryset, names) -> tuple[list, list] | None:
             remote_state.adding, remote_state.db = False, db
             cache[name] = remote
         rows.append(obj)
-    return rows, read
+    return rows

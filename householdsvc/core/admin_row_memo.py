@@ -19,7 +19,7 @@ import contextlib
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.db import connections
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, get_script_prefix
 from django.utils import formats, timezone
 from django.utils.translation import get_language
 
@@ -78,17 +78,23 @@ def kept_rows(cl, url, render) -> list[str] | None:
     values = getattr(cl, "result_values", None)
     if values is None or not getattr(cl.model_admin, "list_cells_from_values", False):
         return None
+    # A link made of the primary key alone (among the values) and the page's filters needs no
+    # instance: it is in the key through them; another changelist's link is put in the key.
+    by_key = getattr(type(cl).url_for_result, "from_primary_key", False)
     page = _page_key(cl)
+    if by_key:
+        page = (*page, get_script_prefix(), cl.model_admin.admin_site.name, cl.preserved_filters)
     database = connections[cl.queryset.db]
-    out = []
-    for result, shown in zip(cl.result_list, values, strict=True):
-        key = (page, shown, _link(url, result))
+    rows, out = cl.result_list, []
+    for index, shown in enumerate(values):
+        key = (page, shown) if by_key else (page, shown, _link(url, rows[index]))
         try:
             html = _rows.get(key)
         except TypeError:  # a value that cannot be a key (a JSON list…): not kept
-            out.append(render(result))
+            out.append(render(rows[index]))
             continue
         if html is None:
+            result = rows[index]
             watch = _QueryWatch()
             with database.execute_wrapper(watch):
                 html = render(result)

@@ -243,3 +243,13 @@ def test_kept_filters_follow_the_catalogue_and_the_language(admin_browser, open_
     with translation.override("hi"):
         response = admin_browser.get(CHANGELIST)
         assert all(expected in response.content.decode() for expected in _djangos_filters(response))
+
+
+def test_a_page_of_kept_rows_makes_no_instance(admin_browser, mixed_requests):
+    first = admin_browser.get(CHANGELIST)
+    again = admin_browser.get(CHANGELIST)
+
+    rows = again.context["cl"].result_list
+    assert rows._rows is None and len(rows) == 4  # the rows came from the kept HTML
+    assert _table(again.content.decode()) == _table(first.content.decode())
+    assert [row.pk for row in rows] == [row.pk for row in first.context["cl"].result_list]
