@@ -235,7 +235,10 @@ class QuickLinkChangeList(ChangeList):
     """Each row's change link from one ``reverse()`` per page rather than one per row, and the
     page's rows read with only the columns the table shows when the admin names them
     (``list_only``): a request and its three joined rows are some eighty columns, most of them
-    dates parsed for nothing. The actions and the filters keep the whole queryset."""
+    dates parsed for nothing. They are read as values and made into instances by hand
+    (householdsvc.core.admin_fetch), the values kept in ``result_values`` for the rows' memo
+    (householdsvc.core.admin_row_memo); what that cannot read goes through ``only()``. The
+    actions and the filters keep the whole queryset."""
 
     result_values = None
 
