@@ -1,10 +1,12 @@
-"""The changelist's results table and actions bar, their templates' output kept.
+"""The changelist's results table, actions bar and pagination, their templates' output kept.
 
 Both print a handful of values through Django's templates (admin/change_list_results.html and
 admin/actions.html, or an app's own, chosen as ``InclusionAdminNode`` chooses): the table's
 headers (each with its sort links) around the rows, and the action select with the selection
 counter. The same values print the same HTML, so it is kept (householdsvc.core.admin_sidebar's
 bounded store) under those values and the language, and rendered only for values not seen yet.
+
+The pagination likewise, by the page, the pages it offers and the filters its links keep.
 
 The table is rendered once with a marker where the rows go (householdsvc.core.admin_rows gives
 them whole) and kept as the part before and after it. What these do not cover (rows Django's
@@ -48,14 +50,18 @@ def _inner_context(context, values):
     return inner
 
 
+def _params(params: dict) -> tuple:
+    """A changelist's parameters as a key, each value with its type, a list as a tuple."""
+    return tuple(
+        (name, type(value), tuple(value) if isinstance(value, list) else value)
+        for name, value in sorted(params.items())
+    )
+
+
 def _header_inputs(cl) -> tuple:
     """What ``result_headers`` reads: the admin, its columns and which may be sorted, the sorting
     in force and the filters its sort links keep (``TypeError`` for a value not fit for a key)."""
     model_admin = cl.model_admin
-    params = tuple(
-        (name, type(value), tuple(value) if isinstance(value, list) else value)
-        for name, value in sorted(cl.filter_params.items())
-    )
     key = (
         type(model_admin).__module__,
         type(model_admin).__qualname__,
@@ -63,7 +69,7 @@ def _header_inputs(cl) -> tuple:
         tuple(cl.list_display),
         None if cl.sortable_by is None else tuple(cl.sortable_by),
         tuple(cl.get_ordering_field_columns().items()),
-        params,
+        _params(cl.filter_params),
     )
     hash(key)
     return key
@@ -125,3 +131,34 @@ class KeptActionsNode(InclusionAdminNode):
             len(cl.result_list),
         )
         return kept(key, lambda: template.render(_inner_context(context, context)))
+
+
+class KeptPaginationNode(InclusionAdminNode):
+    """``{% pagination cl %}``, its output kept by the page, the pages offered and the filters
+    the links keep (each link is a query string and a template tag otherwise)."""
+
+    def render(self, context):
+        template = _template(self, context)
+        args, kwargs = self.get_resolved_arguments(context)
+        cl = args[0]
+        values = self.func(*args, **kwargs)
+        values["page_range"] = tuple(values["page_range"])  # a generator, printed once
+        try:
+            key = (
+                "pagination",
+                template.origin.name,
+                get_language(),
+                cl.opts.label,
+                cl.page_num,
+                cl.paginator.num_pages,
+                cl.result_count,
+                bool(cl.formset),
+                values["pagination_required"],
+                values["show_all_url"],
+                values["page_range"],
+                _params(cl.filter_params),
+            )
+            hash(key)
+        except TypeError:
+            return template.render(_inner_context(context, values))
+        return kept(key, lambda: template.render(_inner_context(context, values)))

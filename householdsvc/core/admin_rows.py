@@ -38,7 +38,7 @@ from django.utils.hashable import make_hashable
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from householdsvc.core.admin_kept_parts import KeptActionsNode, KeptResultListNode
+from householdsvc.core.admin_kept_parts import KeptActionsNode, KeptPaginationNode, KeptResultListNode
 from householdsvc.core.admin_row_memo import kept_rows
 from householdsvc.core.admin_sidebar import (
     cached_app_list,
@@ -318,6 +318,14 @@ def scalable_result_list(cl):
 def kept_admin_actions_tag(parser, token):
     """``{% admin_actions %}``, its output kept (householdsvc.core.admin_kept_parts)."""
     return KeptActionsNode(parser, token, func=admin_list.admin_actions, template_name="actions.html")
+
+
+@register.tag(name="kept_pagination")
+def kept_pagination_tag(parser, token):
+    """``{% pagination cl %}``, its output kept (householdsvc.core.admin_kept_parts)."""
+    return KeptPaginationNode(
+        parser, token, func=admin_list.pagination, template_name="pagination.html", takes_context=False
+    )
 
 
 @register.tag(name="scalable_result_list")

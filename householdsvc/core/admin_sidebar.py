@@ -31,7 +31,7 @@ from django.utils.functional import Promise
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import get_language
 
-_KEEP = 256
+_KEEP = 1024  # the sidebars, filters, tables' frames, actions bars and paginations kept
 _rendered: OrderedDict[tuple, str] = OrderedDict()
 
 

@@ -253,3 +253,16 @@ def test_a_page_of_kept_rows_makes_no_instance(admin_browser, mixed_requests):
     assert rows._rows is None and len(rows) == 4  # the rows came from the kept HTML
     assert _table(again.content.decode()) == _table(first.content.decode())
     assert [row.pk for row in rows] == [row.pk for row in first.context["cl"].result_list]
+
+
+@pytest.mark.parametrize("query", [{}, {"p": "2"}, {"p": "2", "status__exact": Status.REQUESTED}])
+def test_the_kept_pagination_is_djangos(admin_browser, mixed_requests, monkeypatch, query):
+    monkeypatch.setattr(MODEL_ADMIN, "list_per_page", 1)
+    for _ in range(2):  # the second time kept
+        response = admin_browser.get(CHANGELIST, query)
+        cl = response.context["cl"]
+        expected = Template("{% load admin_list %}{% pagination cl %}").render(
+            Context({"cl": cl, "opts": cl.opts})
+        )
+        assert 'class="paginator"' in expected
+        assert expected in response.content.decode()
