@@ -1,4 +1,5 @@
-"""The changelist's results table, actions bar and pagination, their templates' output kept.
+"""The changelist's results table, actions bar, pagination and search box, their templates'
+output kept.
 
 Both print a handful of values through Django's templates (admin/change_list_results.html and
 admin/actions.html, or an app's own, chosen as ``InclusionAdminNode`` chooses): the table's
@@ -6,7 +7,7 @@ headers (each with its sort links) around the rows, and the action select with t
 counter. The same values print the same HTML, so it is kept (householdsvc.core.admin_sidebar's
 bounded store) under those values and the language, and rendered only for values not seen yet.
 
-The pagination likewise, by the page, the pages it offers and the filters its links keep.
+The pagination and the search box likewise, by the page, the pages it offers and the filters its links keep.
 
 The table is rendered once with a marker where the rows go (householdsvc.core.admin_rows gives
 them whole) and kept as the part before and after it. What these do not cover (rows Django's
@@ -40,6 +41,12 @@ def _template(node, context):
             f"admin/{node.template_name}",
         ]
     )
+
+
+def _ours(node, template) -> bool:
+    """The site-wide template (Django's or this project's), whose every printed value is in the
+    key; an app's or model's own may print more of the context, so it is rendered every time."""
+    return template.origin.template_name == f"admin/{node.template_name}"
 
 
 def _inner_context(context, values):
@@ -92,7 +99,7 @@ class KeptResultListNode(InclusionAdminNode):
             inputs = None if body is None else _header_inputs(args[0])
         except TypeError:
             inputs = None
-        if inputs is None:
+        if inputs is None or not _ours(self, template):
             return template.render(_inner_context(context, self.func(*args, **kwargs)))
         key = ("results", template.origin.name, get_language(), bool(body.strip()), inputs)
 
@@ -113,7 +120,7 @@ class KeptActionsNode(InclusionAdminNode):
         context["action_index"] = context.get("action_index", -1) + 1  # what admin_actions does
         template = _template(self, context)
         form, cl = context.get("action_form"), context.get("cl")
-        if type(form) is not helpers.ActionForm or form.is_bound or cl is None:
+        if type(form) is not helpers.ActionForm or form.is_bound or cl is None or not _ours(self, template):
             return template.render(_inner_context(context, context))
         key = (
             "actions",
@@ -143,6 +150,8 @@ class KeptPaginationNode(InclusionAdminNode):
         cl = args[0]
         values = self.func(*args, **kwargs)
         values["page_range"] = tuple(values["page_range"])  # a generator, printed once
+        if not _ours(self, template):
+            return template.render(_inner_context(context, values))
         try:
             key = (
                 "pagination",
@@ -157,6 +166,40 @@ class KeptPaginationNode(InclusionAdminNode):
                 values["show_all_url"],
                 values["page_range"],
                 _params(cl.filter_params),
+            )
+            hash(key)
+        except TypeError:
+            return template.render(_inner_context(context, values))
+        return kept(key, lambda: template.render(_inner_context(context, values)))
+
+
+class KeptSearchFormNode(InclusionAdminNode):
+    """``{% search_form cl %}``, its output kept by the search, the count and the parameters it
+    carries as hidden fields."""
+
+    def render(self, context):
+        template = _template(self, context)
+        args, kwargs = self.get_resolved_arguments(context)
+        cl = args[0]
+        values = self.func(*args, **kwargs)
+        if not _ours(self, template):
+            return template.render(_inner_context(context, values))
+        try:
+            key = (
+                "search",
+                template.origin.name,
+                get_language(),
+                cl.opts.label,
+                bool(cl.search_fields),
+                _printed(cl.search_help_text),
+                cl.query,
+                cl.result_count,
+                cl.full_result_count,
+                bool(cl.show_full_result_count),
+                bool(cl.is_popup),
+                bool(cl.add_facets),
+                values["show_result_count"],
+                _params(cl.params),
             )
             hash(key)
         except TypeError:

@@ -38,7 +38,12 @@ from django.utils.hashable import make_hashable
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from householdsvc.core.admin_kept_parts import KeptActionsNode, KeptPaginationNode, KeptResultListNode
+from householdsvc.core.admin_kept_parts import (
+    KeptActionsNode,
+    KeptPaginationNode,
+    KeptResultListNode,
+    KeptSearchFormNode,
+)
 from householdsvc.core.admin_row_memo import kept_rows
 from householdsvc.core.admin_sidebar import (
     cached_app_list,
@@ -325,6 +330,14 @@ def kept_pagination_tag(parser, token):
     """``{% pagination cl %}``, its output kept (householdsvc.core.admin_kept_parts)."""
     return KeptPaginationNode(
         parser, token, func=admin_list.pagination, template_name="pagination.html", takes_context=False
+    )
+
+
+@register.tag(name="kept_search_form")
+def kept_search_form_tag(parser, token):
+    """``{% search_form cl %}``, its output kept (householdsvc.core.admin_kept_parts)."""
+    return KeptSearchFormNode(
+        parser, token, func=admin_list.search_form, template_name="search_form.html", takes_context=False
     )
 
 

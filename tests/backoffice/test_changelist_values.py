@@ -16,7 +16,7 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
 
-from householdsvc.core import admin_fetch, admin_row_memo
+from householdsvc.core import admin_fetch, admin_row_memo, admin_sidebar
 from householdsvc.core.admin import QuickLinkChangeList, table_bounds
 from householdsvc.core.admin_fetch import light_rows
 from requests_app.models import PaymentStatus, ServiceRequest, Status
@@ -266,3 +266,24 @@ def test_the_kept_pagination_is_djangos(admin_browser, mixed_requests, monkeypat
         )
         assert 'class="paginator"' in expected
         assert expected in response.content.decode()
+
+
+@pytest.mark.parametrize("query", [{}, {"q": "Alice"}, {"q": "Alice", "status__exact": Status.REQUESTED}])
+def test_the_kept_search_box_is_the_templates(admin_browser, mixed_requests, query):
+    for _ in range(2):  # the second time kept
+        response = admin_browser.get(CHANGELIST, query)
+        cl = response.context["cl"]
+        expected = Template("{% load admin_list %}{% search_form cl %}").render(
+            Context({"cl": cl, "opts": cl.opts})
+        )
+        assert 'id="changelist-search"' in expected
+        assert expected in response.content.decode()
+
+
+def test_every_part_is_kept(admin_browser, mixed_requests):
+    admin_sidebar._rendered.clear()
+
+    admin_browser.get(CHANGELIST)
+
+    kinds = {key[0] for key in admin_sidebar._rendered}
+    assert {"results", "actions", "pagination", "search", "filter", "filter-state", "sidebar"} <= kinds
