@@ -75,6 +75,9 @@ class ServiceRequestAdmin(
         *("payment_status", "created_at", "service__name"),
         *("customer__full_name", "customer__email", "professional__full_name", "professional__email"),
     )
+    # The columns show those values and nothing else (no clock, no user): a row's HTML is kept
+    # by them (householdsvc.core.admin_row_memo).
+    list_cells_from_values = True
     list_filter = (
         "status",
         "service__kind",

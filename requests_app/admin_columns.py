@@ -11,20 +11,16 @@ from functools import lru_cache
 
 from django.contrib import admin
 from django.utils.html import format_html
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from catalog.templatetags.money import money
+from householdsvc.core.admin_rows import in_language
 from requests_app.models import PaymentStatus, Status
 
 
 @lru_cache(maxsize=16)
 def _labels(choices, language: str | None) -> dict[str, str]:
     return {value: str(label) for value, label in choices.choices}
-
-
-def _label(choices, value) -> str:
-    return _labels(choices, get_language()).get(value, value)
 
 
 @lru_cache(maxsize=4096)
@@ -34,7 +30,8 @@ def _money(amount, language: str | None) -> str:
 
 @lru_cache(maxsize=64)
 def _badge(status, language: str | None):
-    return format_html('<span class="status-badge status-{}">{}</span>', status, _label(Status, status))
+    label = _labels(Status, language).get(status, status)
+    return format_html('<span class="status-badge status-{}">{}</span>', status, label)
 
 
 @lru_cache(maxsize=4096)
@@ -43,9 +40,11 @@ def _estimate(amount, language: str | None):
 
 
 class RequestColumnsMixin:
+    # in_language: the table reads the language once a page and hands it to these.
     @admin.display(description=_("status"), ordering="status")
-    def status_badge(self, service_request):
-        return _badge(service_request.status, get_language())
+    @in_language
+    def status_badge(self, service_request, language):
+        return _badge(service_request.status, language)
 
     @admin.display(description=_("customer"))
     def customer_name(self, service_request):
@@ -57,13 +56,15 @@ class RequestColumnsMixin:
         return (professional.full_name or professional.email) if professional else "—"
 
     @admin.display(description=_("price"))
-    def price(self, service_request):
+    @in_language
+    def price(self, service_request, language):
         """The final price once the job is done, else the estimate."""
-        language = get_language()
         if service_request.final_price is not None:
             return _money(service_request.final_price, language)
         return _estimate(service_request.price_estimate, language)
 
     @admin.display(description=_("payment"), ordering="payment_status")
-    def payment(self, service_request):
-        return _label(PaymentStatus, service_request.payment_status)
+    @in_language
+    def payment(self, service_request, language):
+        status = service_request.payment_status
+        return _labels(PaymentStatus, language).get(status, status)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import html
 from functools import lru_cache
 from types import SimpleNamespace
 
@@ -30,11 +31,13 @@ from django.db import connections
 from django.db.models import Max, Min, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from householdsvc.core import admin_fetch
+from householdsvc.core.admin_rows import in_language
+from householdsvc.core.prepared import prepared_cursor
 
 # Beyond this many matches the admin shows "10,000" pages' worth as the count: an admin looking
 # for something narrows the search long before page 100.
@@ -125,6 +128,22 @@ def search_people_and_numbers(queryset, term: str, *, number_fields=("pk",), tex
 # --- Date drill-down --------------------------------------------------------------------------
 
 
+def table_bounds(queryset: QuerySet, field_name: str) -> tuple:
+    """``(MIN, MAX)`` of a column over the queryset. Over a whole PostgreSQL table, a statement
+    prepared once per connection: the ORM's aggregate is a clone and a compilation each page,
+    and PostgreSQL weighs every index of the table against the two probes each time it plans."""
+    field = queryset.model._meta.get_field(field_name)
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql" or not is_unfiltered(queryset) or not field.concrete:
+        bounds = queryset.order_by().aggregate(first=Min(field_name), last=Max(field_name))
+        return bounds["first"], bounds["last"]
+    quote = connection.ops.quote_name
+    column, table = quote(field.column), quote(queryset.model._meta.db_table)
+    with prepared_cursor(queryset.db) as cursor:
+        cursor.execute(f"SELECT MIN({column}), MAX({column}) FROM {table}")
+        return cursor.fetchone()
+
+
 def bounded_date_hierarchy(cl) -> dict | None:
     """What the admin's ``date_hierarchy`` tag shows, without its ``SELECT DISTINCT`` over every
     matching row (a full scan at a million requests): the years offered are those between the
@@ -181,12 +200,10 @@ def bounded_date_hierarchy(cl) -> dict | None:
         }
     # The whole table's first and last dates: two probes of the index. The same over a filtered
     # queryset can walk most of that index looking for a rare match.
-    bounds = cl.root_queryset.order_by().aggregate(first=Min(field_name), last=Max(field_name))
-    if not bounds["first"]:
+    bounds = table_bounds(cl.root_queryset, field_name)
+    if not bounds[0]:
         return {"back": None, "choices": []}
-    first, last = (
-        timezone.localtime(value) if timezone.is_aware(value) else value for value in bounds.values()
-    )
+    first, last = (timezone.localtime(value) if timezone.is_aware(value) else value for value in bounds)
     return {
         "back": None,
         "choices": [
@@ -199,19 +216,58 @@ def bounded_date_hierarchy(cl) -> dict | None:
 # --- Together, for a ModelAdmin ----------------------------------------------------------------
 
 
+_QUERY_STRINGS_KEPT = 4096
+_query_strings: dict[tuple, str] = {}
+
+
+def _hashable(params: dict) -> tuple:
+    """The parameters as a key, in their order: each value with its type (``True`` and ``1``
+    are equal keys but print apart), a list as a tuple; hash() checks the rest."""
+    key = tuple(
+        (name, type(value), tuple((type(v), v) for v in value) if isinstance(value, list) else value)
+        for name, value in params.items()
+    )
+    hash(key)
+    return key
+
+
 class QuickLinkChangeList(ChangeList):
     """Each row's change link from one ``reverse()`` per page rather than one per row, and the
     page's rows read with only the columns the table shows when the admin names them
     (``list_only``): a request and its three joined rows are some eighty columns, most of them
-    dates parsed for nothing. The actions and the filters keep the whole queryset."""
+    dates parsed for nothing. They are read as values and made into instances by hand
+    (householdsvc.core.admin_fetch), the values kept in ``result_values`` for the rows' memo
+    (householdsvc.core.admin_row_memo); what that cannot read goes through ``only()``. The
+    actions and the filters keep the whole queryset."""
+
+    result_values = None
 
     def get_results(self, request):
         super().get_results(request)
         fields = getattr(self.model_admin, "list_only", None)
         if fields and isinstance(self.result_list, QuerySet) and not self.list_editable:
-            self.result_list = self.result_list.only(*fields)
+            fetched = admin_fetch.light_rows(self.result_list, fields)
+            if fetched is None:
+                self.result_list = self.result_list.only(*fields)
+            else:  # the values too: householdsvc.core.admin_row_memo keeps rows by them
+                self.result_list, self.result_values = fetched
 
-    def url_for_result(self, result):
+    def get_query_string(self, new_params=None, remove=None):
+        """Django's, kept per filters, change and removal: a page asks for some seventy (each
+        filter's choices, the pages, the date drill-down, the sort links), each a copy, a sort
+        and an urlencode of the same parameters."""
+        try:
+            key = (_hashable(self.filter_params), _hashable(new_params or {}), tuple(remove or ()))
+        except TypeError:  # a value that cannot be a key: Django's, as it is
+            return super().get_query_string(new_params, remove)
+        found = _query_strings.get(key)
+        if found is None:
+            if len(_query_strings) >= _QUERY_STRINGS_KEPT:
+                _query_strings.clear()
+            found = _query_strings[key] = super().get_query_string(new_params, remove)
+        return found
+
+    def url_for_result(self, result):  # a function of the primary key (admin_row_memo)
         pk = getattr(result, self.pk_attname)
         if not isinstance(pk, int):
             return super().url_for_result(result)
@@ -220,6 +276,8 @@ class QuickLinkChangeList(ChangeList):
             self._change_url = placeholder.rsplit("/0/", 1)
         head, tail = self._change_url
         return f"{head}/{pk}/{tail}"
+
+    url_for_result.from_primary_key = True
 
 
 @lru_cache(maxsize=16)
@@ -242,14 +300,16 @@ class ScalableChangelistMixin:
     def get_changelist(self, request, **kwargs):
         return QuickLinkChangeList
 
-    def action_checkbox(self, obj):
+    @in_language
+    def action_checkbox(self, obj, language):
         """Django's checkbox column, written out: the same HTML as its ``CheckboxInput`` render,
         which goes through the template engine once per row."""
         # format_html's result, put together by hand (two of them a row): the label's text is
         # escaped into the translated sentence, which itself is the catalogue's, left as is.
-        label = _checkbox_label(get_language()).format(escape(str(obj)))
+        # html.escape is what django.utils.html.escape does, without its lazy-argument wrapper.
+        label = _checkbox_label(language).format(html.escape(str(obj)))
         return mark_safe(
-            f'<input type="checkbox" name="{helpers.ACTION_CHECKBOX_NAME}" value="{escape(str(obj.pk))}"'
+            f'<input type="checkbox" name="{helpers.ACTION_CHECKBOX_NAME}" value="{html.escape(str(obj.pk))}"'
             f' class="action-select" aria-label="{label}">'
         )
 

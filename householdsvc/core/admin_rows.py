@@ -16,6 +16,7 @@ Whatever this does not cover (an editable list, a popup, a ``to_field``) goes th
 from __future__ import annotations
 
 import datetime
+import functools
 import html
 from collections.abc import Callable
 
@@ -23,7 +24,6 @@ from django import template
 from django.conf import settings
 from django.contrib.admin.templatetags import admin_list
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
-from django.contrib.admin.templatetags.base import InclusionAdminNode
 from django.contrib.admin.utils import (
     _get_non_gfk_field,
     display_for_field,
@@ -36,8 +36,20 @@ from django.urls import NoReverseMatch
 from django.utils import formats
 from django.utils.hashable import make_hashable
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
-from householdsvc.core.admin_sidebar import cached_app_list, cached_nav_sidebar, kept_list_filter
+from householdsvc.core.admin_kept_parts import (
+    KeptActionsNode,
+    KeptPaginationNode,
+    KeptResultListNode,
+    KeptSearchFormNode,
+)
+from householdsvc.core.admin_row_memo import kept_rows
+from householdsvc.core.admin_sidebar import (
+    cached_app_list,
+    cached_nav_sidebar,
+    kept_list_filter,
+)
 from householdsvc.core.datefmt import MemoFormat
 
 register = template.Library()
@@ -48,13 +60,14 @@ register.simple_tag(cached_app_list, takes_context=True, name="cached_app_list")
 
 
 class _Column:
-    """One column of the table: its ``class`` attribute, whether it holds the change link, and
-    ``cell(result) -> (html, nowrap)``."""
+    """One column of the table: its ``class`` attribute (without and with ``nowrap``), whether
+    it holds the change link, and ``cell(result) -> (html, nowrap)``."""
 
-    __slots__ = ("cell", "classes", "link")
+    __slots__ = ("attrs", "cell", "link", "nowrap_attrs")
 
     def __init__(self, classes: str, link: bool, cell: Callable):
-        self.classes, self.link, self.cell = classes, link, cell
+        self.attrs, self.nowrap_attrs = f' class="{classes}"', f' class="{classes} nowrap"'
+        self.link, self.cell = link, cell
 
 
 _TEXT = (str, SafeString)
@@ -72,25 +85,42 @@ def _model_field(opts, name):
         return None
 
 
-def _value_cell(name, model_admin, empty):
+def in_language(method):
+    """An admin column ``method(model_admin, obj, language)`` as the admin's ``(model_admin,
+    obj)``: Django (and anyone) calls it with the active language, the table with the language
+    it reads once per page (``get_language`` is a context-variable lookup, and a page of
+    columns asked for it some seven hundred times)."""
+
+    @functools.wraps(method)
+    def column(model_admin, obj):
+        return method(model_admin, obj, get_language())
+
+    column.with_language = method
+    return column
+
+
+def _value_cell(name, model_admin, empty, language):
     """A callable, an admin method or a model attribute: lookup_field's value, then
     display_for_value. The first two are resolved here once (lookup_field tries the model's
     fields first, raising and catching an exception per cell)."""
     if callable(name):
-        attr = name
+        attr = call = name
     elif hasattr(model_admin, name) and name != "__str__":
-        attr = getattr(model_admin, name)
+        attr = call = getattr(model_admin, name)
+        in_page_language = getattr(attr, "with_language", None)
+        if in_page_language is not None:
+            call = functools.partial(_call_in, in_page_language, model_admin, language)
     else:
-        attr = None
+        attr = call = None
     if attr is not None:
         boolean = getattr(attr, "boolean", False)
         empty = getattr(attr, "empty_value_display", empty)
 
     def cell(result):
-        if attr is None:
+        if call is None:
             return _model_attribute_cell(name, model_admin, empty, result)
         try:
-            value = _blank_as_empty(attr(result))
+            value = _blank_as_empty(call(result))
         except ObjectDoesNotExist:
             return empty, False
         if type(value) in _TEXT and value and not boolean:
@@ -98,6 +128,10 @@ def _value_cell(name, model_admin, empty):
         return display_for_value(value, empty, boolean), isinstance(value, datetime.date | datetime.time)
 
     return cell
+
+
+def _call_in(method, model_admin, language, obj):
+    return method(model_admin, obj, language)
 
 
 def _model_attribute_cell(name, model_admin, empty, result):
@@ -132,7 +166,7 @@ def _field_cell(field, empty, *, link: bool):
 
     elif isinstance(field, models.DateTimeField):
         # formats.localize(template_localtime(value)), each piece of the format made once.
-        shape = MemoFormat(formats.get_format("DATETIME_FORMAT"))
+        shape = MemoFormat(formats.get_format("DATETIME_FORMAT"), for_page=True)
         empty_values = field.empty_values
 
         def shown(result):
@@ -167,6 +201,7 @@ def _auto_field_cell(field, empty):
 def _columns(cl) -> list[_Column]:
     model_admin, opts = cl.model_admin, cl.lookup_opts
     empty = model_admin.get_empty_value_display()
+    language = get_language()
     columns, first = [], True
     for index, name in enumerate(cl.list_display):
         if cl.list_display_links is None:
@@ -180,7 +215,7 @@ def _columns(cl) -> list[_Column]:
             classes = "action-checkbox"
         field = None if callable(name) else _model_field(opts, name)
         if field is None:
-            cell = _value_cell(name, model_admin, empty)
+            cell = _value_cell(name, model_admin, empty, language)
         elif field.auto_created:
             cell = _auto_field_cell(field, empty)
         else:
@@ -218,14 +253,13 @@ def _escaped(value) -> str:
     return html.escape(str(value))
 
 
-def _row(columns, url, result):
-    """The row's cells as one safe string: the template's ``{% for item in result %}`` then
-    prints it once instead of once per cell."""
+def _cells(columns, url, result) -> str:
+    """The row's cells, every part escaped: what Django's ``{% for item in result %}`` prints."""
     cells, first = [], True
     for column in columns:
         shown, nowrap = column.cell(result)
         # Django's class attribute is not escaped either: the names are the admin's own.
-        attrs = f' class="{column.classes}{" nowrap" if nowrap else ""}"'
+        attrs = column.nowrap_attrs if nowrap else column.attrs
         if column.link:
             tag = "th" if first else "td"
             first = False
@@ -238,7 +272,7 @@ def _row(columns, url, result):
             cells.append(f"<{tag}{attrs}>{inner}</{tag}>")
         else:
             cells.append(f"<td{attrs}>{_escaped(shown)}</td>")
-    return admin_list.ResultList(None, [mark_safe("".join(cells))])  # every part escaped above
+    return "".join(cells)
 
 
 def _covered(cl) -> bool:
@@ -246,30 +280,74 @@ def _covered(cl) -> bool:
 
 
 def scalable_results(cl):
+    """``admin_list.results(cl)``: each row as one safe string of its cells."""
     if not _covered(cl):
         return list(admin_list.results(cl))
     columns, url = _columns(cl), _link_maker(cl)
-    return [_row(columns, url, result) for result in cl.result_list]
+    # every part escaped by _cells
+    return [admin_list.ResultList(None, [mark_safe(_cells(columns, url, row))]) for row in cl.result_list]
+
+
+def _body(cl):
+    """The table's rows as the template's loop prints them, or ``None`` where Django's do."""
+    if not _covered(cl):
+        return None
+    url, columns = _link_maker(cl), []
+
+    def render(result):
+        if not columns:  # worked out for the first row not kept (householdsvc.core.admin_row_memo)
+            columns.extend(_columns(cl))
+        return f"\n\n<tr>{_cells(columns, url, result)}</tr>\n"
+
+    rows = kept_rows(cl, url, render)
+    if rows is None:
+        rows = [render(result) for result in cl.result_list]
+    return mark_safe("".join(rows) + "\n")  # every part escaped by _cells
 
 
 def scalable_result_list(cl):
-    """``admin_list.result_list`` with the rows from ``scalable_results``."""
+    """``admin_list.result_list`` with the rows from ``_body``."""
     headers = list(admin_list.result_headers(cl))
+    body = _body(cl)
     return {
         "cl": cl,
         "result_hidden_fields": list(admin_list.result_hidden_fields(cl)),
         "result_headers": headers,
         "num_sorted_fields": sum(1 for header in headers if header["sortable"] and header["sorted"]),
-        "results": scalable_results(cl),
+        "results": list(admin_list.results(cl)) if body is None else cl.result_list,
+        "body": body,
     }
+
+
+@register.tag(name="kept_admin_actions")
+def kept_admin_actions_tag(parser, token):
+    """``{% admin_actions %}``, its output kept (householdsvc.core.admin_kept_parts)."""
+    return KeptActionsNode(parser, token, func=admin_list.admin_actions, template_name="actions.html")
+
+
+@register.tag(name="kept_pagination")
+def kept_pagination_tag(parser, token):
+    """``{% pagination cl %}``, its output kept (householdsvc.core.admin_kept_parts)."""
+    return KeptPaginationNode(
+        parser, token, func=admin_list.pagination, template_name="pagination.html", takes_context=False
+    )
+
+
+@register.tag(name="kept_search_form")
+def kept_search_form_tag(parser, token):
+    """``{% search_form cl %}``, its output kept (householdsvc.core.admin_kept_parts)."""
+    return KeptSearchFormNode(
+        parser, token, func=admin_list.search_form, template_name="search_form.html", takes_context=False
+    )
 
 
 @register.tag(name="scalable_result_list")
 def scalable_result_list_tag(parser, token):
-    return InclusionAdminNode(
+    return KeptResultListNode(
         parser,
         token,
         func=scalable_result_list,
-        template_name="change_list_results.html",
+        body=_body,
+        template_name="bounded_change_list_results.html",
         takes_context=False,
     )

@@ -13,19 +13,28 @@ once per set of rights: householdsvc/core/backoffice_site.py), so a page's key c
 
 A list filter likewise: ``{% kept_list_filter cl spec %}`` works out the filter's choices as
 ``admin_list_filter`` does and renders the filter's template only for choices (their links,
-labels and which is selected), a title and a language it has not rendered yet.
+labels and which is selected), a title and a language it has not rendered yet; and one of
+Django's own filters is kept by its state as well, so that its choices are not worked out
+again (a link and a query string each) for a state already printed.
+
+``kept`` is that store, for others that keep a template's output (core/admin_kept_parts.py).
 """
 
 from __future__ import annotations
 
+import datetime
+import decimal
 from collections import OrderedDict
 
+from django.contrib.admin import filters
+from django.db import models
 from django.template.loader import get_template
 from django.urls import get_script_prefix, get_urlconf
+from django.utils.functional import Promise
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import get_language
 
-_KEEP = 256
+_KEEP = 1024  # the sidebars, filters, tables' frames, actions bars and paginations kept
 _rendered: OrderedDict[tuple, str] = OrderedDict()
 
 
@@ -64,12 +73,65 @@ def _kept(key, render) -> str:
     return mark_safe(html)  # Django's own template's output
 
 
+kept = _kept  # the store, for core/admin_kept_parts.py
+
+
 def _text(value) -> tuple[str, bool]:
     """A label as the template prints it: its text, and whether it is escaped there."""
     return str(value), isinstance(value, SafeData)
 
 
+# The choices() of Django's own filters: what they yield comes from the filter's state (its
+# parameters, looked-up choices, date links, field) and the changelist's query strings alone.
+_DJANGOS_CHOICES = frozenset(
+    kind.choices
+    for kind in (
+        filters.SimpleListFilter,
+        filters.BooleanFieldListFilter,
+        filters.ChoicesFieldListFilter,
+        filters.DateFieldListFilter,
+        filters.AllValuesFieldListFilter,
+        filters.RelatedFieldListFilter,
+    )
+)
+_PLAIN = (str, int, float, bool, type(None), datetime.date, datetime.time, decimal.Decimal)
+
+
+def _frozen(value):
+    """A filter's state as a key: plain values with their type, containers as tuples, a model
+    field as itself (fixed for the process); anything else is refused (``TypeError``)."""
+    if isinstance(value, _PLAIN):
+        return type(value), value
+    if isinstance(value, Promise):
+        return "lazy", str(value)
+    if isinstance(value, dict):
+        return "dict", tuple((_frozen(name), _frozen(item)) for name, item in value.items())
+    if isinstance(value, list | tuple):
+        return type(value).__name__, tuple(_frozen(item) for item in value)
+    if isinstance(value, models.Field):
+        return "field", value
+    raise TypeError(type(value).__name__)
+
+
+def _filter_state(cl, spec) -> tuple | None:
+    """What one of Django's filters prints from, when its choices need not be worked out to
+    know it: the filter's class and state (its request aside, which only facets read; never
+    shown here) and the changelist's parameters, which its links keep."""
+    if type(spec).choices not in _DJANGOS_CHOICES or cl.add_facets:
+        return None
+    try:
+        state = _frozen({name: value for name, value in vars(spec).items() if name != "request"})
+        return ("filter-state", type(spec), spec.template, get_language(), state, _frozen(cl.filter_params))
+    except TypeError:
+        return None
+
+
 def kept_list_filter(cl, spec) -> str:
+    state = _filter_state(cl, spec) if spec.template == "admin/filter.html" else None
+    if state is not None:
+        found = _rendered.get(state)
+        if found is not None:
+            return mark_safe(found)  # Django's own template's output
     title, choices = spec.title, list(spec.choices(cl))
     key = (
         "filter",
@@ -84,7 +146,10 @@ def kept_list_filter(cl, spec) -> str:
     context = {"title": title, "choices": choices, "spec": spec}
     if spec.template != "admin/filter.html":  # another template may print more of the spec
         return get_template(spec.template).render(context)
-    return _kept(key, lambda: get_template(spec.template).render(context))
+    html = _kept(key, lambda: get_template(spec.template).render(context))
+    if state is not None:
+        _kept(state, lambda: html)
+    return html
 
 
 def cached_nav_sidebar(context) -> str:

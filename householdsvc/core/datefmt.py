@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.utils import dateformat, timezone
 from django.utils.translation import get_language
 
@@ -39,8 +40,12 @@ class MemoFormat:
 
     _pieces: dict = {}  # shared by every format: (language, char, what it depends on) -> text
 
-    def __init__(self, shape: str):
+    def __init__(self, shape: str, *, for_page: bool = False):
+        """``for_page``: the dates of one page (one request), in the language and time zone
+        active now, read once rather than once a date."""
         self.shape = str(shape)
+        self.language = get_language() if for_page else None
+        self.zone = timezone.get_current_timezone() if for_page and settings.USE_TZ else None
         parts = dateformat.re_formatchars.split(self.shape)
         self.plan = [
             (bool(index % 2), part if index % 2 else dateformat.re_escaped.sub(r"\1", part))
@@ -51,10 +56,19 @@ class MemoFormat:
         self.whole = not chars <= (_BY_DATE | _BY_MINUTE | _BY_SECOND | _BY_MICROSECOND)
 
     def __call__(self, value: datetime.datetime) -> str:
-        moment = timezone.template_localtime(value)
+        zone = self.zone
+        if (
+            zone is not None
+            and isinstance(value, datetime.datetime)
+            and value.utcoffset() is not None
+            and getattr(value, "convert_to_local_time", True)
+        ):
+            moment = value.astimezone(zone)  # what template_localtime does, the zone read once
+        else:
+            moment = timezone.template_localtime(value)
         if self.whole or not isinstance(moment, datetime.datetime):
             return dateformat.format(moment, self.shape)
-        pieces, language = self._pieces, get_language()
+        pieces, language = self._pieces, self.language or get_language()
         if len(pieces) > _MEMO_LIMIT:
             pieces.clear()
         out = []
