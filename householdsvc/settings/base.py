@@ -95,9 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            # The Lucide icons memoised (the package's tag rebuilds each SVG on every use), the
-            # scalable changelists' table (householdsvc.core.admin_rows), and every admin page's
-            # kept user links and nav sidebar (householdsvc.core.backoffice_tags).
+            # Lucide icons memoised, the changelists' table, the admin's kept user links and sidebar.
             "libraries": {
                 "lucide": "householdsvc.core.icons",
                 "admin_rows": "householdsvc.core.admin_rows",
@@ -142,12 +140,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "connect_timeout", env.int("DJANGO_DB_CONNECT_TIMEOUT", default=2)
     )
     if env.bool("DJANGO_DB_POOL", default=True):
-        # Under Django's ASGI handler each request ran its sync code in a thread of its own, so
-        # a persistent connection (CONN_MAX_AGE > 0) was opened per request and never reused
-        # until the server ran out of connections. Ours keeps the threads (householdsvc.core.
-        # handler), but as many as requests ran at once. A pool per process hands each request
-        # a connection that is already open, takes it back at the end, and bounds how many.
-        # Django refuses a pool together with persistent connections, hence CONN_MAX_AGE 0.
+        # Our ASGI handler keeps a thread per request running at once (householdsvc.core.handler):
+        # a persistent connection per thread would be unbounded. A pool per process hands each
+        # request an open connection, takes it back at the end, and bounds how many. Django
+        # refuses a pool together with persistent connections, hence CONN_MAX_AGE 0.
         DATABASES["default"]["CONN_MAX_AGE"] = 0
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": env.int("DJANGO_DB_POOL_MIN", default=2),
