@@ -163,7 +163,7 @@ _FILTER_PARAMETERS = frozenset(ServiceRequestFilter.base_filters)
 
 
 def status_select(value: str):
-    """The status ``<select>`` with ``value`` chosen (a value that is no status chooses none),
+    """The status ``<select>`` with ``value`` chosen ("All" for a value that is no status),
     the HTML Django's ``Select`` makes, kept per language and value."""
     return _status_select(get_language(), value if value in Status.values else None)
 
