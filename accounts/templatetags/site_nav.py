@@ -73,15 +73,11 @@ def _link(link) -> str:
     return f'<a href="{_href(name)}"{title_attr}>{_icon(icon)}<span class="{label_class}">{shown}</span></a>'
 
 
-def bell(unread: int) -> str:
-    """The bell with its count, kept live over ``/ws/me/`` by ``accounts/bell.js``."""
-    return _bell(unread, get_language(), get_script_prefix())
-
-
 # What reads only the language and the site's URL prefix is made once per both (the two
 # arguments of each function below are its key: gettext and reverse read them).
 @lru_cache(maxsize=256)
 def _bell(unread: int, language: str, prefix: str) -> str:
+    """The bell with its count, kept live over ``/ws/me/`` by ``accounts/bell.js``."""
     label = escape(gettext("Notifications, %(unread)s unread") % {"unread": unread})
     return (
         f'<a id="bell" href="{_href("accounts:notifications")}" title="{escape(gettext("Notifications"))}" '
