@@ -10,5 +10,7 @@ class AccountsConfig(AppConfig):
         # Registers the OpenAPI description of our JWT authentication class.
         from accounts import schema_extensions  # noqa: F401
         from householdsvc.core.i18n import memoise_translations
+        from householdsvc.core.pg_timestamps import use_compiled_timestamp_loader
 
         memoise_translations()
+        use_compiled_timestamp_loader()

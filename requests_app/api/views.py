@@ -6,7 +6,6 @@ may not act on is 403 ``not_allowed``, one in the wrong state is 409 ``invalid_t
 No role check runs before the lookup, because it would answer 403 where the rule says 404.
 """
 
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -14,6 +13,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from householdsvc.core.api import Pagination
+from householdsvc.core.filters import AskedFilterBackend
 from householdsvc.core.permissions import IsCustomer
 from householdsvc.core.schema import ErrorSerializer, ValidationErrorSerializer
 from requests_app import services, start_codes
@@ -92,7 +92,7 @@ def transition_schema(summary: str, description: str, request=None):
 class ServiceRequestViewSet(viewsets.GenericViewSet):
     serializer_class = ServiceRequestSerializer
     filterset_class = ServiceRequestFilter
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [AskedFilterBackend]
     pagination_class = Pagination
     http_method_names = ["get", "post", "patch", "head", "options"]
 

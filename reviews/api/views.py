@@ -6,7 +6,6 @@ admin); anyone else gets 404. The services answer 404, then 403, then 409, after
 been parsed (400).
 """
 
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -14,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from householdsvc.core.api import Pagination
+from householdsvc.core.filters import AskedFilterBackend
 from householdsvc.core.schema import ErrorSerializer, ValidationErrorSerializer
 from reviews import services
 from reviews.api.serializers import ReviewCreateSerializer, ReviewEditSerializer, ReviewSerializer
@@ -123,7 +123,7 @@ class RequestReviewView(APIView):
 class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = ReviewSerializer
     filterset_class = ReviewFilter
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [AskedFilterBackend]
     pagination_class = Pagination
 
     def get_queryset(self):
