@@ -67,6 +67,17 @@ def fetch_rows(queryset) -> list[tuple]:
     return list(compiler.results_iter([rows], tuple_expected=True))
 
 
+class PreparedSlices:
+    """A ``values_list()`` queryset whose slices are fetched by ``fetch_rows``: what a paginator
+    that slices (``queryset[offset:offset + size]``) reads a page of an API list through."""
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+
+    def __getitem__(self, index: slice) -> list[tuple]:
+        return fetch_rows(self.queryset[index])
+
+
 @functools.cache
 def _cursor_classes(engine: str, alias: str, vendor: str):
     """The psycopg cursor class, and the wrapper that logs its statements when Django does."""
