@@ -2,11 +2,12 @@
 
 import os
 
-from django.core.asgi import get_asgi_application
+from householdsvc.core.handler import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "householdsvc.settings.local")
 
-# Django must be set up before anything imports models (the consumers do).
+# Django must be set up before anything imports models (the consumers do). The handler runs the
+# middleware chain in one thread per request (householdsvc.core.handler).
 django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402

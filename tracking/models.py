@@ -24,8 +24,13 @@ class LocationUpdate(models.Model):
     A point is recorded once: one with a ``client_id`` (the phone's name for it) once per
     reporter, id and moment; one without, once per request, reporter and moment."""
 
+    # No index of its own: every read by request is served by location_request_idx or
+    # location_trip_idx, whose first column it is (one index fewer for each point written).
     request = models.ForeignKey(
-        "requests_app.ServiceRequest", on_delete=models.CASCADE, related_name="location_updates"
+        "requests_app.ServiceRequest",
+        on_delete=models.CASCADE,
+        related_name="location_updates",
+        db_index=False,
     )
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     source = models.CharField(max_length=16, choices=LocationSource.choices)
@@ -59,6 +64,9 @@ class LocationUpdate(models.Model):
         ]
         indexes = [
             models.Index(fields=["request", "-recorded_at"], name="location_request_idx"),
+            # A reporter's trip on a request in order (the ETA's first point and speed window
+            # at each batch, tracking.ingest): a range of this index, not every point sorted.
+            models.Index(fields=["request", "reported_by", "recorded_at", "id"], name="location_trip_idx"),
             # The retention job deletes the oldest arrivals first.
             models.Index(fields=["received_at"], name="location_received_idx"),
         ]

@@ -140,11 +140,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "connect_timeout", env.int("DJANGO_DB_CONNECT_TIMEOUT", default=2)
     )
     if env.bool("DJANGO_DB_POOL", default=True):
-        # Under ASGI each request runs its sync code in a thread of its own, so a persistent
-        # connection (CONN_MAX_AGE > 0) is opened per request and never reused until the
-        # server runs out of connections. A pool per process hands each request a connection
-        # that is already open and takes it back at the end. Django refuses a pool together
-        # with persistent connections, hence CONN_MAX_AGE 0.
+        # Our ASGI handler keeps a thread per request running at once (householdsvc.core.handler):
+        # a persistent connection per thread would be unbounded. A pool per process hands each
+        # request an open connection, takes it back at the end, and bounds how many. Django
+        # refuses a pool together with persistent connections, hence CONN_MAX_AGE 0.
         DATABASES["default"]["CONN_MAX_AGE"] = 0
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": env.int("DJANGO_DB_POOL_MIN", default=2),
