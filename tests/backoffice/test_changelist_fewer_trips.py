@@ -188,3 +188,29 @@ def test_the_changelist_prints_the_admins_scripts(admin_browser):
 
     assert ADMIN_JS in html
     assert '<script src="/static/admin/js/actions.js"></script>' in html
+
+
+def _breadcrumbs(html: str) -> str:
+    return re.search(r'<div class="breadcrumbs">.*?</div>', html, re.S).group(0)
+
+
+@pytest.mark.django_db
+def test_the_breadcrumbs_are_each_models_own_and_per_language(admin_browser):
+    requests_page = admin_browser.get(CHANGELIST).content.decode()
+    stripe_page = admin_browser.get(reverse("admin:requests_app_stripeevent_changelist")).content.decode()
+    admin_browser.cookies["django_language"] = "hi"
+    with translation.override("hi"):
+        hindi = admin_browser.get(CHANGELIST).content.decode()
+        home = translation.gettext("Home")
+
+    assert _breadcrumbs(requests_page) == (
+        '<div class="breadcrumbs">\n<a href="/admin/">Home</a>\n'
+        '&rsaquo; <a href="/admin/requests_app/">Service requests</a>\n'
+        "&rsaquo; Service requests\n</div>"
+    )
+    assert _breadcrumbs(stripe_page) == (
+        '<div class="breadcrumbs">\n<a href="/admin/">Home</a>\n'
+        '&rsaquo; <a href="/admin/requests_app/">Service requests</a>\n'
+        "&rsaquo; Stripe events\n</div>"
+    )
+    assert home != "Home" and f'<a href="/admin/">{home}</a>' in _breadcrumbs(hindi)
