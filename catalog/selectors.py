@@ -6,12 +6,21 @@ from django.utils.translation import gettext
 from catalog.models import Service
 from householdsvc.core import errors
 from householdsvc.core.permissions import is_admin
+from householdsvc.core.prepared import fetch_fixed_rows
 
 
 def services_visible_to(user) -> QuerySet[Service]:
     """Admins see the whole catalogue; everybody else only the services that can be booked."""
     queryset = Service.objects.order_by("name")
     return queryset if is_admin(user) else queryset.filter(is_active=True)
+
+
+def service_choices() -> list[tuple[int, str]]:
+    """Every service as ``(id, name)`` by name, the whole catalogue (the admin's filters): read
+    afresh each time, through a statement compiled once and prepared per connection."""
+    return fetch_fixed_rows(
+        "catalog.service_choices", lambda: Service.objects.order_by("name").values_list("pk", "name")
+    )
 
 
 def service_get(*, user, service_id) -> Service:

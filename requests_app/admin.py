@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Service
+from catalog.selectors import service_choices
 from householdsvc.core import admin as core_admin
 from householdsvc.core.admin import ReadOnlyAdminMixin
 from requests_app import admin_views
@@ -30,7 +30,7 @@ class ServiceFilter(admin.SimpleListFilter):
     parameter_name = "service"
 
     def lookups(self, request, model_admin):
-        return list(Service.objects.order_by("name").values_list("pk", "name"))
+        return service_choices()
 
     def queryset(self, request, queryset):
         if self.value():

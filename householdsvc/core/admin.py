@@ -35,7 +35,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from householdsvc.core import admin_fetch
+from householdsvc.core import admin_fetch, admin_kept_parts
 from householdsvc.core.admin_rows import in_language
 from householdsvc.core.prepared import prepared_cursor
 
@@ -74,8 +74,38 @@ def is_unfiltered(queryset: QuerySet) -> bool:
     return not query.where and not query.distinct and not query.is_sliced and not query.combinator
 
 
+def estimate_and_bounds(queryset: QuerySet, field_name: str) -> tuple[int | None, tuple] | None:
+    """``planner_row_estimate`` and ``table_bounds`` of a whole PostgreSQL table in one
+    statement, prepared once per connection (an unfiltered changelist page needs both: its count
+    and its date drill-down); ``None`` where either would not be asked that way."""
+    connection = connections[queryset.db]
+    if "__" in field_name or connection.vendor != "postgresql" or not is_unfiltered(queryset):
+        return None
+    field = queryset.model._meta.get_field(field_name)
+    if not field.concrete:
+        return None
+    quote = connection.ops.quote_name
+    column, table = quote(field.column), quote(queryset.model._meta.db_table)
+    with prepared_cursor(queryset.db) as cursor:
+        cursor.execute(
+            "SELECT (SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(%s::text)),"
+            f" MIN({column}), MAX({column}) FROM {table}",
+            [table],
+        )
+        estimate, first, last = cursor.fetchone()
+    return (int(estimate) if estimate is not None and estimate > 0 else None), (first, last)
+
+
 class EstimatedCountPaginator(Paginator):
-    """A paginator whose ``count`` never scans the table (see the module docstring)."""
+    """A paginator whose ``count`` never scans the table (see the module docstring). Given
+    ``bounds_of`` (the date drill-down's field), an unfiltered page's estimate comes with that
+    column's first and last values, kept in ``table_bounds`` for the drill-down."""
+
+    table_bounds = None
+
+    def __init__(self, *args, bounds_of: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.bounds_of = bounds_of
 
     @cached_property
     def count(self) -> int:
@@ -83,7 +113,11 @@ class EstimatedCountPaginator(Paginator):
         if not isinstance(object_list, QuerySet):
             return len(object_list)
         if is_unfiltered(object_list):
-            estimate = planner_row_estimate(object_list)
+            both = estimate_and_bounds(object_list, self.bounds_of) if self.bounds_of else None
+            if both is None:
+                estimate = planner_row_estimate(object_list)
+            else:
+                estimate, self.table_bounds = both
             # A small or freshly loaded table has no trustworthy estimate; counting it is cheap.
             if estimate is not None and estimate > COUNT_CAP:
                 return estimate
@@ -199,8 +233,9 @@ def bounded_date_hierarchy(cl) -> dict | None:
             ],
         }
     # The whole table's first and last dates: two probes of the index. The same over a filtered
-    # queryset can walk most of that index looking for a rare match.
-    bounds = table_bounds(cl.root_queryset, field_name)
+    # queryset can walk most of that index looking for a rare match. An unfiltered page's
+    # paginator read them with its estimate.
+    bounds = getattr(cl.paginator, "table_bounds", None) or table_bounds(cl.root_queryset, field_name)
     if not bounds[0]:
         return {"back": None, "choices": []}
     first, last = (timezone.localtime(value) if timezone.is_aware(value) else value for value in bounds)
@@ -300,6 +335,13 @@ class ScalableChangelistMixin:
     def get_changelist(self, request, **kwargs):
         return QuickLinkChangeList
 
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        if not issubclass(self.paginator, EstimatedCountPaginator):
+            return super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
+        return self.paginator(
+            queryset, per_page, orphans, allow_empty_first_page, bounds_of=self.date_hierarchy
+        )
+
     @in_language
     def action_checkbox(self, obj, language):
         """Django's checkbox column, written out: the same HTML as its ``CheckboxInput`` render,
@@ -318,6 +360,8 @@ class ScalableChangelistMixin:
         context = getattr(response, "context_data", None)
         if context and "cl" in context:
             context["bounded_date_hierarchy"] = bounded_date_hierarchy(context["cl"])
+            if "media" in context:
+                context["media"] = admin_kept_parts.kept_media(context["media"])
         return response
 
 

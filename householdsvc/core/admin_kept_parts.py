@@ -9,6 +9,13 @@ bounded store) under those values and the language, and rendered only for values
 
 The pagination and the search box likewise, by the page, the pages it offers and the filters its links keep.
 
+The date drill-down's links (admin/date_hierarchy.html: a link and a title each) likewise, by
+those links and titles (``kept_date_hierarchy``).
+
+The page's media (``{{ media.css }}``, ``{{ media.js }}``: the admin's scripts and the action
+form's, merged in order and each file's URL looked up) likewise, by its lists of files and
+where static files are served from (``kept_media``).
+
 The table is rendered once with a marker where the rows go (householdsvc.core.admin_rows gives
 them whole) and kept as the part before and after it. What these do not cover (rows Django's
 way, a form other than Django's unbound ``ActionForm``) is rendered as Django does.
@@ -16,12 +23,14 @@ way, a form other than Django's unbound ``ActionForm``) is rendered as Django do
 
 from __future__ import annotations
 
+from django import forms
+from django.conf import settings
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.base import InclusionAdminNode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from householdsvc.core.admin_sidebar import kept
+from householdsvc.core.admin_sidebar import freeze, kept
 
 _ROWS_GO_HERE = mark_safe("\x00rows\x00")
 
@@ -205,3 +214,56 @@ class KeptSearchFormNode(InclusionAdminNode):
         except TypeError:
             return template.render(_inner_context(context, values))
         return kept(key, lambda: template.render(_inner_context(context, values)))
+
+
+class KeptMedia(forms.Media):
+    """A ``Media`` whose printed parts are kept by its files (``key``)."""
+
+    def __init__(self, media: forms.Media, key: tuple):
+        super().__init__()
+        self._css_lists, self._js_lists, self._key = media._css_lists, media._js_lists, key
+
+    def _where(self) -> tuple:
+        return str(settings.STATIC_URL), settings.STORAGES.get("staticfiles", {}).get("BACKEND")
+
+    def render(self):
+        return kept(("media", None, self._key, self._where()), super().render)
+
+    def __getitem__(self, name):
+        if name not in forms.widgets.MEDIA_TYPES:
+            return super().__getitem__(name)  # Django's KeyError
+        return kept(
+            ("media", name, self._key, self._where()), lambda: forms.Media.__getitem__(self, name).render()
+        )
+
+
+def kept_media(media):
+    """The page's media, printed once per its lists of files (plain paths: a file given as an
+    object may print more than its path, and is printed as Django does)."""
+    if type(media) is not forms.Media:
+        return media
+    js = tuple(tuple(paths) for paths in media._js_lists)
+    css = tuple(
+        tuple((medium, tuple(paths)) for medium, paths in sorted(lists.items())) for lists in media._css_lists
+    )
+    paths = [path for lists in js for path in lists]
+    paths += [path for lists in css for _, files in lists for path in files]
+    if not all(type(path) is str for path in paths):
+        return media
+    return KeptMedia(media, (js, css))
+
+
+def kept_date_hierarchy(context, hierarchy) -> str:
+    """``{% include "admin/date_hierarchy.html" with show=True back=… choices=… %}`` of the
+    drill-down (householdsvc.core.admin.bounded_date_hierarchy), kept by its links and titles:
+    the site-wide template prints those alone; another is rendered every time."""
+    template = context.template.engine.get_template("admin/date_hierarchy.html")
+    values = {"show": True, "back": hierarchy["back"], "choices": hierarchy["choices"]}
+    try:
+        key = ("date_hierarchy", template.origin.name, get_language(), freeze(hierarchy))
+    except TypeError:
+        key = None
+    if key is None or template.origin.template_name != "admin/date_hierarchy.html":
+        with context.push(**values):
+            return template.render(context)
+    return kept(key, lambda: template.render(context.new(values)))

@@ -43,6 +43,7 @@ from householdsvc.core.admin_kept_parts import (
     KeptPaginationNode,
     KeptResultListNode,
     KeptSearchFormNode,
+    kept_date_hierarchy,
 )
 from householdsvc.core.admin_row_memo import kept_rows
 from householdsvc.core.admin_sidebar import (
@@ -57,6 +58,7 @@ register = template.Library()
 register.simple_tag(cached_nav_sidebar, takes_context=True, name="cached_nav_sidebar")
 register.simple_tag(kept_list_filter, name="kept_list_filter")
 register.simple_tag(cached_app_list, takes_context=True, name="cached_app_list")
+register.simple_tag(kept_date_hierarchy, takes_context=True, name="kept_date_hierarchy")
 
 
 class _Column:

@@ -113,6 +113,9 @@ def _frozen(value):
     raise TypeError(type(value).__name__)
 
 
+freeze = _frozen  # a value as a key, for core/admin_kept_parts.py
+
+
 def _filter_state(cl, spec) -> tuple | None:
     """What one of Django's filters prints from, when its choices need not be worked out to
     know it: the filter's class and state (its request aside, which only facets read; never

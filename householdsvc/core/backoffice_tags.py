@@ -40,19 +40,25 @@ _KEEP = 256
 _MARKER = "kept0userlinks0csrf0token"
 _kept: OrderedDict[tuple, str] = OrderedDict()
 _lock = threading.Lock()
-_blocks: dict[int, Template] = {}
+_blocks: dict[tuple, Template] = {}
+
+
+def _block(engine, template_name: str, name: str) -> Template:
+    """A block of one of Django's templates, as a template of its own (so that what it includes
+    or loads is found by the engine)."""
+    key = (id(engine), template_name, name)
+    block = _blocks.get(key)
+    if block is None:
+        base = engine.get_template(template_name)
+        (node,) = [node for node in base.nodelist.get_nodes_by_type(BlockNode) if node.name == name]
+        block = Template("", origin=base.origin, engine=engine)
+        block.nodelist = node.nodelist
+        _blocks[key] = block
+    return block
 
 
 def _userlinks(engine) -> Template:
-    """Django's block, as a template of its own (so its include finds the engine)."""
-    block = _blocks.get(id(engine))
-    if block is None:
-        base = engine.get_template("admin/base.html")
-        (node,) = [node for node in base.nodelist.get_nodes_by_type(BlockNode) if node.name == "userlinks"]
-        block = Template("", origin=base.origin, engine=engine)
-        block.nodelist = node.nodelist
-        _blocks[id(engine)] = block
-    return block
+    return _block(engine, "admin/base.html", "userlinks")
 
 
 @functools.cache
@@ -114,3 +120,32 @@ def kept_userlinks(context) -> str:
                 _kept.popitem(last=False)
     live_token = CsrfTokenNode().render(context)
     return mark_safe(html.replace(_marked(), live_token))  # Django's own block's output
+
+
+@register.simple_tag(takes_context=True)
+def kept_breadcrumbs(context) -> str:
+    """admin/change_list.html's ``{% block breadcrumbs %}`` (Django's own nodes: two links, the
+    app's and the model's names), kept per model, language and where URLs resolve. It is
+    rendered with the model's options alone, as userlinks with its few values."""
+    opts = context["cl"].opts
+    block = _block(context.template.engine, "admin/change_list.html", "breadcrumbs")
+    current_app = _current_app(getattr(context, "request", None))
+    key = (
+        block,
+        get_language(),
+        get_script_prefix(),
+        get_urlconf(),
+        current_app,
+        opts.label,
+        context.autoescape,
+    )
+    html = _kept.get(key)
+    if html is None:
+        only = Context({"cl": SimpleNamespace(opts=opts)}, autoescape=context.autoescape)
+        only.request = SimpleNamespace(current_app=current_app)  # for {% url %}, as on the page
+        html = block.render(only)
+        with _lock:
+            _kept[key] = html
+            if len(_kept) > _KEEP:
+                _kept.popitem(last=False)
+    return mark_safe(html)  # Django's own block's output

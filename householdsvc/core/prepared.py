@@ -78,6 +78,34 @@ class PreparedSlices:
         return fetch_rows(self.queryset[index])
 
 
+_KEPT_SQL = 64
+_kept_sql: dict[tuple, str] = {}
+
+
+def fetch_fixed_rows(name: str, make_queryset, using: str = DEFAULT_DB_ALIAS) -> list[tuple]:
+    """``fetch_rows`` of a ``values_list()`` query that never changes (no parameters, values
+    that need no converting: a small table read whole), its SQL compiled once per ``name`` and
+    database rather than on every call; ``make_queryset()`` builds it when it must be."""
+    key = (name, using, connections[using].vendor)
+    sql = _kept_sql.get(key)
+    if sql is None:
+        queryset = make_queryset().using(using)
+        compiler = queryset.query.get_compiler(using)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            return []
+        selected = [column[0] for column in compiler.select[: compiler.col_count]]
+        if params or compiler.has_extra_select or compiler.get_converters(selected):
+            return fetch_rows(queryset)
+        if len(_kept_sql) >= _KEPT_SQL:
+            _kept_sql.clear()
+        _kept_sql[key] = sql
+    with prepared_cursor(using) as cursor:
+        cursor.execute(sql)
+        return [tuple(row) for row in cursor.fetchall()]
+
+
 @functools.cache
 def _cursor_classes(engine: str, alias: str, vendor: str):
     """The psycopg cursor class, and the wrapper that logs its statements when Django does."""
