@@ -61,7 +61,8 @@ class EmailBackend(ModelBackend):
 @functools.cache
 def _session_users():
     # Built once: making the count's subquery (its queryset, resolved into the users' query)
-    # took half as long again as the whole read; ``get`` works on a copy.
+    # took half as long again as the whole read. ``get`` works on a copy, as with a view's
+    # class-level queryset.
     return (
         get_user_model()
         ._default_manager.select_related("professional_profile")
