@@ -137,10 +137,11 @@ def site_nav(context) -> str:
         role_links = ADMIN_LINKS if user.is_admin else ()
     more = (VERIFICATION,) if user.is_professional else ()
     more += (BACK_OFFICE,) if user.is_staff else ()
-    parts = [
-        _links((SERVICES, *role_links), language, prefix),
-        _bell(cached_unread_count(user_id=user.pk), language, prefix),
-    ]
+    # Counted with the session's user (accounts.backends); a user read otherwise asks the cache.
+    unread = getattr(user, "unread_notifications", None)
+    if unread is None:
+        unread = cached_unread_count(user_id=user.pk)
+    parts = [_links((SERVICES, *role_links), language, prefix), _bell(unread, language, prefix)]
     if more:
         parts.append(_links(more, language, prefix))
     who = f"{escape(user.email)} ({escape(user.get_role_display())})"

@@ -95,9 +95,10 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            # Lucide icons memoised, the changelists' table, the admin's kept user links and sidebar.
+            # Memoised icons, {% kept %} pieces, the changelists' table, the admin's user links, sidebar.
             "libraries": {
                 "lucide": "householdsvc.core.icons",
+                "kept": "householdsvc.core.kept_fragments",
                 "admin_rows": "householdsvc.core.admin_rows",
                 "backoffice": "householdsvc.core.backoffice_tags",
             },

@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from householdsvc.core import errors
-from householdsvc.core.prepared import fetch_rows
+from householdsvc.core.page_rows import page_rows
 from householdsvc.core.widgets import PlainSelect
 from requests_app import selectors
 from requests_app.filters import ServiceRequestFilter
@@ -127,14 +127,9 @@ def page(request, queryset):
     # index and joins the service and the professional to those 21 rows only. Asked in one go,
     # it joined every request of a customer with hundreds before sorting (its estimate for one
     # customer is a couple of dozen rows). The statement is prepared (planning it took three
-    # times as long as running it) and its rows are the cards' values, not model instances.
-    # (values() leaves the joins out and keeps the list's order; a new queryset has the model's.)
-    window = queryset.values("pk")[offset : offset + PAGE_SIZE + 1]
-    cards = queryset.model.objects.filter(pk__in=window)
-    if queryset.query.order_by:
-        cards = cards.order_by(*queryset.query.order_by)
-    cards = cards.values_list(*CARD_FIELDS)
-    rows = [Card._make(row) for row in fetch_rows(cards)]
+    # times as long as running it), compiled once per shape of list (householdsvc.core.page_rows),
+    # and its rows are the cards' values, not model instances.
+    rows = [Card._make(row) for row in page_rows(queryset, CARD_FIELDS, offset, offset + PAGE_SIZE + 1)]
     return {
         "rows": rows[:PAGE_SIZE],
         "page_number": number,

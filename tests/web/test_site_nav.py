@@ -96,6 +96,42 @@ def test_the_bell_counts_the_unread_notifications(web_client, customer):
     assert 'aria-label="Notifications, 1 unread"' in html
 
 
+def test_the_bell_is_counted_with_the_session_user_and_changes_at_once(
+    web_client, customer, monkeypatch, django_assert_max_num_queries
+):
+    from accounts import notifications
+    from accounts.templatetags import site_nav
+
+    def no_cache(**_):
+        raise AssertionError("the bell asked the cache")
+
+    monkeypatch.setattr(site_nav, "cached_unread_count", no_cache)
+    client = web_client(customer)
+    first = notifications.notify(recipient=customer, kind="request_status", key="a", title="Assigned")
+    notifications.notify(recipient=customer, kind="request_status", key="b", title="On the way")
+
+    # The session, its user with the count, the page's preferences: nothing for the nav.
+    with django_assert_max_num_queries(3):
+        html = client.get("/accounts/notifications/preferences/").content.decode()
+    assert '<span id="bell-count" class="badge">2</span>' in html
+
+    notifications.notification_mark_read(user=customer, notification_id=first.pk)
+    assert '<span id="bell-count" class="badge">1</span>' in nav(client)
+    notifications.notifications_mark_all_read(user=customer)
+    assert '<span id="bell-count" class="badge">0</span>' in nav(client)
+    notifications.notify(recipient=customer, kind="request_status", key="c", title="Arrived")
+    assert 'aria-label="Notifications, 1 unread"' in nav(client)
+
+
+def test_another_users_notifications_are_not_counted(web_client, customer, other_customer):
+    from accounts.notifications import notify
+
+    notify(recipient=other_customer, kind="request_status", key="a", title="For Bob")
+
+    assert '<span id="bell-count" class="badge">0</span>' in nav(web_client(customer))
+    assert '<span id="bell-count" class="badge">1</span>' in nav(web_client(other_customer))
+
+
 def test_the_visitors_own_values_are_escaped(web_client, customer):
     customer.full_name = "<b>Eve</b> O'Hara"
     customer.save(update_fields=["full_name"])
