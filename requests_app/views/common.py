@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from householdsvc.core import errors
+from householdsvc.core.filters import filters_asked
 from householdsvc.core.page_rows import page_rows
 from householdsvc.core.widgets import PlainSelect
 from requests_app import selectors
@@ -147,14 +148,11 @@ def filtered(request, queryset):
     parameters in the query (most visits) the FilterSet would hand the queryset back as it is:
     it is not built (copying its filters and making its form took a tenth of the page)."""
     status = ""
-    if not _FILTER_PARAMETERS.isdisjoint(request.GET):
+    if filters_asked(ServiceRequestFilter, request.GET):
         filterset = ServiceRequestFilter(request.GET, queryset=queryset)
         queryset = filterset.qs
         status = filterset.form.cleaned_data.get("status", "")
     return queryset, status_select(request.GET.get("status", "")), status
-
-
-_FILTER_PARAMETERS = frozenset(ServiceRequestFilter.base_filters)
 
 
 def status_select(value: str):
