@@ -67,17 +67,6 @@ def fetch_rows(queryset) -> list[tuple]:
     return list(compiler.results_iter([rows], tuple_expected=True))
 
 
-class PreparedSlices:
-    """A ``values_list()`` queryset whose slices are fetched by ``fetch_rows``: what a paginator
-    that slices (``queryset[offset:offset + size]``) reads a page of an API list through."""
-
-    def __init__(self, queryset):
-        self.queryset = queryset
-
-    def __getitem__(self, index: slice) -> list[tuple]:
-        return fetch_rows(self.queryset[index])
-
-
 _KEPT_SQL = 64
 _kept_sql: dict[tuple, str] = {}
 

@@ -13,7 +13,6 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from householdsvc.core.prepared import PreparedSlices
 from requests_app.models import RequestEvent, ServiceRequest, Status, VehicleType
 from requests_app.selectors import details_hidden_from
 
@@ -192,9 +191,8 @@ class ServiceRequestListSerializer(serializers.Serializer):
 
     @classmethod
     def rows(cls, queryset):
-        """The scoped, filtered and ordered queryset narrowed to the columns a row shows, its
-        page fetched as a prepared statement (planned once per connection)."""
-        return PreparedSlices(queryset.values_list(*cls.COLUMNS))
+        """The scoped, filtered and ordered queryset narrowed to the columns a row shows."""
+        return queryset.values_list(*cls.COLUMNS)
 
     @cached_property
     def _viewing_professional_id(self):

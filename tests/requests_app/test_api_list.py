@@ -336,21 +336,3 @@ def test_list_and_detail_share_one_schema_component():
     page = schema["components"]["schemas"][ok_body("/api/v1/requests/")["$ref"].split("/")[-1]]
     row = {"$ref": "#/components/schemas/ServiceRequest"}
     assert page["properties"]["results"]["items"] == ok_body("/api/v1/requests/{id}/") == row
-
-
-def test_a_page_is_a_statement_prepared_once_per_connection(client_for, customer, many_requests):
-    from django.db import connection
-
-    client = client_for(customer)
-    first = client.get("/api/v1/requests/?page_size=7").json()["results"]
-    again = client.get("/api/v1/requests/?page_size=7").json()["results"]
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s AND statement LIKE %s",
-            ['%FROM "requests_app_servicerequest"%', "%LIMIT 8%"],
-        )
-        (prepared,) = cursor.fetchone()
-    assert prepared == 1
-    assert len(first) == 7
-    assert again == first
