@@ -27,7 +27,7 @@ from django.db import connections, models
 from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
 
-from householdsvc.core.prepared import prepared_cursor
+from householdsvc.core.prepared import plain_query, prepared_cursor
 
 
 def _plain(field) -> bool:
@@ -119,18 +119,8 @@ def _statement_key(queryset, paths) -> tuple | None:
         the columns, an ordering of field names, the slice and its direction), or ``None`` for any
     other page."""
     query = queryset.query
-    if (
-        query.where
-        or query.distinct
-        or query.annotations
-        or query.extra
-        or query.combinator
-        or query.group_by is not None
-        or query.select_for_update
-    ):
-        return None
     ordering = tuple(query.order_by)
-    if not ordering or not all(type(name) is str for name in ordering):
+    if query.where or not ordering or not plain_query(query):
         return None
     slice_ = (query.low_mark, query.high_mark, query.standard_ordering)
     return (queryset.model._meta.label, queryset.db, tuple(paths), ordering, slice_)

@@ -40,6 +40,16 @@ _KEEP = 256
 _MARKER = "kept0userlinks0csrf0token"
 _kept: OrderedDict[tuple, str] = OrderedDict()
 _lock = threading.Lock()
+
+
+def _keep(key: tuple, html: str) -> None:
+    """Keep a block's HTML, the oldest forgotten past ``_KEEP``."""
+    with _lock:
+        _kept[key] = html
+        if len(_kept) > _KEEP:
+            _kept.popitem(last=False)
+
+
 _blocks: dict[tuple, Template] = {}
 
 
@@ -114,10 +124,7 @@ def kept_userlinks(context) -> str:
         )
         only.request = SimpleNamespace(current_app=current_app)  # for {% url %}, as on the page
         html = block.render(only)
-        with _lock:
-            _kept[key] = html
-            if len(_kept) > _KEEP:
-                _kept.popitem(last=False)
+        _keep(key, html)
     live_token = CsrfTokenNode().render(context)
     return mark_safe(html.replace(_marked(), live_token))  # Django's own block's output
 
@@ -144,8 +151,5 @@ def kept_breadcrumbs(context) -> str:
         only = Context({"cl": SimpleNamespace(opts=opts)}, autoescape=context.autoescape)
         only.request = SimpleNamespace(current_app=current_app)  # for {% url %}, as on the page
         html = block.render(only)
-        with _lock:
-            _kept[key] = html
-            if len(_kept) > _KEEP:
-                _kept.popitem(last=False)
+        _keep(key, html)
     return mark_safe(html)  # Django's own block's output

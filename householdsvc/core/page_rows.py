@@ -22,7 +22,7 @@ from django.db.models.expressions import Col
 from django.db.models.lookups import Lookup
 from django.db.models.sql.where import WhereNode
 
-from householdsvc.core.prepared import prepared_cursor
+from householdsvc.core.prepared import plain_query, prepared_cursor
 
 _KEPT_SHAPES = 256
 # Per shape: (SQL, the converters Django's compiler would apply) or None when it cannot be kept.
@@ -64,15 +64,9 @@ def shape(queryset, fields: tuple, low: int, high: int) -> tuple[tuple, list] | 
         # a join in use (a filter through a relation); a trimmed one (``customer_id=``) stays
         # in the map unused, and the compiler leaves it out
         any(query.alias_refcount[alias] for alias in list(query.alias_map)[1:])
-        or query.distinct
-        or query.annotations
-        or query.extra
-        or query.combinator
-        or query.group_by is not None
-        or query.select_for_update
+        or not plain_query(query)
         or query.low_mark
         or query.high_mark is not None
-        or not all(type(name) is str for name in query.order_by)
     ):
         return None
     values: list = []

@@ -67,6 +67,20 @@ def fetch_rows(queryset) -> list[tuple]:
     return list(compiler.results_iter([rows], tuple_expected=True))
 
 
+def plain_query(query) -> bool:
+    """Whether a query's SQL is set by its model, filters, ordering by field names, slice and
+    fields alone (no distinct, annotations, extra, combinator, grouping or row lock): the
+    queries whose compiled SQL the changelist and the list pages keep per shape."""
+    return not (
+        query.distinct
+        or query.annotations
+        or query.extra
+        or query.combinator
+        or query.group_by is not None
+        or query.select_for_update
+    ) and all(type(name) is str for name in query.order_by)
+
+
 _KEPT_SQL = 64
 _kept_sql: dict[tuple, str] = {}
 
