@@ -26,13 +26,20 @@ class LocationUpdate(models.Model):
 
     # No index of its own: every read by request is served by location_request_idx or
     # location_trip_idx, whose first column it is (one index fewer for each point written).
+    # Neither key is checked by the database (db_constraint=False): a check is a lookup of the
+    # referenced row per point written. A batch holds its request's row under a share lock
+    # (tracking.ingest), its reporter is that request's professional, whom the request
+    # protects, and Django's deletes cascade as before.
     request = models.ForeignKey(
         "requests_app.ServiceRequest",
         on_delete=models.CASCADE,
         related_name="location_updates",
         db_index=False,
+        db_constraint=False,
     )
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     source = models.CharField(max_length=16, choices=LocationSource.choices)
     latitude = models.DecimalField(max_digits=9, decimal_places=6)
     longitude = models.DecimalField(max_digits=9, decimal_places=6)

@@ -99,3 +99,19 @@ def test_a_transition_waits_for_a_batch_in_progress(en_route_request, profession
         locked = ServiceRequest.objects.select_for_update().get(pk=en_route_request.pk)
     assert locked.status == Status.EN_ROUTE  # the batch committed first, then the transition
     assert LocationUpdate.objects.filter(request=en_route_request).count() == 1
+
+
+def test_a_request_cannot_be_deleted_under_a_batch_in_progress(en_route_request, professional, open_batch):
+    """What the points' foreign key to the request used to check point by point, the batch's
+    share lock holds for the whole batch: the request's row stays until the points are in."""
+    assert connection.vendor == "postgresql", "the locks are only real on PostgreSQL"
+    finish = open_batch(en_route_request, professional)
+
+    with pytest.raises(OperationalError, match="lock timeout"), transaction.atomic():
+        lock_timeout(500)
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM requests_app_servicerequest WHERE id = %s", [en_route_request.pk])
+    finish()
+
+    assert ServiceRequest.objects.filter(pk=en_route_request.pk).exists()
+    assert LocationUpdate.objects.filter(request=en_route_request).count() == 1

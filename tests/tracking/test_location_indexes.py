@@ -30,3 +30,16 @@ def test_the_points_table_has_the_indexes_its_reads_and_rules_need_and_no_other(
         # A user deleted.
         "tracking_locationupdate_reported_by_id_8208c3fc": "btree (reported_by_id)",
     }
+
+
+def test_the_points_table_checks_no_foreign_key_per_point_written():
+    """A foreign key costs a lookup of the referenced row for every point inserted (at the
+    commit, while the batch's locks are held); the batch's share lock on its request and the
+    request's protection of its professional keep the points to real rows instead
+    (test_location_integrity.py, test_ingest_locks.py)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname FROM pg_constraint WHERE conrelid = 'tracking_locationupdate'::regclass "
+            "AND contype = 'f'"
+        )
+        assert cursor.fetchall() == []
