@@ -96,7 +96,10 @@ def test_the_customers_page_shows_the_code_and_the_professionals_does_not(
     assert '<strong id="start-code-value">2468</strong>' in client.get(page).content.decode()
     client.force_login(professional)
     body = client.get(page).content.decode()
-    assert "2468" not in body
+    # The code as a word of its own: a random token or a longer number on the page can hold
+    # these four digits now and then (a suite run failed so once), and that is not the code.
+    assert re.search(r"(?<![0-9A-Za-z])2468(?![0-9A-Za-z])", body) is None
+    assert "start-code-value" not in body
     assert 'name="start_code"' in body
 
 
