@@ -13,6 +13,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from householdsvc.core.page_rows import SlicedRows
 from requests_app.models import RequestEvent, ServiceRequest, Status, VehicleType
 from requests_app.selectors import details_hidden_from
 
@@ -191,8 +192,10 @@ class ServiceRequestListSerializer(serializers.Serializer):
 
     @classmethod
     def rows(cls, queryset):
-        """The scoped, filtered and ordered queryset narrowed to the columns a row shows."""
-        return queryset.values_list(*cls.COLUMNS)
+        """The scoped, filtered and ordered queryset narrowed to the columns a row shows, for
+        the paginator to slice: a page's SQL is compiled once per shape of query and run with
+        each request's values (building and compiling it was a quarter of the list's time)."""
+        return SlicedRows(queryset, cls.COLUMNS)
 
     @cached_property
     def _viewing_professional_id(self):
