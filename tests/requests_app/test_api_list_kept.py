@@ -123,3 +123,22 @@ def test_sliced_rows_take_a_window_only(customer):
     for window in (0, slice(0, None), slice(0, 10, 2)):
         with pytest.raises(TypeError):
             rows[window]
+
+
+def test_a_row_alone_is_written_as_in_its_page(rf, two_customers_requests, admin_user, professional):
+    request = rf.get("/api/v1/requests/")
+    request.user = admin_user
+    rows = SlicedRows(selectors.service_request_list(user=admin_user), COLUMNS)[0:7]
+    context = {"request": request}
+
+    page = ServiceRequestListSerializer(rows, many=True, context=context).data
+
+    assert [ServiceRequestListSerializer(row, context=context).data for row in rows] == page
+    assert [row["description"] for row in page][:3] == ["Bob 1", "Bob 0", "Alice 4"]
+    # An admin sees the phones.
+    assert page[2]["professional"] == {
+        "id": professional.pk,
+        "full_name": "Carol Pro",
+        "phone": professional.phone,
+    }
+    assert page[2]["assigned_at"].endswith("Z") and page[0]["assigned_at"] is None
