@@ -12,16 +12,9 @@ from requests_app.api.serializers import ServiceRequestListSerializer
 from requests_app.models import Status
 from tests.requests_app.factories import ServiceRequestFactory, request_in_state
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_kept_statements")]
 
 COLUMNS = ServiceRequestListSerializer.COLUMNS
-
-
-@pytest.fixture(autouse=True)
-def _nothing_kept():
-    kept._statements.clear()
-    yield
-    kept._statements.clear()
 
 
 @pytest.fixture
