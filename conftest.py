@@ -22,6 +22,16 @@ def _fresh_cache():
 
 
 @pytest.fixture
+def no_kept_statements():
+    """No list statement kept by an earlier test (householdsvc.core.page_rows), none left after."""
+    from householdsvc.core import page_rows
+
+    page_rows._statements.clear()
+    yield
+    page_rows._statements.clear()
+
+
+@pytest.fixture
 def service(db):
     return ServiceFactory(name="Deep cleaning")
 

@@ -5,6 +5,7 @@ import logging
 import sys
 from collections import OrderedDict
 
+import orjson
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
@@ -121,6 +122,21 @@ def permission_denied(request, exception=None):
             status=status.HTTP_403_FORBIDDEN,
         )
     return defaults.permission_denied(request, exception)
+
+
+def iso_datetimes(values, zone) -> list:
+    """Each aware date-time (or None) as DRF's ``DateTimeField`` renders it: ISO 8601 in
+    ``zone``, a zero offset as "Z". ``datetime.isoformat`` took a microsecond a value, half of
+    building an API list's row; orjson writes them all in a tenth of that. orjson writes an
+    offset in hours and minutes only, so a value whose offset has seconds (a zone's local mean
+    time, before about 1900) is written by isoformat, as DRF does."""
+    local = [None if value is None else value.astimezone(zone) for value in values]
+    texts = orjson.loads(orjson.dumps(local, option=orjson.OPT_UTC_Z))
+    for index, value in enumerate(local):
+        if value is not None and value.utcoffset().seconds % 60:
+            text = value.isoformat()
+            texts[index] = text[:-6] + "Z" if text.endswith("+00:00") else text
+    return texts
 
 
 # PostgreSQL's OFFSET and LIMIT are bigints: a page past this is past the end, unasked.

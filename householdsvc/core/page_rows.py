@@ -9,6 +9,8 @@ first page of a shape is built and compiled by the ORM as before; its SQL and co
 kept when its parameters are exactly those values, in order, and the next page of that shape
 runs the kept SQL with its own values.
 
+The API's lists read their slice in one go (``slice_rows``: the same kept SQL, run unprepared).
+
 Kept is SQL, never rows: every visit asks the database, so a change is seen at once. What is
 not a plain shape (a join, a subquery, an expression, ``.none()``, an annotation, distinct, a
 value the SQL depends on such as ``None`` or a list) is compiled by the ORM every time.
@@ -91,14 +93,46 @@ def page_values(queryset, fields: tuple, low: int, high: int):
 def page_rows(queryset, fields: tuple, low: int, high: int) -> list[tuple]:
     """The ``fields`` of rows ``low`` to ``high`` of ``queryset`` (a selector's, filtered), as
     ``page_values(...)`` gives them, through a prepared statement (householdsvc.core.prepared)."""
+    return _kept_rows(queryset, fields, low, high, page_values, _fetch)
+
+
+def sliced_values(queryset, fields: tuple, low: int, high: int):
+    """The ORM's query for the slice: ``queryset.values_list(*fields)[low:high]``."""
+    return queryset.values_list(*fields)[low:high]
+
+
+def slice_rows(queryset, fields: tuple, low: int, high: int) -> list[tuple]:
+    """``sliced_values(...)``'s rows, its SQL compiled once per shape as ``page_rows``' is, but
+    run as Django runs a query: values bound on the client, so PostgreSQL plans each statement
+    with its own values. For a query whose best plan depends on them: a prepared statement's
+    generic plan, estimating 20 requests a customer, read all 312 of a busy customer's and
+    sorted them (1.4 ms against 0.16 for the plan made for that customer)."""
+    return _kept_rows(queryset, fields, low, high, sliced_values, _fetch_plain)
+
+
+class SlicedRows:
+    """``queryset.values_list(*fields)`` as a paginator slices it (``rows[low:high]``), each
+    slice read by ``slice_rows``: the API's pagination takes it in place of the queryset."""
+
+    def __init__(self, queryset, fields: tuple):
+        self.queryset, self.fields = queryset, tuple(fields)
+
+    def __getitem__(self, window: slice) -> list[tuple]:
+        if not isinstance(window, slice) or window.step is not None or window.stop is None:
+            raise TypeError("SlicedRows takes a slice [low:high] only")
+        return slice_rows(self.queryset, self.fields, window.start or 0, window.stop)
+
+
+def _kept_rows(queryset, fields: tuple, low: int, high: int, build, fetch) -> list[tuple]:
     db = queryset.db
     found = shape(queryset, fields, low, high)
     if found is not None:
         key, values = found
+        key = (build.__name__, *key)  # the same shape makes another statement per form
         kept = _statements.get(key)
         if kept is not None:
-            return _run(db, kept[0], values, kept[1])
-    compiler = page_values(queryset, fields, low, high).query.get_compiler(db)
+            return _run(fetch(db, kept[0], values), db, kept[1])
+    compiler = build(queryset, fields, low, high).query.get_compiler(db)
     try:
         sql, params = compiler.as_sql()
     except EmptyResultSet:  # an empty ``__in``
@@ -107,7 +141,7 @@ def page_rows(queryset, fields: tuple, low: int, high: int) -> list[tuple]:
         if len(_statements) >= _KEPT_SHAPES:
             _statements.clear()
         _statements[key] = _keepable(compiler, sql, params, values)
-    return list(compiler.results_iter([_fetch(db, sql, params)], tuple_expected=True))
+    return list(compiler.results_iter([fetch(db, sql, params)], tuple_expected=True))
 
 
 def _keepable(compiler, sql: str, params, values: list) -> tuple[str, list] | None:
@@ -130,8 +164,13 @@ def _fetch(db: str, sql: str, params) -> list:
         return cursor.fetchall()
 
 
-def _run(db: str, sql: str, params, converters: list) -> list[tuple]:
-    rows = _fetch(db, sql, params)
+def _fetch_plain(db: str, sql: str, params) -> list:
+    with connections[db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _run(rows: list, db: str, converters: list) -> list[tuple]:
     if not converters:
         return [tuple(row) for row in rows]
     # SQLCompiler.apply_converters, with this thread's connection.

@@ -11,16 +11,9 @@ from requests_app import selectors, services
 from requests_app.models import ServiceRequest
 from requests_app.views.common import filtered
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_kept_statements")]
 
 FIELDS = ("id", "status", "description", "service__name", "professional__full_name")
-
-
-@pytest.fixture(autouse=True)
-def _nothing_kept():
-    kept._statements.clear()
-    yield
-    kept._statements.clear()
 
 
 @pytest.fixture
