@@ -133,15 +133,24 @@ def lookup(name: str, key: str) -> tuple[int | None, Entry | None]:
     Redis down: (None, None), and the caller renders afresh without caching (the pages that
     worked without Redis before the cache still do)."""
     try:
-        found = cache.get_many([VERSION_KEY, entry_key(name, key)])
-        version = found.get(VERSION_KEY)
+        version, entry = _read_both(entry_key(name, key))
         if version is None:
             return public_version(), None
     except RedisError:
         logger.warning("public cache unavailable: serving %s uncached", name, exc_info=True)
         return None, None
-    entry = found.get(entry_key(name, key))
     return version, (entry if entry is not None and entry.version == version else None)
+
+
+def _read_both(entry_name: str) -> tuple:
+    """(the version, the entry) as stored, None for either missing: the project's Redis cache
+    reads them with its lean ``get_values``; any other backend (the embedded default's local
+    memory, a test's) with ``get_many``."""
+    get_values = getattr(cache, "get_values", None)
+    if get_values is not None:
+        return tuple(get_values((VERSION_KEY, entry_name)))
+    found = cache.get_many([VERSION_KEY, entry_name])
+    return found.get(VERSION_KEY), found.get(entry_name)
 
 
 def store_entry(name: str, key: str, entry: Entry) -> None:
