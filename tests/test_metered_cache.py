@@ -8,7 +8,9 @@ import time
 import pytest
 import redis
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from prometheus_client import REGISTRY
 
+from householdsvc.core import metered_cache
 from householdsvc.core.metered_cache import RedisCache
 from tests.faults.servers import free_port
 
@@ -40,6 +42,52 @@ def test_values_read_back_as_djangos_own_backend_stores_them(settings):
         "metered-c": 42,
     }
     ours.delete_many(["metered-b", "metered-c"])
+
+
+def test_get_values_reads_what_was_stored_in_the_order_asked(settings):
+    location = settings.CACHES["default"]["LOCATION"]
+    cache = RedisCache(location, {"KEY_PREFIX": "metered-test", "OPTIONS": {"socket_timeout": 1}})
+    cache.set("metered-d", 7, 30)
+    cache.set("metered-e", {"x": [1, 2]}, 30)
+
+    first = cache.get_values(("metered-e", "metered-none", "metered-d"))
+    again = cache.get_values(("metered-e", "metered-none", "metered-d"))  # the Redis names kept
+
+    assert first == again == [{"x": [1, 2]}, None, 7]
+    assert cache.get_many(["metered-d", "metered-e"]) == {"metered-d": 7, "metered-e": {"x": [1, 2]}}
+    cache.delete_many(["metered-d", "metered-e"])
+
+
+def _sample(name: str, **labels) -> float:
+    return REGISTRY.get_sample_value(name, {"backend": "redis", **labels}) or 0.0
+
+
+def test_get_values_is_counted_as_get_many_is(settings):
+    cache = make(settings.CACHES["default"]["LOCATION"])
+    cache.set("metered-f", "here", 30)
+    before = {
+        name: _sample(name)
+        for name in ("django_cache_get_total", "django_cache_get_hits_total", "django_cache_get_misses_total")
+    }
+    timed_before = _sample("django_cache_operation_duration_seconds_count", operation="get_many")
+
+    cache.get_values(("metered-f", "metered-none", "metered-none-either"))
+
+    assert _sample("django_cache_get_total") - before["django_cache_get_total"] == 3
+    assert _sample("django_cache_get_hits_total") - before["django_cache_get_hits_total"] == 1
+    assert _sample("django_cache_get_misses_total") - before["django_cache_get_misses_total"] == 2
+    assert _sample("django_cache_operation_duration_seconds_count", operation="get_many") - timed_before == 1
+    cache.delete("metered-f")
+
+
+def test_the_kept_redis_names_stay_within_their_bound(settings, monkeypatch):
+    monkeypatch.setattr(metered_cache, "MADE_KEYS_KEPT", 2)
+    cache = make(settings.CACHES["default"]["LOCATION"])
+
+    for number in range(5):
+        assert cache.get_values((f"metered-none-{number}",)) == [None]
+
+    assert len(cache._made_keys) <= 2
 
 
 def test_a_redis_that_restarts_is_used_again():

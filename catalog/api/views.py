@@ -66,7 +66,7 @@ class ServiceViewSet(
             self.action_map.get(request.method.lower()) == "list"
             and public_cache.is_shareable(request)
             and request.META.get("HTTP_ACCEPT") in PLAIN_JSON
-            and "format" not in request.GET
+            and not public_cache.asks_for(request, "format")
         ):
             key = public_cache.query_key(request, *LIST_PARAMETERS, absolute=True)
             entry = public_cache.lookup("services", key)[1]

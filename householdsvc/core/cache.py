@@ -21,7 +21,7 @@ import hashlib
 import logging
 import time
 from dataclasses import dataclass
-from functools import wraps
+from functools import lru_cache, wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -70,15 +70,45 @@ def is_shareable(request) -> bool:
     return "HTTP_AUTHORIZATION" not in request.META
 
 
+# query_key's answers by the raw query string (and what else goes in), so that a hit parses no
+# query string and hashes nothing: a few distinct strings make nearly all the traffic. Emptied
+# when full, so that clients sending endless new strings cost memory only up to the bound.
+_QUERY_KEYS: dict[tuple, str] = {}
+QUERY_KEYS_KEPT = 2048
+
+
 def query_key(request, *names: str, absolute: bool = False) -> str:
     """The query string reduced to the given parameters, in a fixed order (so ``?a=1&b=2`` and
     ``?b=2&a=1&utm=x`` share an entry), hashed to keep keys short whatever a client sends.
     ``absolute``: the answer holds absolute URLs (an API page's next/previous links), so the
     scheme and host are part of the key too."""
-    pairs = [(name, value) for name in names for value in request.GET.getlist(name)]
-    if absolute:
-        pairs.append(("@", f"{request.scheme}://{request.get_host()}"))
-    return hashlib.blake2b(urlencode(pairs).encode(), digest_size=12).hexdigest()
+    origin = f"{request.scheme}://{request.get_host()}" if absolute else ""
+    # request.GET is made from the raw string by the request's class (WSGI and ASGI decode it
+    # differently), hence both in the memo's key.
+    memo = (type(request), request.META.get("QUERY_STRING", ""), names, origin)
+    key = _QUERY_KEYS.get(memo)
+    if key is None:
+        pairs = [(name, value) for name in names for value in request.GET.getlist(name)]
+        if absolute:
+            pairs.append(("@", origin))
+        key = hashlib.blake2b(urlencode(pairs).encode(), digest_size=12).hexdigest()
+        if len(_QUERY_KEYS) >= QUERY_KEYS_KEPT:
+            _QUERY_KEYS.clear()
+        _QUERY_KEYS[memo] = key
+    return key
+
+
+def asks_for(request, name: str) -> bool:
+    """Whether the query string names the parameter (as ``name in request.GET``), memoised with
+    query_key's answers."""
+    memo = (type(request), request.META.get("QUERY_STRING", ""), "asks_for", name)
+    asked = _QUERY_KEYS.get(memo)
+    if asked is None:
+        asked = name in request.GET
+        if len(_QUERY_KEYS) >= QUERY_KEYS_KEPT:
+            _QUERY_KEYS.clear()
+        _QUERY_KEYS[memo] = asked
+    return asked
 
 
 @dataclass(frozen=True)
@@ -103,15 +133,24 @@ def lookup(name: str, key: str) -> tuple[int | None, Entry | None]:
     Redis down: (None, None), and the caller renders afresh without caching (the pages that
     worked without Redis before the cache still do)."""
     try:
-        found = cache.get_many([VERSION_KEY, entry_key(name, key)])
-        version = found.get(VERSION_KEY)
+        version, entry = _read_both(entry_key(name, key))
         if version is None:
             return public_version(), None
     except RedisError:
         logger.warning("public cache unavailable: serving %s uncached", name, exc_info=True)
         return None, None
-    entry = found.get(entry_key(name, key))
     return version, (entry if entry is not None and entry.version == version else None)
+
+
+def _read_both(entry_name: str) -> tuple:
+    """(the version, the entry) as stored, None for either missing: the project's Redis cache
+    reads them with its lean ``get_values``; any other backend (the embedded default's local
+    memory, a test's) with ``get_many``."""
+    get_values = getattr(cache, "get_values", None)
+    if get_values is not None:
+        return tuple(get_values((VERSION_KEY, entry_name)))
+    found = cache.get_many([VERSION_KEY, entry_name])
+    return found.get(VERSION_KEY), found.get(entry_name)
 
 
 def store_entry(name: str, key: str, entry: Entry) -> None:
@@ -125,11 +164,33 @@ def _last_modified(entry: Entry) -> int:
     return int(max(entry.version // 10**9, PROCESS_STARTED))
 
 
-def mark_public(response, entry: Entry, vary: tuple[str, ...]) -> None:
-    response["ETag"] = entry.etag
-    response["Last-Modified"] = http_date(_last_modified(entry))
-    patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_MAX_AGE)
+# The header values a shared answer carries, each made once by Django's own helpers (on a
+# response that has none yet, as a fresh cached answer is) and then reused.
+@lru_cache(maxsize=64)
+def _http_date(seconds: int) -> str:
+    return http_date(seconds)
+
+
+@lru_cache(maxsize=16)
+def _public_cache_control(max_age: int) -> str:
+    response = HttpResponse()
+    patch_cache_control(response, public=True, max_age=max_age)
+    return response["Cache-Control"]
+
+
+@lru_cache(maxsize=16)
+def _vary(vary: tuple[str, ...]) -> str:
+    response = HttpResponse()
     patch_vary_headers(response, vary)
+    return response["Vary"]
+
+
+def mark_public(response, entry: Entry, vary: tuple[str, ...]) -> None:
+    """On a response without caching headers (a fresh one holding the entry's body)."""
+    response["ETag"] = entry.etag
+    response["Last-Modified"] = _http_date(_last_modified(entry))
+    response["Cache-Control"] = _public_cache_control(settings.PUBLIC_CACHE_MAX_AGE)
+    response["Vary"] = _vary(vary)
 
 
 def mark_private(response, vary: tuple[str, ...]) -> None:
@@ -138,10 +199,17 @@ def mark_private(response, vary: tuple[str, ...]) -> None:
     patch_vary_headers(response, vary)
 
 
+# The request headers get_conditional_response looks at; without any, it returns the response.
+CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
+
+
 def respond(request, entry: Entry, vary: tuple[str, ...]) -> HttpResponse:
     """The cached answer, or 304 Not Modified if the client's copy is this one."""
     response = HttpResponse(entry.body, content_type=entry.content_type)
     mark_public(response, entry, vary)
+    meta = request.META
+    if not any(header in meta for header in CONDITIONAL):
+        return response
     return get_conditional_response(
         request, etag=entry.etag, last_modified=_last_modified(entry), response=response
     )

@@ -65,10 +65,15 @@ class KeptClientRedisCacheClient(RedisCacheClient):
         return client
 
 
+# Redis names of keys read over and over (get_values), per cache; emptied when full.
+MADE_KEYS_KEPT = 4096
+
+
 class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = KeptClientRedisCacheClient
+        self._made_keys: dict[str, str] = {}
 
     def get(self, key, default=None, version=None):
         django_cache_get_total.labels(backend=BACKEND).inc()
@@ -88,6 +93,32 @@ class RedisCache(DjangoRedisCache):
         django_cache_hits_total.labels(backend=BACKEND).inc(len(found))
         django_cache_misses_total.labels(backend=BACKEND).inc(len(keys) - len(found))
         return found
+
+    def get_values(self, keys: tuple[str, ...]) -> list:
+        """``get_many`` for a few keys read on every request (the public cache's version and
+        entry): their values in the keys' order, None where missing, in one MGET, counted as
+        ``get_many`` is. Each key's Redis name is made (and validated, a walk over its
+        characters) once and kept, and the answer skips get_many's dictionaries from and back
+        to the keys: on a page served from the cache these were most of what a read of two keys
+        cost above a read of one."""
+        made = self._made_keys
+        names = []
+        for key in keys:
+            name = made.get(key)
+            if name is None:
+                if len(made) >= MADE_KEYS_KEPT:
+                    made.clear()
+                name = made[key] = self.make_and_validate_key(key)
+            names.append(name)
+        django_cache_get_total.labels(backend=BACKEND).inc(len(names))
+        with _timed("get_many", reads=len(names)):
+            stored = self._cache.get_client(None).mget(names)
+            loads = self._cache._serializer.loads
+            values = [None if value is None else loads(value) for value in stored]
+        hits = len(stored) - stored.count(None)  # as get_many: a stored None is found
+        django_cache_hits_total.labels(backend=BACKEND).inc(hits)
+        django_cache_misses_total.labels(backend=BACKEND).inc(len(values) - hits)
+        return values
 
     def set(self, *args, **kwargs):
         with _timed("set"):
