@@ -126,7 +126,8 @@ class EstimatedCountPaginator(Paginator):
 
 # --- Search ---------------------------------------------------------------------------------
 
-# A search term naming more people than this is too vague to be useful; the first ones do.
+# A search term naming more people than this is too vague to be useful; the first ones do
+# (the lowest ids, the same ones on every page of the results).
 USER_SEARCH_LIMIT = 500
 
 
@@ -135,7 +136,7 @@ def matching_user_ids(term: str) -> list[int]:
     without "@", part of their full name. Looked up in the users table first — far smaller
     than the requests — so the requests are then found through their indexed customer and
     professional columns instead of a LIKE over a join of a million rows."""
-    users = get_user_model().objects.order_by()
+    users = get_user_model().objects.order_by("pk")
     matches = Q(email__istartswith=term)
     if "@" not in term:
         matches |= Q(full_name__icontains=term)

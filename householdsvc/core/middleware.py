@@ -25,16 +25,20 @@ _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _NOT_A_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
 
 
+def _outside_strings(body: bytes) -> bytes:
+    """``body`` without its JSON strings."""
+    if b"\\" not in body:
+        pieces = body.split(b'"')
+        if len(pieces) % 2:
+            # No escapes and every string closed: what lies outside the strings is every other
+            # piece between quotes (a 15 kB batch of points: 0.08 ms, the expression's 0.3).
+            return b"".join(pieces[::2])
+    return _STRING.sub(b"", body)
+
+
 def json_depth(body: bytes) -> int:
     """How deep the arrays and objects of ``body`` nest (brackets inside strings aside)."""
-    pieces = None if b"\\" in body else body.split(b'"')
-    if pieces is not None and len(pieces) % 2:
-        # No escapes and every string closed: what lies outside the strings is every other
-        # piece between quotes (a 15 kB batch of points: 0.08 ms, the expression's 0.3).
-        outside = b"".join(pieces[::2])
-    else:
-        outside = _STRING.sub(b"", body)
-    brackets = outside.translate(None, _NOT_A_BRACKET)
+    brackets = _outside_strings(body).translate(None, _NOT_A_BRACKET)
     depth = deepest = 0
     for byte in brackets:
         if byte in b"[{":

@@ -184,3 +184,20 @@ def test_facet_counts_are_never_computed(admin_browser, open_request, django_ass
 
     assert response.status_code == 200
     assert "Show counts" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_vague_search_keeps_the_same_first_people_page_after_page(admin_browser, monkeypatch, service):
+    # A term naming more people than the limit keeps the longest-standing accounts (the lowest
+    # ids), the same ones on every page: not whichever rows a scan happened to meet first.
+    from householdsvc.core import admin as core_admin
+
+    monkeypatch.setattr(core_admin, "USER_SEARCH_LIMIT", 2)
+    customers = [CustomerFactory(full_name=f"Vague Person {n}") for n in range(4)]
+    requests = [ServiceRequestFactory(customer=customer, service=service) for customer in customers]
+    for customer in customers[:2]:  # rewritten, so a scan of the table meets these two last
+        customer.save(update_fields=["full_name"])
+    first_two = {requests[0].pk, requests[1].pk}
+
+    assert core_admin.matching_user_ids("Vague Person") == [customers[0].pk, customers[1].pk]
+    assert listed_ids(admin_browser.get(CHANGELIST, {"q": "Vague Person"})) == first_two
