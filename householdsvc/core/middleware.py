@@ -31,7 +31,7 @@ def _outside_strings(body: bytes) -> bytes:
         pieces = body.split(b'"')
         if len(pieces) % 2:
             # No escapes and every string closed: what lies outside the strings is every other
-            # piece between quotes (a 15 kB batch of points: 0.08 ms, the expression's 0.3).
+            # piece between quotes (a 12 kB batch of 100 points: 0.1 ms in all, 0.3 with the expression).
             return b"".join(pieces[::2])
     return _STRING.sub(b"", body)
 
