@@ -24,8 +24,8 @@ class LocationUpdate(models.Model):
     A point is recorded once: one with a ``client_id`` (the phone's name for it) once per
     reporter, id and moment; one without, once per request, reporter and moment."""
 
-    # No index of its own: every read by request is served by location_request_idx or
-    # location_trip_idx, whose first column it is (one index fewer for each point written).
+    # No index of its own: every read by request is served by location_request_idx, whose
+    # first column it is (one index fewer for each point written).
     # Neither key is checked by the database (db_constraint=False): a check is a lookup of the
     # referenced row per point written. A batch holds its request's row under a share lock
     # (tracking.ingest), its reporter is that request's professional, whom the request
@@ -37,8 +37,14 @@ class LocationUpdate(models.Model):
         db_index=False,
         db_constraint=False,
     )
+    # No index of its own either: a user's points (a user deleted) are found through
+    # location_client_id_unique, whose first column it is.
     reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_constraint=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     source = models.CharField(max_length=16, choices=LocationSource.choices)
     latitude = models.DecimalField(max_digits=9, decimal_places=6)
@@ -54,10 +60,10 @@ class LocationUpdate(models.Model):
         ordering = ["-recorded_at", "-id"]
         constraints = [
             # A re-sent batch is skipped point by point (INSERT ... ON CONFLICT DO NOTHING).
+            # Not partial: points without a client_id never clash in it (NULLs are distinct),
+            # and so it also holds every point of a reporter, for the deletion of a user.
             models.UniqueConstraint(
-                fields=["reported_by", "client_id", "recorded_at"],
-                condition=Q(client_id__isnull=False),
-                name="location_client_id_unique",
+                fields=["reported_by", "client_id", "recorded_at"], name="location_client_id_unique"
             ),
             models.UniqueConstraint(
                 fields=["request", "reported_by", "recorded_at"],
@@ -70,10 +76,11 @@ class LocationUpdate(models.Model):
             *position_constraints("location", "latitude", "longitude"),
         ]
         indexes = [
-            models.Index(fields=["request", "-recorded_at"], name="location_request_idx"),
-            # A reporter's trip on a request in order (the ETA's first point and speed window
-            # at each batch, tracking.ingest): a range of this index, not every point sorted.
-            models.Index(fields=["request", "reported_by", "recorded_at", "id"], name="location_trip_idx"),
+            # A request's points in order, read either way: newest first (the API, the live map,
+            # the export, a request deleted), and a reporter's trip oldest first (the ETA's first
+            # point and speed window at each batch, tracking.ingest: a range of it, not every
+            # point sorted; only the request's professional reports, so the range holds theirs).
+            models.Index(fields=["request", "recorded_at", "id"], name="location_request_idx"),
             # The retention job deletes the oldest arrivals first.
             models.Index(fields=["received_at"], name="location_received_idx"),
         ]

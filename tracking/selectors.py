@@ -76,7 +76,7 @@ def location_points_for(*, user, service_request: ServiceRequest) -> QuerySet[Lo
 
 def location_list(*, user, request_id) -> QuerySet[LocationUpdate]:
     """The points of a request the user may see (``NotFound`` if they may not see the request),
-    newest first, served by the (request, -recorded_at) index."""
+    newest first, served by the (request, recorded_at, id) index read backwards."""
     service_request = service_request_get(user=user, request_id=request_id)
     return location_points_for(user=user, service_request=service_request)
 

@@ -18,17 +18,14 @@ def test_the_points_table_has_the_indexes_its_reads_and_rules_need_and_no_other(
     assert indexes == {
         "tracking_locationupdate_pkey": "btree (id, recorded_at)",
         # A re-sent point is skipped (ON CONFLICT DO NOTHING).
-        "location_client_id_unique": "btree (reported_by_id, client_id, recorded_at) "
-        "WHERE (client_id IS NOT NULL)",
+        # Also a reporter's points (a user deleted): NULL client_ids never clash in it.
+        "location_client_id_unique": "btree (reported_by_id, client_id, recorded_at)",
         "location_moment_unique": "btree (request_id, reported_by_id, recorded_at) WHERE (client_id IS NULL)",
         # The retention of the default partition.
         "location_received_idx": "btree (received_at)",
-        # A request's points newest first (the API, the live map, the export, a request deleted).
-        "location_request_idx": "btree (request_id, recorded_at DESC)",
-        # A reporter's trip in order (the ETA at each batch).
-        "location_trip_idx": "btree (request_id, reported_by_id, recorded_at, id)",
-        # A user deleted.
-        "tracking_locationupdate_reported_by_id_8208c3fc": "btree (reported_by_id)",
+        # A request's points newest first (the API, the live map, the export, a request
+        # deleted), and a reporter's trip in order (the ETA at each batch).
+        "location_request_idx": "btree (request_id, recorded_at, id)",
     }
 
 
