@@ -4,9 +4,10 @@ One batch is one transaction. The request's row is read under a share lock
 (``tracking.ingest``: a transition waits for it, other batches do not), the checks run in the
 project's order — may see the request (404), may report on it (403), its state allows it (409
 ``not_trackable``), the points are valid (400) — then the batch is written with one multi-row
-``INSERT ... ON CONFLICT DO NOTHING``, which skips every point already recorded (a phone that
-lost the answer sends the batch again), and last the professional's current position moves to
-the newest new point, which is broadcast to the request's watchers after commit.
+``INSERT``, done again with ``ON CONFLICT DO NOTHING`` when a point was already recorded
+(a phone that lost the answer sends the batch again: those points are skipped), and last the
+professional's current position moves to the newest new point, which is broadcast to the
+request's watchers after commit.
 
 A point is the same point when it has the same ``client_id`` (the phone's own id for it,
 unique per reporter) and ``recorded_at``; a point without a ``client_id`` (older apps) when it
@@ -26,7 +27,7 @@ from datetime import datetime, timedelta
 from functools import cached_property
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -74,6 +75,18 @@ def location_batch_record(*, request_id, user, points) -> RecordedBatch:
     """
     ensure_active(user)
     now = timezone.now()
+    skip = ingest.skips_first()
+    try:
+        return _batch_record(request_id=request_id, user=user, points=points, now=now, skip=skip)
+    except IntegrityError as error:
+        if skip or not ingest.is_repeat(error):
+            raise
+    # Some point was recorded before (tracking.ingest): the batch again, skipping those. The
+    # first try's transaction is rolled back whole, its broadcast with it.
+    return _batch_record(request_id=request_id, user=user, points=points, now=now, skip=True)
+
+
+def _batch_record(*, request_id, user, points, now, skip: bool) -> RecordedBatch:
     with transaction.atomic():
         service_request = ingest.request_share_lock(request_id=request_id, visible_to=user)
         if user.role != Role.PROFESSIONAL or service_request.professional_id != user.pk:
@@ -88,7 +101,9 @@ def location_batch_record(*, request_id, user, points) -> RecordedBatch:
             )
         cleaned = clean_points(points, now=now)
         unique = ingest.first_of_each(cleaned)
-        rows = ingest.insert_rows(request_id=service_request.pk, user_id=user.pk, points=unique, now=now)
+        rows = ingest.insert_rows(
+            request_id=service_request.pk, user_id=user.pk, points=unique, now=now, skip=skip
+        )
         result = RecordedBatch(
             rows=rows,
             duplicates=len(cleaned) - len(rows),

@@ -31,17 +31,21 @@ def open_batch():
     held open until the returned ``finish()`` commits it."""
     threads = []
 
-    def start(service_request, professional):
+    def start(service_request, professional, moment=None):
         ready, release = threading.Event(), threading.Event()
+        moment = moment or timezone.now() - timedelta(minutes=5)
 
         def run():
             try:
                 with transaction.atomic():
                     ingest.request_share_lock(request_id=service_request.pk, visible_to=professional)
-                    moment = timezone.now() - timedelta(minutes=5)
                     point = CleanPoint(Decimal("12.9"), Decimal("77.5"), 5, moment, "held-1")
                     ingest.insert_rows(
-                        request_id=service_request.pk, user_id=professional.pk, points=[point], now=moment
+                        request_id=service_request.pk,
+                        user_id=professional.pk,
+                        points=[point],
+                        now=moment,
+                        skip=False,
                     )
                     ready.set()
                     release.wait(timeout=30)
@@ -115,3 +119,42 @@ def test_a_request_cannot_be_deleted_under_a_batch_in_progress(en_route_request,
 
     assert ServiceRequest.objects.filter(pk=en_route_request.pk).exists()
     assert LocationUpdate.objects.filter(request=en_route_request).count() == 1
+
+
+def test_a_batch_resent_while_the_first_is_still_being_written_records_only_its_new_points(
+    en_route_request, professional, open_batch
+):
+    """The resent batch's plain insert waits on the first one's point, fails on it once that
+    commits, and is done again skipping it (tracking.ingest)."""
+    moment = (timezone.now() - timedelta(minutes=5)).replace(microsecond=0)
+    finish = open_batch(en_route_request, professional, moment=moment)
+    held = {"latitude": "12.9", "longitude": "77.5", "recorded_at": moment.isoformat(), "client_id": "held-1"}
+    new = {
+        "latitude": "12.91",
+        "longitude": "77.51",
+        "recorded_at": (moment + timedelta(seconds=5)).isoformat(),
+    }
+    answers = []
+
+    def resend():
+        try:
+            batch = location_batch_record(
+                request_id=en_route_request.pk, user=professional, points=[held, new]
+            )
+            answers.append((batch.accepted, batch.duplicates))
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=resend)
+    thread.start()
+    thread.join(timeout=1)
+    assert thread.is_alive()  # waiting on the first batch's point, not skipping it unseen
+    finish()
+    thread.join(timeout=30)
+
+    assert answers == [(1, 1)]
+    stored = LocationUpdate.objects.filter(request=en_route_request).order_by("recorded_at")
+    assert [(p.client_id, p.latitude) for p in stored] == [
+        ("held-1", Decimal("12.900000")),
+        (None, Decimal("12.910000")),
+    ]
