@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
@@ -153,11 +153,17 @@ def test_a_batch_across_two_months_is_recorded_once_when_sent_again(en_route_req
         _clean("b", at(2033, 2, 1, 0, 1)),
         _clean(None, at(2033, 2, 1)),
     ]
-    write = lambda: ingest.insert_rows(  # noqa: E731
-        request_id=en_route_request.pk, user_id=professional.pk, points=batch, now=timezone.now()
+    write = lambda skip: ingest.insert_rows(  # noqa: E731
+        request_id=en_route_request.pk, user_id=professional.pk, points=batch, now=timezone.now(), skip=skip
     )
 
-    first, again = write(), write()
+    first = write(False)
+    # The plain insert of a batch's first try fails on a point of either month ...
+    with pytest.raises(IntegrityError) as failed, transaction.atomic():
+        write(False)
+    assert ingest.is_repeat(failed.value)
+    # ... and the retry skips them all.
+    again = write(True)
 
     assert [point.client_id for _, point in first] == ["a", "b", None]
     assert again == []
