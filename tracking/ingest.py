@@ -124,6 +124,9 @@ def first_of_each(points: list[CleanPoint]) -> list[CleanPoint]:
     return unique
 
 
+UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE
+
+
 def skips_first() -> bool:
     """Whether a batch's first insert skips the points already recorded (see the module)."""
     return connection.vendor != "postgresql"
@@ -134,9 +137,6 @@ def is_repeat(error: IntegrityError) -> bool:
     come from a sequence, so the primary key never clashes; the other unique indexes are the
     two that say a point is recorded once)."""
     return getattr(error.__cause__, "sqlstate", None) == UNIQUE_VIOLATION
-
-
-UNIQUE_VIOLATION = "23505"
 
 
 def _insert_sql(

@@ -59,9 +59,10 @@ class LocationUpdate(models.Model):
     class Meta:
         ordering = ["-recorded_at", "-id"]
         constraints = [
-            # A re-sent batch is skipped point by point (INSERT ... ON CONFLICT DO NOTHING).
-            # Not partial: points without a client_id never clash in it (NULLs are distinct),
-            # and so it also holds every point of a reporter, for the deletion of a user.
+            # A re-sent batch fails its plain insert on them, and its retry skips the points
+            # already recorded (ON CONFLICT DO NOTHING, tracking.ingest). Not partial: points
+            # without a client_id never clash in it (NULLs are distinct), and so it also holds
+            # every point of a reporter, for the deletion of a user.
             models.UniqueConstraint(
                 fields=["reported_by", "client_id", "recorded_at"], name="location_client_id_unique"
             ),
