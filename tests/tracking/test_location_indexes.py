@@ -17,8 +17,9 @@ def test_the_points_table_has_the_indexes_its_reads_and_rules_need_and_no_other(
         indexes = {name: definition.split(" USING ", 1)[1] for name, definition in cursor.fetchall()}
     assert indexes == {
         "tracking_locationupdate_pkey": "btree (id, recorded_at)",
-        # A re-sent point is skipped (ON CONFLICT DO NOTHING).
-        # Also a reporter's points (a user deleted): NULL client_ids never clash in it.
+        # A re-sent point fails a batch's plain insert, and the retry skips it (ON CONFLICT DO
+        # NOTHING, tracking.ingest). Also a reporter's points (a user deleted): NULL client_ids
+        # never clash in it.
         "location_client_id_unique": "btree (reported_by_id, client_id, recorded_at)",
         "location_moment_unique": "btree (request_id, reported_by_id, recorded_at) WHERE (client_id IS NULL)",
         # The retention of the default partition.
