@@ -124,6 +124,9 @@ def first_of_each(points: list[CleanPoint]) -> list[CleanPoint]:
     return unique
 
 
+# What a skipping insert returns of each row written: enough to match it with its point.
+_RETURNING_MATCHED = 'RETURNING "id", "client_id", (extract(epoch FROM "recorded_at") * 1000000)::bigint'
+
 UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE
 
 
@@ -145,9 +148,12 @@ def _insert_sql(
     """One statement for the batch. On PostgreSQL the points go as one JSON text through
     ``json_to_recordset`` (5 parameters, whatever the batch's size: turning a query of 4,500
     placeholders into SQL cost more than the insert, and quoting five arrays of a hundred values
-    for the query cost more than making that text), and each row written comes back with its
-    moment in microseconds, quicker to read than a timestamp; elsewhere as a multi-row VALUES.
-    ``skip``: ``ON CONFLICT DO NOTHING``."""
+    for the query cost more than making that text); elsewhere as a multi-row VALUES.
+
+    ``skip``: ``ON CONFLICT DO NOTHING``, and each row written comes back with its client id and
+    moment (in microseconds on PostgreSQL, quicker to read than a timestamp), to tell which
+    points they are. A plain insert on PostgreSQL writes every point or fails, and its rows come
+    back in the order given (``insert_rows``): their ids alone."""
     ops = connection.ops
     columns = ", ".join(f'"{column}"' for column in COLUMNS)
     on_conflict = "ON CONFLICT DO NOTHING " if skip else ""
@@ -156,8 +162,7 @@ def _insert_sql(
             f'INSERT INTO "{table}" ({columns}) SELECT %s, %s, %s, p.latitude, p.longitude, p.accuracy, '
             "p.recorded_at, %s, p.client_id FROM json_to_recordset(%s::json) AS p(latitude numeric, "
             f"longitude numeric, accuracy integer, recorded_at timestamptz, client_id varchar) {on_conflict}"
-            'RETURNING "id", "client_id", '
-            '(extract(epoch FROM "recorded_at") * 1000000)::bigint'
+            + (_RETURNING_MATCHED if skip else 'RETURNING "id"')
         )
         rows = [
             {
@@ -202,6 +207,12 @@ def insert_rows(
         rows = cursor.fetchall()
     if not rows:
         return []
+    if len(rows[0]) == 1:
+        # A plain insert wrote every point (or failed), and INSERT ... SELECT returns its rows in
+        # the order the SELECT gave them, which is the points' order (as Django's own bulk insert
+        # on PostgreSQL, INSERT ... SELECT FROM UNNEST ... RETURNING, relies on to give each
+        # object its id).
+        return [(row[0], point) for row, point in zip(rows, points, strict=True)]
     ids = {point_key(client_id, _instant(recorded_at)): pk for pk, client_id, recorded_at in rows}
     get = ids.get
     return [
