@@ -9,9 +9,9 @@ any error refuses the whole batch: nothing is written.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -31,8 +31,10 @@ MAX_ACCURACY_METRES = 100_000
 MAX_CLIENT_ID_LENGTH = 64
 
 
-@dataclass(frozen=True)
-class CleanPoint:
+class CleanPoint(NamedTuple):
+    """A point as checked (a named tuple: made a hundred times a batch, three times quicker to
+    make than a frozen dataclass)."""
+
     latitude: Decimal
     longitude: Decimal
     accuracy: int | None
