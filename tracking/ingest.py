@@ -130,6 +130,11 @@ _RETURNING_MATCHED = 'RETURNING "id", "client_id", (extract(epoch FROM "recorded
 UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE
 
 
+def _returns_ids_only(skip: bool) -> bool:
+    """Whether the insert returns its rows' ids alone (``_insert_sql``)."""
+    return not skip and connection.vendor == "postgresql"
+
+
 def skips_first() -> bool:
     """Whether a batch's first insert skips the points already recorded (see the module)."""
     return connection.vendor != "postgresql"
@@ -162,7 +167,7 @@ def _insert_sql(
             f'INSERT INTO "{table}" ({columns}) SELECT %s, %s, %s, p.latitude, p.longitude, p.accuracy, '
             "p.recorded_at, %s, p.client_id FROM json_to_recordset(%s::json) AS p(latitude numeric, "
             f"longitude numeric, accuracy integer, recorded_at timestamptz, client_id varchar) {on_conflict}"
-            + (_RETURNING_MATCHED if skip else 'RETURNING "id"')
+            + ('RETURNING "id"' if _returns_ids_only(skip) else _RETURNING_MATCHED)
         )
         rows = [
             {
@@ -207,7 +212,7 @@ def insert_rows(
         rows = cursor.fetchall()
     if not rows:
         return []
-    if len(rows[0]) == 1:
+    if _returns_ids_only(skip):
         # A plain insert wrote every point (or failed), and INSERT ... SELECT returns its rows in
         # the order the SELECT gave them, which is the points' order (as Django's own bulk insert
         # on PostgreSQL, INSERT ... SELECT FROM UNNEST ... RETURNING, relies on to give each
