@@ -26,7 +26,9 @@ def _same(value: bytes) -> bytes:
     return RANDOM.sub(rb"\1?", value)
 
 
-async def call(app, path: str, *, method: str = "GET", body: bytes = b"", headers=(), leave=None) -> dict:
+async def call(
+    app, path: str, *, method: str = "GET", body: bytes = b"", headers=(), leave=None, query: bytes = b""
+) -> dict:
     """One HTTP request through an ASGI application: status, headers and body. ``leave``: an
     ``async`` function after which the client goes away (else it stays for the response)."""
     sent = False
@@ -62,7 +64,7 @@ async def call(app, path: str, *, method: str = "GET", body: bytes = b"", header
         "scheme": "http",
         "path": path,
         "raw_path": path.encode(),
-        "query_string": b"",
+        "query_string": query,
         "root_path": "",
         "headers": [(b"host", b"testserver"), *headers],
         "client": ("127.0.0.1", 50000),

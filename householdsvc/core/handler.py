@@ -20,7 +20,9 @@ bytes go out. A streaming response (a file, an export) is closed after it is sen
 does. The thread is the request's thread-sensitive one, so everything sync in a request shares
 one thread, as before; it comes from a set of idle single-thread executors and goes back to it
 after the response, as a WSGI server's threads do (nothing of one request stays in it for the
-next: the connection is back in the pool). An async view still works: Django's sync path runs
+next: the connection is back in the pool). At most ``ASGI_SYNC_SLOTS`` requests are in that
+trip at once, the others wait their turn on the event loop (``householdsvc.core.sync_slots``:
+fewer threads handing the GIL around). An async view still works: Django's sync path runs
 it with ``async_to_sync``. The rest of ``handle`` is Django 5.2's.
 """
 
@@ -30,11 +32,14 @@ from concurrent.futures import ThreadPoolExecutor
 
 import django
 from asgiref.sync import ThreadSensitiveContext, sync_to_async
+from django.conf import settings
 from django.core import signals
 from django.core.exceptions import RequestAborted
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
 from django.http import FileResponse
 from django.urls import set_script_prefix
+
+from householdsvc.core.sync_slots import SyncSlots
 
 # Idle threads kept for the next requests, per process (a burst beyond it starts new ones).
 IDLE_KEPT = 32
@@ -46,6 +51,8 @@ class SyncChainASGIHandler(ASGIHandler):
         self.load_middleware(is_async=False)
         # Idle executors of one thread each; the event loop alone takes and returns them.
         self._idle: list[ThreadPoolExecutor] = []
+        # How many requests do their sync work at once (householdsvc.core.sync_slots).
+        self._slots = SyncSlots(settings.ASGI_SYNC_SLOTS, settings.ASGI_SYNC_SLOT_HOLD_SECONDS)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":  # Django's own refusal
@@ -95,7 +102,8 @@ class SyncChainASGIHandler(ASGIHandler):
             return
 
         async def process_request(request, send):
-            response = await sync_to_async(self._respond, thread_sensitive=True)(request, scope)
+            async with self._slots.slot():
+                response = await sync_to_async(self._respond, thread_sensitive=True)(request, scope)
             with contextlib.suppress(asyncio.CancelledError):  # the client went away meanwhile
                 await self.send_response(response, send)
             return response

@@ -82,6 +82,11 @@ MIDDLEWARE = [
 ROOT_URLCONF = "householdsvc.urls"
 WSGI_APPLICATION = "householdsvc.wsgi.application"
 ASGI_APPLICATION = "householdsvc.asgi.application"
+# How many requests of a web process do their sync work at once, and how long one keeps its
+# slot, or waits for one, before the next may start beside it (householdsvc.core.sync_slots).
+# 0: no limit.
+ASGI_SYNC_SLOTS = env.int("DJANGO_ASGI_SYNC_SLOTS", default=3)
+ASGI_SYNC_SLOT_HOLD_SECONDS = env.float("DJANGO_ASGI_SYNC_SLOT_HOLD_SECONDS", default=0.2)
 
 TEMPLATES = [
     {
@@ -141,7 +146,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "connect_timeout", env.int("DJANGO_DB_CONNECT_TIMEOUT", default=2)
     )
     if env.bool("DJANGO_DB_POOL", default=True):
-        # Our ASGI handler keeps a thread per request running at once (householdsvc.core.handler):
+        # Our ASGI handler keeps a thread per request in flight (householdsvc.core.handler):
         # a persistent connection per thread would be unbounded. A pool per process hands each
         # request an open connection, takes it back at the end, and bounds how many. Django
         # refuses a pool together with persistent connections, hence CONN_MAX_AGE 0.
