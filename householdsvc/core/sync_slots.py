@@ -4,9 +4,11 @@ server has a few threads per worker, with a valve for the requests that wait on 
 Why. Each request that runs at once is a thread contending for the GIL, and a database backend
 for the cores. Unbounded (Django's ASGI way), a loaded process spent its CPU handing the GIL
 around eight threads. On the location ingest bench (``python -m bench ingest``: 2 cores,
-2 workers, 16 connections, 15 s runs taking turns) the same code took 17,400 to 22,100
-points/s unbounded and 20,500 to 29,300 with 3 slots (means 20,400 and 25,400), its p95 latency
-down from 125-170 ms to 82-142. A request beyond the slots waits its turn on the event loop,
+2 workers, 16 connections; this machine's speed swings by a fifth between identical runs, so
+many runs taking turns) the same code took 19,700 points/s on average unbounded (15 runs,
+17,400 to 22,100) and 21,600 with 3 slots (20 runs, 17,100 to 29,300); the CPU per batch fell
+from 9.1 to 8.3 ms, PostgreSQL's share from 3.05 to 2.50 ms (fewer backends at once). The API
+list bench moved within its noise. A request beyond the slots waits its turn on the event loop,
 which costs nothing, in the order it came.
 
 The valve, ``ASGI_SYNC_SLOT_HOLD_SECONDS`` both ways:
