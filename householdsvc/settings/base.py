@@ -82,12 +82,10 @@ MIDDLEWARE = [
 ROOT_URLCONF = "householdsvc.urls"
 WSGI_APPLICATION = "householdsvc.wsgi.application"
 ASGI_APPLICATION = "householdsvc.asgi.application"
-# How many requests of a web process do their sync work at once, and how long one keeps its
-# slot, or waits for one, before the next may start beside it (householdsvc.core.sync_slots).
-# 0: no limit.
+# Requests of a web process at their sync work at once (0: no limit), and a slot's hold and
+# longest wait before the next request goes in beside it: householdsvc.core.sync_slots.
 ASGI_SYNC_SLOTS = env.int("DJANGO_ASGI_SYNC_SLOTS", default=3)
 ASGI_SYNC_SLOT_HOLD_SECONDS = env.float("DJANGO_ASGI_SYNC_SLOT_HOLD_SECONDS", default=0.2)
-
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -380,8 +378,7 @@ SPECTACULAR_SETTINGS = {
 from householdsvc.settings.product import *  # noqa: E402, F403
 from householdsvc.settings.product import MAP_TILE_URL  # noqa: E402
 
-if MAP_TILE_URL:
-    # The maps' tiles are images from the tile server: the CSP lets that one origin in.
+if MAP_TILE_URL:  # the maps' tiles are images from the tile server: the CSP lets its origin in
     _tiles = urlsplit(MAP_TILE_URL.replace("{s}", "*"))
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
 
