@@ -9,6 +9,7 @@ import time
 
 import pytest
 from django.http import HttpResponse
+from prometheus_client import REGISTRY
 
 from householdsvc.core.handler import SyncChainASGIHandler
 from tests.test_asgi_handler import call
@@ -43,6 +44,11 @@ async def until(condition, seconds: float = 5.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         await asyncio.sleep(0.01)
+
+
+def valve_count(reason: str) -> float:
+    """``householdsvc_sync_slot_valve_total{reason=...}`` as /metrics shows it."""
+    return REGISTRY.get_sample_value("householdsvc_sync_slot_valve_total", {"reason": reason}) or 0.0
 
 
 def app_with(monkeypatch, view) -> SyncChainASGIHandler:
@@ -112,8 +118,10 @@ async def test_a_request_holding_its_slot_too_long_lets_the_next_in(monkeypatch,
         return HttpResponse(request.META["QUERY_STRING"])
 
     app = app_with(monkeypatch, view)
+    before = {reason: valve_count(reason) for reason in ("held", "waited")}
     stuck = asyncio.create_task(call(app, "/healthz", query=b"stuck"))
     await asyncio.get_running_loop().run_in_executor(None, stuck_in.wait, 10)
+    await asyncio.sleep(0.3)  # past its hold: the timer on this loop has given the slot back
     # When another request comes, and then a third
     started = time.monotonic()
     second = await asyncio.wait_for(call(app, "/healthz", query=b"second"), 5)
@@ -124,6 +132,9 @@ async def test_a_request_holding_its_slot_too_long_lets_the_next_in(monkeypatch,
     assert (third["status"], third["body"]) == (200, b"third")
     assert not stuck.done()
     assert waited < 2
+    # and /metrics says why: the stuck one gave its slot back, neither had to wait the hold out
+    assert valve_count("held") - before["held"] == 1
+    assert valve_count("waited") - before["waited"] == 0
     stuck_may_go.set()
     assert (await stuck)["body"] == b"stuck"
 
